@@ -1,0 +1,65 @@
+# Task Force Commons: everyday commands. `make help` lists them.
+# Only Python 3.11+ and make are needed; everything else is installed into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format lab bench bench-smoke migrate seed install clean-var
+
+help: ## Show the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+migrate: $(STAMP) ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Load demo content and demo accounts (DEBUG only)
+	$(PY) manage.py seed_demo
+
+run: seed ## Set up and serve http://127.0.0.1:8000 with a task worker and the scheduler (Ctrl-C stops all)
+	@echo "Serving on http://$(HOST):$(PORT)  (worker and scheduler running; Ctrl-C stops all)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --queue-name default --no-reload --interval 1 & \
+	$(PY) manage.py run_scheduler & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) ## Run the whole test suite, browser tests included
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Check formatting and lint with ruff
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP) ## Format and fix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
+	$(PY) -m ipykernel install --sys-prefix --name task-force-commons --display-name "Task Force Commons"
+	cd notebooks && PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=config.settings ../$(BIN)/jupyter lab
+
+bench: $(STAMP) ## Run the benchmarks at scale (see bench/README.md)
+	$(PY) -m bench $(BENCH_ARGS)
+
+bench-smoke: $(STAMP) ## Run the benchmarks at a tiny scale, as CI does
+	$(PY) -m bench --smoke
+
+clean-var: ## Delete the embedded database, media and mail outbox
+	rm -rf var

@@ -1,0 +1,8 @@
+"""App configuration for the CMS."""
+
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Content"

@@ -1,0 +1,52 @@
+"""The /healthz probe: can the database, the cache and the task queue be reached?"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.utils.crypto import get_random_string
+from django.views.decorators.cache import never_cache
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache():
+    key = f"healthz:{get_random_string(8)}"
+    cache.set(key, "ok", 5)
+    if cache.get(key) != "ok":
+        raise RuntimeError("cache did not return what was written")
+    cache.delete(key)
+
+
+def _queue():
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend.endswith("RQBackend"):
+        from redis import Redis
+
+        Redis.from_url(settings.REDIS_URL or "redis://127.0.0.1:6379/0", socket_timeout=2).ping()
+    elif backend.endswith("DatabaseBackend"):
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.exists()
+
+
+CHECKS = {"database": _database, "cache": _cache, "queue": _queue}
+
+
+@never_cache
+def healthz(request):
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+            results[name] = {"ok": False, "error": exc.__class__.__name__}
+        else:
+            results[name] = {"ok": True}
+    failing = [name for name, result in results.items() if not result["ok"]]
+    body = {"status": "ok" if not failing else "unavailable", "failing": failing, "checks": results}
+    return JsonResponse(body, status=503 if failing else 200)

@@ -1,0 +1,22 @@
+"""Settings for the test suite: the same as production-shaped settings, with fast, isolated pieces.
+
+Tasks run immediately in-process, passwords hash quickly, and email is kept in
+memory unless a test switches to the file outbox.
+"""
+
+import tempfile
+from pathlib import Path
+
+from config.settings import *  # noqa: F403
+from config.settings import _TASK_BACKENDS, TASKS
+
+TASKS["default"]["BACKEND"] = _TASK_BACKENDS["immediate"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tfc-test-media-"))
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,1 @@
+"""Forum: the members-only peer forum (filled by the forum issue)."""

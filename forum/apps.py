@@ -1,0 +1,7 @@
+"""App configuration for forum."""
+
+from django.apps import AppConfig
+
+
+class ForumConfig(AppConfig):
+    name = "forum"

@@ -1,0 +1,1 @@
+"""Members: accounts, task forces, approval of new members, roles, MFA policy and the audit log."""

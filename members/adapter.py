@@ -1,0 +1,39 @@
+"""allauth adapter: lockout, applicant fields, and where people land after log-in."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from members import access, lockout
+
+
+class MembershipAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_locked": (
+            "Too many failed log-ins for this email address. It is locked for a while; "
+            "try again later or ask a membership administrator to release it."
+        ),
+    }
+
+    def authenticate(self, request, **credentials):
+        email = credentials.get("email") or credentials.get("username")
+        if email and lockout.is_locked(email):
+            raise self.validation_error("account_locked")
+        return super().authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        email = credentials.get("email") or credentials.get("username")
+        lockout.record_failure(email, request=request)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        if hasattr(form, "apply_to"):
+            form.apply_to(user)
+        if commit:
+            user.save()
+        return user
+
+    def get_login_redirect_url(self, request):
+        if access.is_pending(request.user):
+            return reverse("members:pending")
+        return super().get_login_redirect_url(request)

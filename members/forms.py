@@ -1,0 +1,161 @@
+"""Forms for applying, logging in, and editing a profile."""
+
+from allauth.account.forms import LoginForm, SignupForm
+from django import forms
+from django.db import transaction
+
+from members.models import TaskForce, User
+from members.roles import ClaimedRole
+from taxonomy.models import Facet, Term
+
+OTHER_TASK_FORCE = "other"
+
+
+class TaskForceChoiceField(forms.ChoiceField):
+    """Active task forces by id, plus "other"; an unknown id gets a plain message."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose your task force from the list, or choose “Other” and type its name.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self._choices, **kwargs)
+
+    @staticmethod
+    def _choices():
+        options = [("", "Choose your task force")]
+        options += [
+            (str(pk), name) for pk, name in TaskForce.objects.filter(is_active=True).values_list("pk", "name")
+        ]
+        options.append((OTHER_TASK_FORCE, "Other (not listed)"))
+        return options
+
+
+class MembershipSignupForm(SignupForm):
+    """allauth's sign-up plus what a membership admin needs to vet an applicant."""
+
+    full_name = forms.CharField(
+        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    agency = forms.CharField(
+        label="Agency or organisation",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    claimed_role = forms.ChoiceField(
+        label="Your role", choices=[("", "Choose your role")] + ClaimedRole.choices
+    )
+    task_force = TaskForceChoiceField(label="Task force")
+    other_task_force_name = forms.CharField(
+        label="Task force name, if not listed", max_length=200, required=False
+    )
+    work_phone = forms.RegexField(
+        label="Work phone",
+        max_length=32,
+        regex=r"^\+?[0-9 ().\-x]{7,32}$",
+        error_messages={"invalid": "Enter a phone number using digits, spaces, dashes or brackets."},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    access_reason = forms.CharField(
+        label="Why do you need access?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Say what you do on the task force. Do not include case or victim details.",
+    )
+
+    field_order = [
+        "full_name",
+        "email",
+        "agency",
+        "claimed_role",
+        "task_force",
+        "other_task_force_name",
+        "work_phone",
+        "access_reason",
+        "password1",
+        "password2",
+    ]
+
+    def clean_full_name(self):
+        return _plain_text(self.cleaned_data["full_name"], "name")
+
+    def clean_agency(self):
+        return _plain_text(self.cleaned_data["agency"], "agency")
+
+    def clean_other_task_force_name(self):
+        return _plain_text(self.cleaned_data.get("other_task_force_name", ""), "task force name")
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("task_force")
+        if choice == OTHER_TASK_FORCE:
+            if not cleaned.get("other_task_force_name"):
+                self.add_error("other_task_force_name", "Type the name of your task force.")
+            cleaned["task_force_obj"] = None
+        elif choice:
+            cleaned["task_force_obj"] = TaskForce.objects.filter(pk=choice, is_active=True).first()
+            if cleaned["task_force_obj"] is None:
+                self.add_error("task_force", TaskForceChoiceField.default_error_messages["invalid_choice"])
+            cleaned["other_task_force_name"] = ""
+        return cleaned
+
+    def save(self, request):
+        # One transaction: a failure anywhere (e.g. the verification email)
+        # leaves no half-made account behind.
+        with transaction.atomic():
+            return super().save(request)
+
+    def apply_to(self, user):
+        data = self.cleaned_data
+        user.full_name = data["full_name"]
+        user.agency = data["agency"]
+        user.claimed_role = data["claimed_role"]
+        user.task_force = data.get("task_force_obj")
+        user.other_task_force_name = data.get("other_task_force_name", "")
+        user.work_phone = data["work_phone"]
+        user.access_reason = data["access_reason"]
+        user.status = User.Status.PENDING
+
+
+def _plain_text(value, label):
+    value = (value or "").strip()
+    if any(ch in value for ch in "<>"):
+        raise forms.ValidationError(f"The {label} cannot contain < or >.")
+    if any(ord(ch) < 32 for ch in value):
+        raise forms.ValidationError(f"The {label} cannot contain control characters.")
+    return value
+
+
+class LockAwareLoginForm(LoginForm):
+    """allauth's log-in form; the lock check itself lives in the account adapter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].widget.attrs.setdefault("autocomplete", "email")
+
+
+class ExpertiseField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ProfileForm(forms.ModelForm):
+    expertise = ExpertiseField(
+        queryset=Term.objects.current().filter(
+            facet__in=[Facet.PRACTICE_AREA, Facet.TRAFFICKING_TYPE, Facet.PHASE]
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Areas where peers can ask you for help.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "agency", "work_phone", "bio", "expertise"]
+        labels = {"bio": "About your work"}
+
+    def clean_full_name(self):
+        return _plain_text(self.cleaned_data["full_name"], "name")
+
+    def clean_agency(self):
+        return _plain_text(self.cleaned_data["agency"], "agency")

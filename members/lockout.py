@@ -1,0 +1,79 @@
+"""Lockout after repeated failed log-ins, kept in the database so it survives cache loss and is audited."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from members import audit
+from members.models import AccountLock, AuditEvent, LoginFailure, User
+
+
+def normalise(email):
+    return (email or "").strip().lower()[:254]
+
+
+def active_lock(email):
+    return (
+        AccountLock.objects.filter(
+            email=normalise(email), released_at__isnull=True, locked_until__gt=timezone.now()
+        )
+        .order_by("-locked_at")
+        .first()
+    )
+
+
+def is_locked(email):
+    return active_lock(email) is not None
+
+
+def record_failure(email, request=None):
+    """Count a failure; lock the address when the threshold is reached in the window."""
+    email = normalise(email)
+    if not email:
+        return None
+    now = timezone.now()
+    user = User.objects.filter(email=email).first()
+    with transaction.atomic():
+        LoginFailure.objects.create(email=email, ip_address=audit.client_ip(request), created_at=now)
+        audit.record(AuditEvent.Action.LOGIN_FAILED, subject=user, email=email, request=request, actor=None)
+        if is_locked(email):
+            return None
+        since = max(now - settings.LOCKOUT_WINDOW, _last_release(email) or now - settings.LOCKOUT_WINDOW)
+        recent = LoginFailure.objects.filter(email=email, created_at__gt=since).count()
+        if recent < settings.LOCKOUT_THRESHOLD:
+            return None
+        lock = AccountLock.objects.create(
+            email=email, user=user, locked_at=now, locked_until=now + settings.LOCKOUT_COOL_OFF
+        )
+        audit.record(
+            AuditEvent.Action.LOCKED,
+            subject=user,
+            email=email,
+            request=request,
+            actor=None,
+            failures=recent,
+            until=lock.locked_until.isoformat(),
+        )
+        return lock
+
+
+def _last_release(email):
+    last = (
+        AccountLock.objects.filter(email=email)
+        .exclude(released_at__isnull=True)
+        .order_by("-released_at")
+        .values_list("released_at", flat=True)
+        .first()
+    )
+    return last
+
+
+def release(lock, by, request=None):
+    """An administrator ends a lock early; failures before it no longer count."""
+    if lock.released_at is not None:
+        return lock
+    lock.released_at = timezone.now()
+    lock.released_by = by
+    lock.save(update_fields=["released_at", "released_by"])
+    audit.record(AuditEvent.Action.RELEASED, subject=lock.user, email=lock.email, actor=by, request=request)
+    return lock

@@ -1,0 +1,95 @@
+"""Session timeouts and the membership gate (MFA required, pending users kept out)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from members import access, audit
+from members.models import AuditEvent
+
+SESSION_STARTED = "tfc_session_started"
+LAST_ACTIVITY = "tfc_last_activity"
+
+# Requests the browser makes by itself; they must not keep an idle session alive.
+BACKGROUND_PATH_PREFIXES = ("/admin/editing-sessions/", "/healthz")
+BACKGROUND_HEADERS = ("HTTP_X_BACKGROUND_REQUEST",)
+
+
+def _is_background(request):
+    return request.path_info.startswith(BACKGROUND_PATH_PREFIXES) or any(
+        h in request.META for h in BACKGROUND_HEADERS
+    )
+
+
+class SessionTimeoutMiddleware:
+    """Lock a session after 30 idle minutes and end it after 12 hours, whichever comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.get(SESSION_STARTED)
+            last = request.session.get(LAST_ACTIVITY)
+            if started is None:
+                request.session[SESSION_STARTED] = started = now
+                request.session[LAST_ACTIVITY] = last = now
+            idle = now - (last or now) > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or too_old:
+                reason = "idle" if idle else "absolute"
+                audit.record(
+                    AuditEvent.Action.SESSION_EXPIRED,
+                    subject=user,
+                    actor=user,
+                    request=request,
+                    reason=reason,
+                )
+                logout(request)
+                messages.info(
+                    request,
+                    "You were signed out after 30 minutes without activity."
+                    if idle
+                    else "You were signed out because sessions end after 12 hours.",
+                )
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            if not _is_background(request):
+                request.session[LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+
+# Paths a signed-in person may reach before MFA is set up or while pending.
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/healthz",
+    "/report/",
+    "/members/pending/",
+    "/favicon.ico",
+)
+
+
+class MembershipGateMiddleware:
+    """Send signed-in members without a second factor to set one up; keep pending users out of the admin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        path = request.path_info
+        if user.is_authenticated and not path.startswith(OPEN_PREFIXES):
+            if access.needs_mfa(user):
+                messages.warning(
+                    request,
+                    "Set up a second factor (an authenticator app or a security key) before you continue.",
+                )
+                return redirect(f"{reverse('mfa_index')}?next={request.get_full_path()}")
+            if path.startswith("/admin/") and not (access.is_approved(user)):
+                return redirect("members:pending" if access.is_pending(user) else "/")
+        return self.get_response(request)

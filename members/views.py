@@ -1,0 +1,84 @@
+"""Member-facing pages: the pending notice, the directory, profiles."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+
+from members import access
+from members.forms import ProfileForm
+from members.models import TaskForce, User
+from taxonomy.models import Term
+
+DIRECTORY_PAGE_SIZE = 50
+
+
+def pending(request):
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if access.is_member(request.user):
+        return redirect("/")
+    return render(request, "members/pending.html", {"applicant": request.user}, status=200)
+
+
+def _directory_queryset():
+    return (
+        User.objects.filter(is_active=True, status=User.Status.APPROVED)
+        .select_related("task_force")
+        .prefetch_related(Prefetch("expertise", queryset=Term.objects.only("id", "name", "slug")))
+        .only(
+            "id",
+            "full_name",
+            "agency",
+            "claimed_role",
+            "task_force__name",
+            "other_task_force_name",
+            "is_coordinator",
+        )
+    )
+
+
+@access.members_only
+def directory(request):
+    people = _directory_queryset()
+    task_force_id = request.GET.get("task_force", "")
+    if task_force_id.isdigit():
+        people = people.filter(task_force_id=int(task_force_id))
+    expertise = request.GET.get("expertise", "")
+    if expertise:
+        people = people.filter(expertise__slug=expertise[:140])
+    page = Paginator(people.order_by("full_name", "id"), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "page": page,
+            "task_forces": TaskForce.objects.filter(is_active=True).only("id", "name", "state"),
+            "selected_task_force": task_force_id,
+        },
+    )
+
+
+@access.members_only
+def profile(request, pk):
+    person = get_object_or_404(_directory_queryset(), pk=pk)
+    if not access.can_view_profile(request.user, person):
+        raise PermissionDenied
+    return render(
+        request,
+        "members/profile.html",
+        {"person": person, "can_edit": access.can_edit_profile(request.user, person)},
+    )
+
+
+@access.members_only
+def edit_profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("members:profile", pk=request.user.pk)
+    return render(request, "members/profile_edit.html", {"form": form})

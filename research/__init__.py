@@ -1,0 +1,1 @@
+"""Research: notebooks, datasets, runs and publishing evidence briefs (filled by the research issue)."""

@@ -1,0 +1,7 @@
+"""App configuration for research."""
+
+from django.apps import AppConfig
+
+
+class ResearchConfig(AppConfig):
+    name = "research"

@@ -1,0 +1,7 @@
+"""App configuration for the scheduler."""
+
+from django.apps import AppConfig
+
+
+class SchedulerConfig(AppConfig):
+    name = "scheduler"

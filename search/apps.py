@@ -1,0 +1,9 @@
+"""App configuration for search."""
+
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    label = "sitesearch"
+    verbose_name = "Site search"

@@ -1,0 +1,4 @@
+"""URLs under /search/."""
+
+app_name = "search"
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""The test suite: one package per app, browser journeys under tests/browser."""

@@ -1,0 +1,1 @@
+"""TTA: needs assessments, TTA requests, and matching them to resources and peers."""
