@@ -1,0 +1,50 @@
+"""Expected responses per access class, shared by the access matrix of every app.
+
+Each class maps a role (see tests.factories.ROLES) to the status code a request
+by that role must get. A route in the matrix names its class, or gives its own map.
+"""
+
+from tests.factories import ROLES
+
+LOGIN = 302  # anonymous: sent to log in
+PENDING = 302  # pending applicant: sent to "under review"
+
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+MEMBERS = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN, "pending": PENDING}
+
+RESEARCH = {
+    **dict.fromkeys(ROLES, 403),
+    "anonymous": LOGIN,
+    "pending": PENDING,
+    "researcher": 200,
+    "tta_staff": 200,
+    "superuser": 200,
+}
+
+# The Wagtail admin: people in a staff group get in; other members are turned
+# away (Wagtail redirects them); anonymous users go to the one log-in.
+ADMIN = {
+    **dict.fromkeys(ROLES, 302),
+    "moderator": 200,
+    "editor": 200,
+    "reviewer": 200,
+    "tta_staff": 200,
+    "membership_admin": 200,
+    "superuser": 200,
+}
+
+MEMBERSHIP_ADMIN = {
+    **dict.fromkeys(ROLES, 403),
+    "anonymous": 302,
+    "pending": 302,
+    "member": 302,
+    "other_task_force_member": 302,
+    "coordinator": 302,
+    "researcher": 302,
+    "membership_admin": 200,
+    "superuser": 200,
+}
+
+SIGNED_IN = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}
+ANONYMOUS_ONLY = {**dict.fromkeys(ROLES, 302), "anonymous": 200}

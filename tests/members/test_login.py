@@ -1,0 +1,155 @@
+"""Signing in: second factor, lockout after five failures, the admin's own login closed."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.auth import SESSION_KEY
+from django.utils import timezone
+
+from members import lockout
+from members.services import reject_applicant
+from members.models import AccountLock, AuditEvent
+from tests.factories import PASSWORD, UserFactory
+from tests.members.auth_helpers import sign_in, sign_in_with_totp, totp_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(role_user):
+    return role_user("member")
+
+
+def secret_of(user):
+    from allauth.mfa.utils import decrypt
+
+    return decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+
+
+def test_login_page_shows_the_system_use_notice(client):
+    body = client.get("/accounts/login/").content.decode()
+    assert "System use notice" in body
+    assert "Activity is logged and monitored" in body
+
+
+def test_member_signs_in_with_password_and_totp(client, member):
+    response = sign_in_with_totp(client, member.email, secret_of(member))
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(member.pk)
+    assert AuditEvent.objects.filter(action="login", subject=member).exists()
+
+
+def test_password_alone_does_not_sign_in_an_enrolled_member(client, member):
+    response = sign_in(client, member.email)
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    assert SESSION_KEY not in client.session
+    assert client.get("/members/").status_code == 302
+
+
+def test_wrong_totp_code_is_refused_with_a_message(client, member):
+    sign_in(client, member.email)
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_a_totp_code_cannot_be_replayed(client, member):
+    secret = secret_of(member)
+    code = totp_code(secret)
+    sign_in(client, member.email)
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    client.post("/accounts/logout/")
+    sign_in(client, member.email)
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_a_recovery_code_works_once(client, member):
+    codes = RecoveryCodes.activate(member).generate_codes()
+    sign_in(client, member.email)
+    assert client.post("/accounts/2fa/authenticate/", {"code": codes[0]}).status_code == 302
+    client.post("/accounts/logout/")
+    sign_in(client, member.email)
+    response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client, member):
+    for _ in range(5):
+        response = sign_in(client, member.email, "wrong password entirely")
+        assert response.status_code == 200
+    lock = AccountLock.objects.get(email=member.email)
+    assert lock.is_in_force
+    assert AuditEvent.objects.filter(action="locked", subject=member).exists()
+    assert AuditEvent.objects.filter(action="login_failed", subject=member).count() == 5
+
+    response = sign_in(client, member.email, PASSWORD)
+    assert response.status_code == 200
+    assert "Too many failed log-ins" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_lock_ends_after_the_cool_off(client, member, settings):
+    for _ in range(5):
+        sign_in(client, member.email, "wrong password entirely")
+    AccountLock.objects.update(locked_until=timezone.now() - timezone.timedelta(seconds=1))
+    lockout.LoginFailure.objects.update(created_at=timezone.now() - settings.LOCKOUT_WINDOW)
+    response = sign_in(client, member.email)
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+
+
+def test_admin_release_lets_the_member_in_again(client, member, role_user):
+    for _ in range(5):
+        sign_in(client, member.email, "wrong password entirely")
+    admin = role_user("membership_admin")
+    lockout.release(AccountLock.objects.get(email=member.email), by=admin)
+    assert AuditEvent.objects.filter(action="released", subject=member, actor=admin).exists()
+    response = sign_in_with_totp(client, member.email, secret_of(member))
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(member.pk)
+
+
+def test_unknown_email_is_locked_exactly_like_a_real_one(client):
+    for _ in range(5):
+        sign_in(client, "nobody@nowhere.example.org", "guess guess guess")
+    response = sign_in(client, "nobody@nowhere.example.org", "guess guess guess")
+    assert "Too many failed log-ins" in response.content.decode()
+
+
+def test_wrong_second_factor_counts_towards_lockout(client, member):
+    for _ in range(5):
+        sign_in(client, member.email)
+        client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert lockout.is_locked(member.email)
+
+
+def test_posting_a_valid_password_to_the_wagtail_login_logs_no_one_in(client, role_user):
+    admin = role_user("superuser")
+    response = client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
+    assert response.status_code in (301, 302)
+    assert response["Location"].startswith("/accounts/login/")
+    assert SESSION_KEY not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_wagtail_password_reset_goes_to_allauth(client):
+    response = client.get("/admin/password_reset/")
+    assert response.status_code in (301, 302)
+    assert response["Location"] == "/accounts/password/reset/"
+
+
+def test_deactivated_and_rejected_accounts_cannot_sign_in(client, role_user):
+    gone = role_user("member", is_active=False)
+    rejected = UserFactory(status="pending")
+    reject_applicant(rejected, reason="Not on a funded task force.", by=role_user("membership_admin"))
+    for user in (gone, rejected):
+        response = sign_in(client, user.email)
+        assert SESSION_KEY not in client.session
+        assert response.status_code in (200, 302)
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/accounts/2fa/")

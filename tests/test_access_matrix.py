@@ -1,0 +1,71 @@
+"""Every URL the project has, requested as every role, with the status each must get.
+
+The data is built once per module (``role_users``); every app adds its routes
+to ROUTES. A route is (name, url or callable(users) -> url, expected map).
+"""
+
+import pytest
+
+from tests import access_rules as rules
+from tests.factories import ROLES
+
+ROUTES = [
+    # Public pages and probes.
+    ("home", "/", rules.PUBLIC),
+    ("report", "/report/", rules.PUBLIC),
+    ("healthz", "/healthz", rules.PUBLIC),
+    ("search", "/search/?q=task+force", rules.PUBLIC),
+    # Accounts (allauth).
+    ("login", "/accounts/login/", rules.ANONYMOUS_ONLY),
+    ("signup", "/accounts/signup/", rules.ANONYMOUS_ONLY),
+    ("password reset", "/accounts/password/reset/", rules.PUBLIC),
+    ("email settings", "/accounts/email/", rules.SIGNED_IN),
+    ("two-factor settings", "/accounts/2fa/", rules.SIGNED_IN),
+    ("sessions", "/accounts/sessions/", rules.SIGNED_IN),
+    # Members.
+    (
+        "pending notice",
+        "/members/pending/",
+        {**rules.PUBLIC, "anonymous": 302, **{r: 302 for r in ROLES[2:]}},
+    ),
+    ("directory", "/members/", rules.MEMBERS),
+    ("profile", lambda users: f"/members/{users['member'].pk}/", rules.MEMBERS),
+    (
+        "pending person's profile",
+        lambda users: f"/members/{users['pending'].pk}/",
+        {**rules.MEMBERS, **{r: 404 for r in ROLES[2:]}},
+    ),
+    ("edit own profile", "/members/me/edit/", rules.MEMBERS),
+    # Apps filled by later issues.
+    ("forum", "/forum/", rules.MEMBERS),
+    ("tta", "/tta/", rules.MEMBERS),
+    ("research", "/research/", rules.RESEARCH),
+    # Wagtail admin and its closed doors.
+    ("admin", "/admin/", rules.ADMIN),
+    ("admin login", "/admin/login/", dict.fromkeys(ROLES, 302)),
+    ("admin password reset", "/admin/password_reset/", dict.fromkeys(ROLES, 302)),
+]
+
+
+def _cases():
+    for name, url, expected in ROUTES:
+        for role in ROLES:
+            yield pytest.param(name, url, role, expected[role], id=f"{name}-{role}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,url,role,status", list(_cases()))
+def test_access(name, url, role, status, role_users, db, client_for):
+    client = client_for(role_users[role])
+    target = url(role_users) if callable(url) else url
+    response = client.get(target)
+    assert response.status_code == status, f"{role} GET {target}: {response.status_code}, expected {status}"
+    if status == 302 and role == "anonymous" and not target.startswith("/admin/"):
+        location = response["Location"]
+        assert location.startswith("/accounts/login/") or location == "/", location
+    if (
+        status == 302
+        and role == "pending"
+        and target.startswith(("/members/", "/forum/", "/tta/", "/research/"))
+    ):
+        assert response["Location"] in ("/members/pending/",) or response["Location"].startswith("/accounts/")
