@@ -7,8 +7,8 @@ from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 from members import lockout
-from members.services import reject_applicant
 from members.models import AccountLock, AuditEvent
+from members.services import reject_applicant
 from tests.factories import PASSWORD, UserFactory
 from tests.members.auth_helpers import sign_in, sign_in_with_totp, totp_code
 

@@ -161,10 +161,9 @@ def test_expired_verification_link_says_so_and_verifies_nothing(client, task_for
     user = User.objects.get()
     address = EmailAddress.objects.get(user=user)
     key = EmailConfirmationHMAC(address).key
+    import time as time_module
     from datetime import timedelta
     from unittest import mock
-
-    import time as time_module
 
     later = time_module.time() + timedelta(days=4).total_seconds()
     # The link is a signed, timestamped token; move the clock past its expiry.
