@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Content"
+
+    def ready(self):
+        from cms import jobs, search_provider  # noqa: F401
+
+        search_provider.register()

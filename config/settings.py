@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "research",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # cms: sitemap.xml, table blocks and the read-only API of public pages.
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -224,6 +229,17 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# cms: images and documents live outside MEDIA_ROOT, in storage no web server
+# serves, so a guessed file URL reaches nothing; cms.media serves images after a
+# permission check and Wagtail's document view serves documents (see README).
+WAGTAILIMAGES_IMAGE_MODEL = "cms.CommonsImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.CommonsDocument"
+PROTECTED_MEDIA_ROOT = Path(env("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected-media"))
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
+# Contact form: submissions allowed per visitor address per hour.
+CONTACT_FORM_RATE = (5, 3600)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True

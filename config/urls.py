@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import api_router as cms_api_router
 from config.healthz import healthz
 
 # One log-in: the Wagtail admin's own login and password-reset views are
@@ -30,6 +31,7 @@ urlpatterns = [
     path("tta/", include("tta.urls")),
     path("research/", include("research.urls")),
     path("", include("cms.urls")),
+    path("api/v2/", cms_api_router.urls),  # public pages only (cms.api)
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),
 ]

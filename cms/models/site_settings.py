@@ -1,10 +1,8 @@
-"""Wagtail page types and site settings."""
+"""Site settings: the footer notice and the program contact every page shows."""
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
-from wagtail.models import Page
 
 GRANT_NOTICE = (
     "This project is supported by Grant No. 2015-VT-BX-K001 awarded by the Bureau of "
@@ -27,13 +25,3 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Site settings"
-
-
-class HomePage(Page):
-    """The site's front page."""
-
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    max_count = 1
-    parent_page_types = ["wagtailcore.Page"]

@@ -1,0 +1,157 @@
+"""Who may see what in the CMS: the one place the privacy rules of pages and media live.
+
+A page is members-only when it, or an ancestor, carries a Wagtail view
+restriction of type GROUPS naming the Member group. Wagtail's own check lets
+anyone in the group through; ours also requires an approved, active account
+(``members.access``), so a pending or suspended account never passes, and a
+LOGIN restriction admits approved accounts only. Password restrictions are
+left to Wagtail and keep a page out of every listing, feed and search.
+
+Images and documents are members-only when their collection (or an ancestor
+collection) has a view restriction; only members may fetch them.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q
+from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
+
+from members import access as members_access
+from members.roles import MEMBER
+
+MEMBERS_ONLY_COLLECTION = "Members only"
+PUBLIC_SCOPE = "public"
+MEMBERS_SCOPE = "members"
+
+
+class Denial(StrEnum):
+    """Why a visitor may not see a page; the serve hook answers each differently."""
+
+    LOGIN = "login"  # anonymous: sign in first
+    PENDING = "pending"  # application under review
+    GROUP = "group"  # approved, but not in a group the page requires
+    PASSWORD = "password"  # noqa: S105 - a restriction type, left to Wagtail's password form
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A page view restriction, flattened: the subtree it covers and who it admits."""
+
+    path: str
+    restriction_type: str
+    groups: frozenset[str]
+
+    @property
+    def is_members_only(self):
+        return self.restriction_type == BaseViewRestriction.GROUPS and MEMBER in self.groups
+
+    def admits(self, user):
+        if self.restriction_type == BaseViewRestriction.LOGIN:
+            return members_access.is_approved(user)
+        if self.restriction_type == BaseViewRestriction.GROUPS:
+            return members_access.is_approved(user) and any(
+                members_access.in_group(user, name) for name in self.groups
+            )
+        return False  # password: never listed, Wagtail asks for it on the page itself
+
+    def covers(self, path):
+        return path.startswith(self.path)
+
+
+def page_restrictions() -> list[Restriction]:
+    """Every page view restriction on the site, in one query (the table holds a handful of rows)."""
+    found = {}
+    rows = PageViewRestriction.objects.values_list("pk", "page__path", "restriction_type", "groups__name")
+    for pk, path, restriction_type, group in rows:
+        path_, type_, groups = found.get(pk, (path, restriction_type, set()))
+        if group:
+            groups.add(group)
+        found[pk] = (path_, type_, groups)
+    return [Restriction(path, type_, frozenset(groups)) for path, type_, groups in found.values()]
+
+
+def visible_pages(queryset, user, restrictions=None):
+    """Narrow a page queryset to what this visitor may see (one query for the restrictions)."""
+    if restrictions is None:
+        restrictions = page_restrictions()
+    denied = Q()
+    for restriction in restrictions:
+        if not restriction.admits(user):
+            denied |= Q(path__startswith=restriction.path)
+    return queryset.exclude(denied) if denied else queryset
+
+
+def public_pages(queryset, restrictions=None):
+    """Narrow a page queryset to pages anyone may see: what feeds, the sitemap and the API show."""
+    if restrictions is None:
+        restrictions = page_restrictions()
+    hidden = Q()
+    for restriction in restrictions:
+        hidden |= Q(path__startswith=restriction.path)
+    return queryset.exclude(hidden) if hidden else queryset
+
+
+def restrictions_on(page, restrictions=None) -> list[Restriction]:
+    if restrictions is None:
+        restrictions = page_restrictions()
+    return [r for r in restrictions if r.covers(page.path)]
+
+
+def is_members_only(page, restrictions=None) -> bool:
+    return bool(restrictions_on(page, restrictions))
+
+
+def page_scope(page, restrictions=None) -> str | None:
+    """The search scope of a page: "public", "members", or None if it must stay out of search.
+
+    Only the Member group maps onto a search scope; a page restricted to some
+    other group or by password is left out rather than shown to all members.
+    """
+    covering = restrictions_on(page, restrictions)
+    if not covering:
+        return PUBLIC_SCOPE
+    if all(r.is_members_only for r in covering):
+        return MEMBERS_SCOPE
+    return None
+
+
+def page_denial(page, user) -> Denial | None:
+    """Why this visitor may not see this page, or None if they may."""
+    for restriction in restrictions_on(page):
+        if restriction.admits(user):
+            continue
+        if restriction.restriction_type == BaseViewRestriction.PASSWORD:
+            return Denial.PASSWORD
+        if not (user and user.is_authenticated):
+            return Denial.LOGIN
+        if members_access.is_pending(user):
+            return Denial.PENDING
+        return Denial.GROUP
+    return None
+
+
+def required_groups(page) -> list[str]:
+    """The groups a visitor needs for this page, for the explanation on the 403 page."""
+    names = set()
+    for restriction in restrictions_on(page):
+        names |= restriction.groups
+    return sorted(names)
+
+
+def can_view_members_only(user) -> bool:
+    return members_access.is_member(user)
+
+
+def restricted_collection_paths() -> list[str]:
+    return list(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+
+
+def collection_is_members_only(collection, restricted_paths=None) -> bool:
+    if restricted_paths is None:
+        restricted_paths = restricted_collection_paths()
+    return any(collection.path.startswith(path) for path in restricted_paths)
+
+
+def can_view_collection(user, collection) -> bool:
+    return not collection_is_members_only(collection) or can_view_members_only(user)

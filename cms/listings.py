@@ -1,0 +1,305 @@
+"""Lists of pages a visitor may see: the faceted practice and resource indexes, briefs, home, topics.
+
+Every list narrows to what the visitor may see first (cms.access), then
+filters, counts and pages. The number of queries does not grow with the number
+of pages: terms are prefetched, and facet counts are one GROUP BY per group of
+facets that share a table and a set of other filters.
+
+Filters are GET parameters, so a filtered page has a shareable URL:
+``?phase=forming-a-task-force&practice_area=coordination&evidence=promising``.
+Several values of one facet mean "any of them"; different facets must all
+match. Unknown parameters and values are ignored.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+
+from cms import access, extensions
+from cms.models import (
+    EvidenceBriefPage,
+    EvidenceLevel,
+    PracticePage,
+    ResourcePage,
+)
+from cms.models.home import BRIEF_COUNT, FEATURED_COUNT
+from taxonomy.models import Facet, Term
+
+PER_PAGE = 12
+MAX_VALUES_PER_FACET = 20
+MAX_VALUE_LENGTH = 140
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """One filter: a GET parameter over a taxonomy facet (through ``source``) or a choice field."""
+
+    param: str
+    label: str
+    source: str  # an M2M or FK field of the page model, or a choice field
+    facet: str | None = None  # the taxonomy facet, None for a choice field
+    choices: tuple = ()
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    spec: FacetSpec
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def param(self):
+        return self.spec.param
+
+    @property
+    def label(self):
+        return self.spec.label
+
+    @property
+    def selected(self):
+        return [option for option in self.options if option.selected]
+
+
+@dataclass
+class Listing:
+    page_obj: object
+    facets: list[FacetGroup]
+    total: int
+    active: list[tuple[FacetGroup, FacetOption]]
+
+    @property
+    def items(self):
+        return self.page_obj.object_list
+
+
+PRACTICE_FACETS = (
+    FacetSpec("phase", "Task force phase", "topics", Facet.PHASE),
+    FacetSpec("practice_area", "Practice area", "topics", Facet.PRACTICE_AREA),
+    FacetSpec("trafficking_type", "Trafficking type", "topics", Facet.TRAFFICKING_TYPE),
+    FacetSpec("audience", "Audience", "audiences", Facet.AUDIENCE),
+    FacetSpec("evidence", "Evidence level", "evidence_level", choices=tuple(EvidenceLevel.choices)),
+)
+RESOURCE_FACETS = (
+    FacetSpec("type", "Resource type", "resource_type", Facet.RESOURCE_TYPE),
+    FacetSpec("audience", "Audience", "audiences", Facet.AUDIENCE),
+    FacetSpec("phase", "Task force phase", "topics", Facet.PHASE),
+    FacetSpec("practice_area", "Practice area", "topics", Facet.PRACTICE_AREA),
+    FacetSpec("trafficking_type", "Trafficking type", "topics", Facet.TRAFFICKING_TYPE),
+)
+
+
+def _requested_values(query, spec):
+    values = []
+    for raw in query.getlist(spec.param)[:MAX_VALUES_PER_FACET]:
+        value = raw.strip()
+        if value and len(value) <= MAX_VALUE_LENGTH and value not in values:
+            values.append(value)
+    return values
+
+
+class _Facets:
+    """Resolves requested values, applies filters and counts options for one page model."""
+
+    def __init__(self, model, specs, query):
+        self.model, self.specs = model, specs
+        term_facets = [spec.facet for spec in specs if spec.facet]
+        self.terms = list(Term.objects.filter(facet__in=term_facets)) if term_facets else []
+        self.terms_by_facet = defaultdict(dict)
+        for term in self.terms:
+            self.terms_by_facet[term.facet][term.slug] = term
+        # param -> list of database values (term ids or choice values), unknown ones dropped
+        self.selected = {}
+        for spec in specs:
+            wanted = _requested_values(query, spec)
+            if spec.facet:
+                known = self.terms_by_facet[spec.facet]
+                ids = [known[slug].pk for slug in wanted if slug in known]
+            else:
+                valid = {value for value, _label in spec.choices}
+                ids = [value for value in wanted if value in valid]
+            if ids:
+                self.selected[spec.param] = ids
+
+    def _field(self, spec):
+        return self.model._meta.get_field(spec.source)
+
+    def _apply_one(self, queryset, spec, values):
+        model_field = self._field(spec)
+        if model_field.many_to_many:
+            through = model_field.remote_field.through
+            page_ids = through.objects.filter(
+                **{f"{model_field.m2m_reverse_field_name()}__in": values}
+            ).values(model_field.m2m_field_name())
+            return queryset.filter(pk__in=page_ids)
+        return queryset.filter(**{f"{spec.source}__in": values})
+
+    def apply(self, queryset, skip=None):
+        for spec in self.specs:
+            if spec.param != skip and spec.param in self.selected:
+                queryset = self._apply_one(queryset, spec, self.selected[spec.param])
+        return queryset
+
+    def counts(self, base):
+        """Option counts per facet, each counted with every other facet's filter applied."""
+        # Facets on one source whose "other filters" coincide share one GROUP BY.
+        groups = defaultdict(list)
+        for spec in self.specs:
+            others = tuple(
+                sorted((p, tuple(map(str, v))) for p, v in self.selected.items() if p != spec.param)
+            )
+            groups[(spec.source, others)].append(spec)
+        counts = {}
+        for (source, _others), specs in groups.items():
+            # Specs grouped together are all unselected, so skipping the first skips nothing else.
+            scoped = self.apply(base, skip=specs[0].param)
+            model_field = self.model._meta.get_field(source)
+            if model_field.many_to_many:
+                through = model_field.remote_field.through
+                page_col, term_col = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+                rows = (
+                    through.objects.filter(**{f"{page_col}__in": scoped.values("pk")})
+                    .values_list(term_col)
+                    .annotate(n=Count("pk"))
+                )
+            else:
+                rows = scoped.order_by().values_list(source).annotate(n=Count("pk"))
+            found = dict(rows)
+            for spec in specs:
+                counts[spec.param] = found
+        return counts
+
+    def groups(self, counts):
+        result = []
+        for spec in self.specs:
+            found = counts.get(spec.param, {})
+            chosen = set(self.selected.get(spec.param, ()))
+            options = []
+            if spec.facet:
+                for term in sorted(
+                    self.terms_by_facet[spec.facet].values(), key=lambda t: (t.sort_order, t.name)
+                ):
+                    count = found.get(term.pk, 0)
+                    if count or term.pk in chosen:
+                        options.append(FacetOption(term.slug, term.name, count, term.pk in chosen))
+            else:
+                for value, label in spec.choices:
+                    count = found.get(value, 0)
+                    if count or value in chosen:
+                        options.append(FacetOption(value, label, count, value in chosen))
+            result.append(FacetGroup(spec, options))
+        return result
+
+
+def _mark_members_only(pages, restrictions):
+    """Set ``members_only`` on each page, for its badge, from restrictions already loaded."""
+    for page in pages:
+        page.members_only = any(r.covers(page.path) for r in restrictions)
+    return pages
+
+
+def _faceted(request, base, model, specs, ordering, prefetch, restrictions, select=()):
+    facets = _Facets(model, specs, request.GET)
+    counts = facets.counts(base)
+    filtered = facets.apply(base).order_by(*ordering)
+    if select:
+        filtered = filtered.select_related(*select)
+    page_obj = Paginator(filtered.prefetch_related(*prefetch), PER_PAGE).get_page(request.GET.get("page"))
+    _mark_members_only(page_obj.object_list, restrictions)
+    groups = facets.groups(counts)
+    active = [(group, option) for group in groups for option in group.selected]
+    return Listing(page_obj=page_obj, facets=groups, total=page_obj.paginator.count, active=active)
+
+
+def practice_listing(index, request):
+    restrictions = access.page_restrictions()
+    base = access.visible_pages(PracticePage.objects.live().descendant_of(index), request.user, restrictions)
+    return _faceted(
+        request,
+        base,
+        PracticePage,
+        PRACTICE_FACETS,
+        ordering=("-first_published_at", "title"),
+        prefetch=("topics", "audiences"),
+        restrictions=restrictions,
+    )
+
+
+def resource_listing(index, request):
+    restrictions = access.page_restrictions()
+    base = access.visible_pages(ResourcePage.objects.live().descendant_of(index), request.user, restrictions)
+    return _faceted(
+        request,
+        base,
+        ResourcePage,
+        RESOURCE_FACETS,
+        ordering=("title",),
+        prefetch=("audiences",),
+        restrictions=restrictions,
+        select=("resource_type",),
+    )
+
+
+def brief_listing(index, request):
+    restrictions = access.page_restrictions()
+    visible = access.visible_pages(
+        EvidenceBriefPage.objects.live().descendant_of(index), request.user, restrictions
+    )
+    queryset = visible.order_by("-first_published_at", "title")
+    page_obj = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    _mark_members_only(page_obj.object_list, restrictions)
+    return Listing(page_obj=page_obj, facets=[], total=page_obj.paginator.count, active=[])
+
+
+def home_sections(home, request):
+    """Featured practices, the latest briefs and, for members, recent forum activity."""
+    user = request.user
+    restrictions = access.page_restrictions()
+    chosen = list(home.featured_practices.values_list("practice_id", flat=True)[:FEATURED_COUNT])
+    practices = access.visible_pages(PracticePage.objects.live(), user, restrictions)
+    if chosen:
+        by_id = {page.pk: page for page in practices.filter(pk__in=chosen)}
+        featured = [by_id[pk] for pk in chosen if pk in by_id]
+    else:
+        featured = list(practices.order_by("-first_published_at")[:FEATURED_COUNT])
+    briefs = access.visible_pages(EvidenceBriefPage.objects.live(), user, restrictions)
+    latest = list(briefs.order_by("-first_published_at")[:BRIEF_COUNT])
+    return {
+        "featured_practices": _mark_members_only(featured, restrictions),
+        "latest_briefs": _mark_members_only(latest, restrictions),
+        "recent_activity": extensions.recent_activity(user),
+    }
+
+
+TOPIC_KINDS = (
+    ("practices", "Practices", PracticePage),
+    ("resources", "Resources", ResourcePage),
+    ("briefs", "Evidence briefs", EvidenceBriefPage),
+)
+
+
+def topic_sections(term, user):
+    """Everything tagged with a term that the visitor may see, by kind, then what other apps add."""
+    restrictions = access.page_restrictions()
+    sections = []
+    for key, label, model in TOPIC_KINDS:
+        tagged = model.objects.live().filter(
+            **{("audiences" if term.facet == Facet.AUDIENCE else "topics"): term}
+        )
+        if model is ResourcePage and term.facet == Facet.RESOURCE_TYPE:
+            tagged = model.objects.live().filter(resource_type=term)
+        pages = _mark_members_only(
+            list(access.visible_pages(tagged, user, restrictions).order_by("title")), restrictions
+        )
+        if pages:
+            sections.append({"key": key, "label": label, "pages": pages})
+    extra = extensions.topic_items(term, user)
+    return sections, extra

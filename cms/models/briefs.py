@@ -1,0 +1,126 @@
+"""Evidence briefs under /briefs/: findings from the research partner, written by hand or by a notebook run.
+
+The research pipeline fills a brief by setting these fields (StreamFields take
+their raw JSON form, a list of {"type": ..., "value": ...}):
+
+- ``summary``: plain text, two or three sentences.
+- ``key_figures``: ``figure`` blocks: value, unit, sentence, source, illustrative.
+- ``charts``: ``chart`` blocks: title, image (an image id in the members-only
+  or public collection, matching the brief's privacy), alt_text, table
+  (Wagtail table data: {"data": [[header...], [row...]], "first_row_is_table_header": true,
+  "table_caption": ...}), source, illustrative.
+- ``tables``: ``table`` blocks: caption, table, source.
+- ``narrative``: paragraphs, headings, quotes, images.
+- ``method`` and ``limitations``: rich text (HTML limited to the editor's features).
+- ``data_sources``: ``source`` blocks: name, version, url, description.
+- ``provenance_*``: the notebook path, the run id, the parameters and the data
+  versions (JSON objects), and when the run happened. A hand-written brief
+  leaves them empty and the page says so.
+
+The draft then goes through the same review workflow as a practice.
+"""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from cms import blocks
+from cms.models.content import ContentPage, TaggedPage
+
+
+class BriefIndexPage(Page):
+    """/briefs/: evidence briefs, newest first."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EvidenceBriefPage"]
+    max_count = 1
+    template = "cms/brief_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.listings import brief_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = brief_listing(self, request)
+        return context
+
+
+class EvidenceBriefPage(TaggedPage):
+    key_figures = StreamField([("figure", blocks.KeyFigureBlock())], blank=True, use_json_field=True)
+    charts = StreamField([("chart", blocks.ChartBlock())], blank=True, use_json_field=True)
+    tables = StreamField([("table", blocks.CaptionedTableBlock())], blank=True, use_json_field=True)
+    narrative = StreamField(blocks.narrative_blocks(), blank=True, use_json_field=True)
+    method = RichTextField(blank=True, features=blocks.TEXT_FEATURES)
+    data_sources = StreamField([("source", blocks.DataSourceBlock())], blank=True, use_json_field=True)
+    limitations = RichTextField(blank=True, features=blocks.TEXT_FEATURES)
+
+    provenance_notebook = models.CharField(
+        "notebook", max_length=300, blank=True, help_text="Path of the notebook in the repository."
+    )
+    provenance_run_id = models.CharField("run", max_length=100, blank=True)
+    provenance_parameters = models.JSONField("parameters", default=dict, blank=True)
+    provenance_data_versions = models.JSONField("data versions", default=dict, blank=True)
+    provenance_date = models.DateTimeField("run date", null=True, blank=True)
+
+    search_kind = "brief"
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("summary"),
+            FieldPanel("key_figures"),
+            FieldPanel("charts"),
+            FieldPanel("tables"),
+            FieldPanel("narrative"),
+            FieldPanel("method"),
+            FieldPanel("data_sources"),
+            FieldPanel("limitations"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("provenance_notebook"),
+                    FieldPanel("provenance_run_id"),
+                    FieldPanel("provenance_parameters"),
+                    FieldPanel("provenance_data_versions"),
+                    FieldPanel("provenance_date"),
+                ],
+                heading="Provenance",
+                help_text="Filled by the research pipeline; empty for a brief written by hand.",
+            ),
+        ]
+        + TaggedPage.tag_panels
+        + [ContentPage.privacy_panel]
+    )
+    api_fields = TaggedPage.api_fields + [
+        APIField(name)
+        for name in (
+            "key_figures",
+            "charts",
+            "tables",
+            "narrative",
+            "method",
+            "data_sources",
+            "limitations",
+            "provenance_notebook",
+            "provenance_run_id",
+            "provenance_parameters",
+            "provenance_data_versions",
+            "provenance_date",
+        )
+    ]
+    parent_page_types = ["cms.BriefIndexPage"]
+    subpage_types = []
+    template = "cms/evidence_brief_page.html"
+
+    class Meta:
+        verbose_name = "evidence brief"
+
+    @property
+    def has_provenance(self):
+        return bool(self.provenance_notebook or self.provenance_run_id)
+
+    @property
+    def has_illustrative_figures(self):
+        return any(block.value.get("illustrative") for block in (*self.key_figures, *self.charts))

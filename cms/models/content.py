@@ -1,0 +1,138 @@
+"""What content pages share: privacy in the admin form, a summary, taxonomy tags and review dates."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.forms import ContentPageForm
+from taxonomy.models import Facet
+
+TOPIC_FACETS = [Facet.PHASE, Facet.TRAFFICKING_TYPE, Facet.PRACTICE_AREA]
+REVIEW_WARNING = timedelta(days=30)
+
+
+class ContentPage(Page):
+    """A page that can be public or members-only and that the site search lists.
+
+    ``search_kind`` is the kind it is indexed under (cms.search_provider).
+    """
+
+    summary = models.TextField(
+        max_length=600,
+        help_text="Two or three sentences shown in listings, search results and feeds.",
+    )
+
+    base_form_class = ContentPageForm
+    search_kind = "page"
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    api_fields = [APIField("summary")]
+    privacy_panel = MultiFieldPanel([FieldPanel("visibility")], heading="Privacy")
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import access
+
+        context = super().get_context(request, *args, **kwargs)
+        context["members_only"] = access.is_members_only(self)
+        return context
+
+    def searchable_text(self):
+        """Plain text of the page for the site search (no HTML)."""
+        parts = [self.summary]
+        for field in self._meta.get_fields():
+            if isinstance(field, StreamField | RichTextField):
+                parts.extend(field.get_searchable_content(getattr(self, field.name)))
+        return "\n".join(part for part in parts if part)
+
+
+class TaggedPage(ContentPage):
+    """A content page tagged with the shared vocabulary (taxonomy.Term)."""
+
+    topics = ParentalManyToManyField(
+        "taxonomy.Term",
+        blank=True,
+        related_name="%(class)s_topic_pages",
+        limit_choices_to={"facet__in": TOPIC_FACETS},
+        help_text="Task force phases, trafficking types and practice areas this page is about.",
+    )
+    audiences = ParentalManyToManyField(
+        "taxonomy.Term",
+        blank=True,
+        related_name="%(class)s_audience_pages",
+        limit_choices_to={"facet": Facet.AUDIENCE},
+        help_text="Who it is written for.",
+    )
+
+    tag_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading="Topics and audiences",
+        )
+    ]
+    api_fields = ContentPage.api_fields + [APIField("topic_slugs"), APIField("audience_slugs")]
+
+    class Meta:
+        abstract = True
+
+    # Templates and listings read the prefetched terms, so no query per page.
+    def topic_terms(self):
+        return sorted(self.topics.all(), key=lambda term: (term.facet, term.sort_order, term.name))
+
+    def audience_terms(self):
+        return sorted(self.audiences.all(), key=lambda term: (term.sort_order, term.name))
+
+    @property
+    def topic_slugs(self):
+        return [term.slug for term in self.topics.all()]
+
+    @property
+    def audience_slugs(self):
+        return [term.slug for term in self.audiences.all()]
+
+    def all_term_slugs(self):
+        return tuple(term.slug for term in (*self.topics.all(), *self.audiences.all()))
+
+
+class ReviewSchedule(models.Model):
+    """When a page was last vetted and when it is next due; the "Due for review" report reads these."""
+
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Editors see the page in “Due for review” from 30 days before this date.",
+    )
+
+    review_panel = MultiFieldPanel(
+        [FieldPanel("last_reviewed"), FieldPanel("next_review_due")], heading="Review schedule"
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
+            raise ValidationError({"next_review_due": "The next review must come after the last one."})
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
+
+    @property
+    def review_due_soon(self):
+        return bool(self.next_review_due and self.next_review_due <= timezone.localdate() + REVIEW_WARNING)

@@ -1,0 +1,119 @@
+"""Keeping page privacy and asset privacy in step.
+
+A members-only page may only use images and documents from a members-only
+collection, and a public page only public ones: otherwise a members-only
+picture would sit on a public page (a leak), or a public page would show
+members a broken image. The admin page form asks :func:`asset_conflicts`
+before saving, and :func:`apply_visibility` turns the editor's choice into the
+page's Wagtail view restriction (GROUPS, the Member group).
+"""
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import BaseViewRestriction, PageViewRestriction, ReferenceIndex
+
+from cms import access
+from members.roles import MEMBER
+
+PUBLIC = "public"
+MEMBERS = "members"
+VISIBILITY_CHOICES = [
+    (PUBLIC, "Everyone: anyone on the web can read it"),
+    (MEMBERS, "Members only: approved task force members"),
+]
+
+
+def referenced_assets(page):
+    """The images and documents a page uses, anywhere: fields, StreamField blocks, rich-text links."""
+    image_model, document_model = get_image_model(), get_document_model()
+    image_ct = ContentType.objects.get_for_model(image_model)
+    document_ct = ContentType.objects.get_for_model(document_model)
+    image_ids, document_ids = set(), set()
+    for (
+        content_type_id,
+        object_id,
+        _model_path,
+        _content_path,
+    ) in ReferenceIndex._extract_references_from_object(page):
+        if content_type_id == image_ct.pk:
+            image_ids.add(object_id)
+        elif content_type_id == document_ct.pk:
+            document_ids.add(object_id)
+    images = (
+        list(image_model.objects.filter(pk__in=image_ids).select_related("collection")) if image_ids else []
+    )
+    documents = (
+        list(document_model.objects.filter(pk__in=document_ids).select_related("collection"))
+        if document_ids
+        else []
+    )
+    return images, documents
+
+
+def asset_conflicts(page, members_only):
+    """Messages naming each asset whose collection disagrees with the page's privacy; empty if none."""
+    images, documents = referenced_assets(page)
+    if not images and not documents:
+        return []
+    restricted = access.restricted_collection_paths()
+    problems = []
+    for kind, assets in (("image", images), ("document", documents)):
+        for asset in assets:
+            asset_members_only = access.collection_is_members_only(asset.collection, restricted)
+            if members_only and not asset_members_only:
+                problems.append(
+                    f"The {kind} “{asset.title}” is in the public collection “{asset.collection.name}”, "
+                    f"but this page is members-only. Move it to the “{access.MEMBERS_ONLY_COLLECTION}” "
+                    "collection or choose another."
+                )
+            elif not members_only and asset_members_only:
+                problems.append(
+                    f"The {kind} “{asset.title}” is members-only, but this page is public: "
+                    "visitors would not be able to see it. Choose a public one."
+                )
+    return problems
+
+
+def own_members_restriction(page):
+    """The GROUPS restriction to the Member group set on this page itself, if any."""
+    if not page.pk:
+        return None
+    return (
+        PageViewRestriction.objects.filter(
+            page=page, restriction_type=BaseViewRestriction.GROUPS, groups__name=MEMBER
+        )
+        .distinct()
+        .first()
+    )
+
+
+def inherited_restriction_page(page, parent=None):
+    """The nearest ancestor whose restriction covers this page, or None."""
+    path = page.path or (parent.path + "0000" if parent else "")
+    if not path:
+        return None
+    covering = (
+        PageViewRestriction.objects.filter(page__depth__lt=len(path) // 4)
+        .select_related("page")
+        .order_by("-page__depth")
+    )
+    for restriction in covering:
+        if path.startswith(restriction.page.path) and restriction.page.path != page.path:
+            return restriction.page
+    return None
+
+
+@transaction.atomic
+def apply_visibility(page, visibility):
+    """Make the page's own restriction match the editor's choice. Inherited privacy is left alone."""
+    existing = own_members_restriction(page)
+    if visibility == MEMBERS and existing is None:
+        restriction = PageViewRestriction.objects.create(
+            page=page, restriction_type=BaseViewRestriction.GROUPS
+        )
+        restriction.groups.set([Group.objects.get(name=MEMBER)])
+    elif visibility == PUBLIC and existing is not None:
+        existing.delete()

@@ -1,0 +1,94 @@
+"""Wagtail hooks of the CMS: who may see a page, privacy set from the page form, the review report."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from cms import access, privacy
+from cms.reports import DueForReviewView
+from members import access as members_access
+from members.roles import MEMBER
+
+
+@hooks.register("before_serve_page", order=-10)
+def enforce_page_privacy(page, request, serve_args, serve_kwargs):
+    """Apply cms.access before Wagtail's own check, which would admit pending accounts in a group.
+
+    Anonymous visitors are asked to sign in and pending applicants are shown
+    their application's status; an approved account without the group the
+    page needs gets a 403 page that says which group, instead of Wagtail's
+    bounce back to the log-in page.
+    """
+    denial = access.page_denial(page, request.user)
+    if denial is None or denial == access.Denial.PASSWORD:
+        return None
+    if denial == access.Denial.LOGIN:
+        response = redirect_to_login(request.get_full_path())
+    elif denial == access.Denial.PENDING:
+        response = redirect("members:pending")
+    else:
+        response = TemplateResponse(
+            request,
+            "cms/forbidden.html",
+            {"what": "page", "required_groups": access.required_groups(page)},
+            status=403,
+        )
+    add_never_cache_headers(response)
+    return response
+
+
+@hooks.register("before_serve_document", order=-10)
+def enforce_document_privacy(document, request):
+    """Documents of a members-only collection go to members only, never to pending or suspended accounts."""
+    if not access.collection_is_members_only(document.collection) or access.can_view_members_only(
+        request.user
+    ):
+        return None
+    if not request.user.is_authenticated:
+        response = redirect_to_login(request.get_full_path())
+    elif members_access.is_pending(request.user):
+        response = redirect("members:pending")
+    else:
+        response = TemplateResponse(
+            request,
+            "cms/forbidden.html",
+            {"what": "document", "required_groups": [MEMBER]},
+            status=403,
+        )
+    add_never_cache_headers(response)
+    return response
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def apply_requested_visibility(request, page):
+    requested = getattr(page, "_requested_visibility", None)
+    if requested is not None and privacy.inherited_restriction_page(page) is None:
+        privacy.apply_visibility(page, requested)
+
+
+class DueForReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_permission(request.user, "change")
+
+
+@hooks.register("register_reports_menu_item")
+def register_due_for_review_menu_item():
+    return DueForReviewMenuItem("Due for review", reverse("cms_due_for_review"), icon_name="date", order=150)
+
+
+@hooks.register("register_admin_urls")
+def register_due_for_review_urls():
+    return [
+        path("reports/due-for-review/", DueForReviewView.as_view(), name="cms_due_for_review"),
+        path(
+            "reports/due-for-review/results/",
+            DueForReviewView.as_view(results_only=True),
+            name="cms_due_for_review_results",
+        ),
+    ]
