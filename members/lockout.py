@@ -1,10 +1,11 @@
 """Lockout after repeated failed log-ins, kept in the database so it survives cache loss and is audited."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from members import audit
+from members import access, audit
 from members.models import AccountLock, AuditEvent, LoginFailure, User
 
 
@@ -69,11 +70,21 @@ def _last_release(email):
 
 
 def release(lock, by, request=None):
-    """An administrator ends a lock early; failures before it no longer count."""
-    if lock.released_at is not None:
-        return lock
-    lock.released_at = timezone.now()
-    lock.released_by = by
-    lock.save(update_fields=["released_at", "released_by"])
-    audit.record(AuditEvent.Action.RELEASED, subject=lock.user, email=lock.email, actor=by, request=request)
+    """A membership administrator ends a lock early; failures before it no longer count.
+
+    Releasing a lock someone else has just released changes nothing and is not audited again.
+    """
+    if not access.can_review_applications(by):
+        raise PermissionDenied("Only membership administrators can release locked accounts.")
+    now = timezone.now()
+    with transaction.atomic():
+        # A conditional update, so two admins pressing Release at once audit it once.
+        released = AccountLock.objects.filter(pk=lock.pk, released_at__isnull=True).update(
+            released_at=now, released_by=by
+        )
+        if released:
+            audit.record(
+                AuditEvent.Action.RELEASED, subject=lock.user, email=lock.email, actor=by, request=request
+            )
+    lock.refresh_from_db(fields=["released_at", "released_by"])
     return lock

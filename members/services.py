@@ -15,13 +15,19 @@ from members import access, audit
 from members.models import AuditEvent, User
 from members.roles import MEMBER
 
+REASON_MAX_LENGTH = 2000
+
 
 def _email_applicant(applicant, template, **context):
     context = {"user": applicant, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"members/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"members/email/{template}.txt", context)
-    # Sent after commit so a rolled-back decision never emails anyone.
-    transaction.on_commit(lambda: send_mail(f"[Task Force Commons] {subject}", body, None, [applicant.email]))
+    # Sent after commit so a rolled-back decision never emails anyone. Robust:
+    # a mail server failure is logged, it must not turn a recorded decision
+    # into an error page that invites the admin to decide again.
+    transaction.on_commit(
+        lambda: send_mail(f"[Task Force Commons] {subject}", body, None, [applicant.email]), robust=True
+    )
 
 
 def approve_applicant(applicant: User, *, groups, by: User, request=None) -> User:
@@ -58,6 +64,8 @@ def reject_applicant(applicant: User, *, reason: str, by: User, request=None) ->
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Give a reason for the rejection; the applicant is told it.")
+    # The applicant is emailed exactly what is recorded.
+    reason = reason[:REASON_MAX_LENGTH]
     with transaction.atomic():
         applicant = User.objects.select_for_update().get(pk=applicant.pk)
         if applicant.status != User.Status.PENDING:
@@ -67,32 +75,52 @@ def reject_applicant(applicant: User, *, reason: str, by: User, request=None) ->
         applicant.status = User.Status.REJECTED
         applicant.decided_at = timezone.now()
         applicant.decided_by = by
-        applicant.rejection_reason = reason[:2000]
+        applicant.rejection_reason = reason
         applicant.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
-        audit.record(
-            AuditEvent.Action.REJECTED, subject=applicant, actor=by, request=request, reason=reason[:2000]
-        )
+        audit.record(AuditEvent.Action.REJECTED, subject=applicant, actor=by, request=request, reason=reason)
         _email_applicant(applicant, "rejected", reason=reason)
     return applicant
 
 
 def set_coordinator(member: User, *, is_coordinator: bool, by: User, request=None) -> User:
+    """Designate or undesignate a member as their task force's coordinator; no-ops are not audited."""
     if not access.can_review_applications(by):
         raise PermissionDenied("Only membership administrators can designate coordinators.")
-    if is_coordinator and not member.task_force_id:
-        raise ValidationError("A coordinator must belong to a task force.")
     with transaction.atomic():
-        User.objects.filter(pk=member.pk).update(is_coordinator=is_coordinator)
-        member.is_coordinator = is_coordinator
-        audit.record(
-            AuditEvent.Action.COORDINATOR_CHANGED,
-            subject=member,
-            actor=by,
-            request=request,
-            is_coordinator=is_coordinator,
-            task_force=member.task_force_label,
-        )
+        # Re-read under a row lock: the caller's copy may be stale.
+        current = User.objects.select_for_update().select_related("task_force").get(pk=member.pk)
+        if is_coordinator and current.status != User.Status.APPROVED:
+            raise ValidationError(f"{current.email} is not an approved member.")
+        if is_coordinator and not current.task_force_id:
+            raise ValidationError("A coordinator must belong to a task force.")
+        if current.is_coordinator != is_coordinator:
+            User.objects.filter(pk=current.pk).update(is_coordinator=is_coordinator)
+            current.is_coordinator = is_coordinator
+            audit.record(
+                AuditEvent.Action.COORDINATOR_CHANGED,
+                subject=current,
+                actor=by,
+                request=request,
+                is_coordinator=is_coordinator,
+                task_force=current.task_force_label,
+            )
+    member.is_coordinator = current.is_coordinator
     return member
+
+
+def set_groups(member: User, *, groups, by: User, request=None) -> User:
+    """Replace an approved member's groups; each addition and removal is audited by audit_signals."""
+    if not access.can_review_applications(by):
+        raise PermissionDenied("Only membership administrators can change a member's groups.")
+    chosen = list(groups)
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=member.pk)
+        if current.status != User.Status.APPROVED:
+            raise ValidationError(f"{current.email} is not an approved member.")
+        # audit_signals reads the actor from the instance whose groups change.
+        current._changed_by = by
+        current.groups.set(chosen)
+    return current
 
 
 def deactivate_inactive_accounts(now=None) -> int:
@@ -120,10 +148,16 @@ def deactivate_inactive_accounts(now=None) -> int:
 
 
 def reactivate_account(user: User, *, by: User, request=None) -> User:
+    """Re-enable an account the inactivity job (or anyone) disabled; an active account is left alone."""
     if not access.can_review_applications(by):
         raise PermissionDenied("Only membership administrators can reactivate accounts.")
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True, deactivated_at=None, last_login=timezone.now())
+        # last_login restarts the inactivity clock, or the next run would disable it again.
+        updated = User.objects.filter(pk=user.pk, is_active=False).update(
+            is_active=True, deactivated_at=None, last_login=timezone.now()
+        )
+        if not updated:
+            raise ValidationError(f"{user.email} is already active.")
         audit.record(AuditEvent.Action.REACTIVATED, subject=user, actor=by, request=request)
     user.refresh_from_db()
     return user
