@@ -12,6 +12,7 @@ from members.models import AuditEvent
 
 SESSION_STARTED = "tfc_session_started"
 LAST_ACTIVITY = "tfc_last_activity"
+ACTIVITY_PRECISION_SECONDS = 60
 
 # Requests the browser makes by itself; they must not keep an idle session alive.
 BACKGROUND_PATH_PREFIXES = ("/admin/editing-sessions/", "/healthz")
@@ -58,7 +59,9 @@ class SessionTimeoutMiddleware:
                     else "You were signed out because sessions end after 12 hours.",
                 )
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
-            if not _is_background(request):
+            # Writing the session on every request would make each page view a
+            # database write; a minute's precision is plenty for a 30-minute limit.
+            if not _is_background(request) and now - last >= ACTIVITY_PRECISION_SECONDS:
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 

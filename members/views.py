@@ -27,15 +27,6 @@ def _directory_queryset():
         User.objects.filter(is_active=True, status=User.Status.APPROVED)
         .select_related("task_force")
         .prefetch_related(Prefetch("expertise", queryset=Term.objects.only("id", "name", "slug")))
-        .only(
-            "id",
-            "full_name",
-            "agency",
-            "claimed_role",
-            "task_force__name",
-            "other_task_force_name",
-            "is_coordinator",
-        )
     )
 
 
@@ -43,8 +34,11 @@ def _directory_queryset():
 def directory(request):
     people = _directory_queryset()
     task_force_id = request.GET.get("task_force", "")
-    if task_force_id.isdigit():
+    # Ten digits is more task forces than exist; longer numbers are junk.
+    if task_force_id.isdigit() and len(task_force_id) <= 10:
         people = people.filter(task_force_id=int(task_force_id))
+    else:
+        task_force_id = ""
     expertise = request.GET.get("expertise", "")
     if expertise:
         people = people.filter(expertise__slug=expertise[:140])
