@@ -8,6 +8,4 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import jobs, search_provider  # noqa: F401
-
-        search_provider.register()
+        from cms import jobs  # noqa: F401

@@ -27,7 +27,11 @@ def _queue():
     if backend.endswith("RQBackend"):
         from redis import Redis
 
-        Redis.from_url(settings.REDIS_URL or "redis://127.0.0.1:6379/0", socket_timeout=2).ping()
+        # The Redis the default queue is on (RQ_QUEUES), with timeouts so a hung
+        # server fails the probe instead of hanging it, closed after each probe.
+        url = settings.RQ_QUEUES["default"]["URL"]
+        with Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) as redis:
+            redis.ping()
     elif backend.endswith("DatabaseBackend"):
         from django_tasks_db.models import DBTaskResult
 

@@ -1,0 +1,72 @@
+"""System checks that refuse production settings which only work on one machine.
+
+With DEBUG off the site may run on several machines. Tasks must then go to a
+real queue (the immediate backend would run notebooks inside web requests and
+the scheduler; the dummy one drops every task), and the default cache must be
+shared (allauth's rate limits, the login lockout and TOTP replay protection
+live in it; a per-process cache lets each process be tried separately).
+Registered from scheduler.apps.SchedulerConfig.ready().
+"""
+
+from django.conf import settings
+from django.core import checks
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils.module_loading import import_string
+from django_tasks.backends.dummy import DummyBackend
+from django_tasks.backends.immediate import ImmediateBackend
+
+UNQUEUED_TASK_BACKENDS = (ImmediateBackend, DummyBackend)
+PER_PROCESS_CACHES = (LocMemCache, DummyCache)
+
+
+def _backend_class(path):
+    try:
+        return import_string(path)
+    except ImportError:
+        # Django and django-tasks report a backend that cannot be imported.
+        return None
+
+
+def _is(path, classes):
+    cls = _backend_class(path)
+    return isinstance(cls, type) and issubclass(cls, classes)
+
+
+@checks.register(checks.Tags.compatibility)
+def check_production_task_backend(app_configs=None, **kwargs):
+    if settings.DEBUG:
+        return []
+    return [
+        checks.Error(
+            f"Task backend {alias!r} is {config['BACKEND']}, which does not queue tasks, and DEBUG is off.",
+            hint=(
+                "In production set TASKS_BACKEND=rq (with REDIS_URL) and run RQ workers, or "
+                "TASKS_BACKEND=database and run `manage.py db_worker`; unset TASKS_IMMEDIATE."
+            ),
+            obj="settings.TASKS",
+            id="config.E001",
+        )
+        for alias, config in getattr(settings, "TASKS", {}).items()
+        if _is(config.get("BACKEND", ""), UNQUEUED_TASK_BACKENDS)
+    ]
+
+
+@checks.register(checks.Tags.caches)
+def check_production_cache(app_configs=None, **kwargs):
+    if settings.DEBUG:
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if not _is(backend, PER_PROCESS_CACHES):
+        return []
+    return [
+        checks.Error(
+            f"The default cache is {backend}, which is not shared between processes, and DEBUG is off.",
+            hint=(
+                "Set REDIS_URL so every web, worker and scheduler process shares one cache; "
+                "rate limits, lockouts and one-time-code replay protection depend on it."
+            ),
+            obj="settings.CACHES",
+            id="config.E002",
+        )
+    ]

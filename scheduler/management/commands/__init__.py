@@ -1,0 +1,1 @@
+"""run_scheduler and scheduler_status."""

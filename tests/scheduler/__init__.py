@@ -1,0 +1,1 @@
+"""Tests of the periodic-job scheduler and the jobs it runs."""
