@@ -8,4 +8,6 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import jobs  # noqa: F401
+        from cms import jobs, search_provider  # noqa: F401
+
+        search_provider.register()

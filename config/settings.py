@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "research",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # cms: sitemap.xml, table blocks and the read-only API of public pages.
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -85,11 +90,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the membership middlewares: they tell people why they were redirected.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "members.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "members.middleware.MembershipGateMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.csp.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -201,13 +207,19 @@ ACCOUNT_FORMS = {
     "signup": "members.forms.MembershipSignupForm",
     "login": "members.forms.LockAwareLoginForm",
 }
+# Per-address lockout is ours (members.lockout, kept in the database and
+# audited); allauth's cache-based per-key limit would outlive an admin's
+# release, so only its per-IP limits stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip", "login": "30/m/ip"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Task Force Commons] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TRUST_ENABLED = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Task Force Commons"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-USERSESSIONS_TRACK_ACTIVITY = True
+# Tracking would write to the database on every page view; the session list
+# shows when each session started, which is enough.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Session policy (CJIS): lock after 30 idle minutes, end after 12 hours.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
@@ -229,6 +241,17 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# cms: images and documents live outside MEDIA_ROOT, in storage no web server
+# serves, so a guessed file URL reaches nothing; cms.media serves images after a
+# permission check and Wagtail's document view serves documents (see README).
+WAGTAILIMAGES_IMAGE_MODEL = "cms.CommonsImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.CommonsDocument"
+PROTECTED_MEDIA_ROOT = Path(env("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected-media"))
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
+# Contact form: submissions allowed per visitor address per hour.
+CONTACT_FORM_RATE = (5, 3600)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
