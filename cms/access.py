@@ -71,6 +71,14 @@ def page_restrictions() -> list[Restriction]:
     return [Restriction(path, type_, frozenset(groups)) for path, type_, groups in found.values()]
 
 
+def request_restrictions(request):
+    """The page restrictions, loaded once per request however many lists and checks ask."""
+    cached = getattr(request, "_cms_page_restrictions", None)
+    if cached is None:
+        cached = request._cms_page_restrictions = page_restrictions()
+    return cached
+
+
 def visible_pages(queryset, user, restrictions=None):
     """Narrow a page queryset to what this visitor may see (one query for the restrictions)."""
     if restrictions is None:
@@ -116,9 +124,9 @@ def page_scope(page, restrictions=None) -> str | None:
     return None
 
 
-def page_denial(page, user) -> Denial | None:
+def page_denial(page, user, restrictions=None) -> Denial | None:
     """Why this visitor may not see this page, or None if they may."""
-    for restriction in restrictions_on(page):
+    for restriction in restrictions_on(page, restrictions):
         if restriction.admits(user):
             continue
         if restriction.restriction_type == BaseViewRestriction.PASSWORD:

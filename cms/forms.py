@@ -45,7 +45,8 @@ class ContentPageForm(WagtailAdminPageForm):
     def _offer_current_terms(self, name):
         # Retired terms cannot be chosen again, but a page keeps those it already has.
         field = self.fields[name]
-        chosen = list(self.instance.pk and getattr(self.instance, name).values_list("pk", flat=True) or [])
+        # The instance may come from a revision, whose relations are in memory: no values_list().
+        chosen = [term.pk for term in getattr(self.instance, name).all()] if self.instance.pk else []
         model_field = self.instance._meta.get_field(name)
         allowed = Term.objects.filter(**model_field.remote_field.limit_choices_to)
         field.queryset = (allowed.filter(retired=False) | allowed.filter(pk__in=chosen)).order_by(

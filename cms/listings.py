@@ -220,7 +220,7 @@ def _faceted(request, base, model, specs, ordering, prefetch, restrictions, sele
 
 
 def practice_listing(index, request):
-    restrictions = access.page_restrictions()
+    restrictions = access.request_restrictions(request)
     base = access.visible_pages(PracticePage.objects.live().descendant_of(index), request.user, restrictions)
     return _faceted(
         request,
@@ -234,7 +234,7 @@ def practice_listing(index, request):
 
 
 def resource_listing(index, request):
-    restrictions = access.page_restrictions()
+    restrictions = access.request_restrictions(request)
     base = access.visible_pages(ResourcePage.objects.live().descendant_of(index), request.user, restrictions)
     return _faceted(
         request,
@@ -249,7 +249,7 @@ def resource_listing(index, request):
 
 
 def brief_listing(index, request):
-    restrictions = access.page_restrictions()
+    restrictions = access.request_restrictions(request)
     visible = access.visible_pages(
         EvidenceBriefPage.objects.live().descendant_of(index), request.user, restrictions
     )
@@ -262,7 +262,7 @@ def brief_listing(index, request):
 def home_sections(home, request):
     """Featured practices, the latest briefs and, for members, recent forum activity."""
     user = request.user
-    restrictions = access.page_restrictions()
+    restrictions = access.request_restrictions(request)
     chosen = list(home.featured_practices.values_list("practice_id", flat=True)[:FEATURED_COUNT])
     practices = access.visible_pages(PracticePage.objects.live(), user, restrictions)
     if chosen:
@@ -286,9 +286,10 @@ TOPIC_KINDS = (
 )
 
 
-def topic_sections(term, user):
+def topic_sections(term, request):
     """Everything tagged with a term that the visitor may see, by kind, then what other apps add."""
-    restrictions = access.page_restrictions()
+    user = request.user
+    restrictions = access.request_restrictions(request)
     sections = []
     for key, label, model in TOPIC_KINDS:
         tagged = model.objects.live().filter(

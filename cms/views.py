@@ -41,7 +41,7 @@ def topic_index(request):
 @require_safe
 def topic(request, slug):
     term = get_object_or_404(Term.objects.exclude(facet=Facet.CALLOUT_KIND), slug=slug)
-    sections, extra = topic_sections(term, request.user)
+    sections, extra = topic_sections(term, request)
     return render(request, "cms/topic.html", {"term": term, "sections": sections, "extra": extra})
 
 

@@ -24,7 +24,7 @@ def enforce_page_privacy(page, request, serve_args, serve_kwargs):
     page needs gets a 403 page that says which group, instead of Wagtail's
     bounce back to the log-in page.
     """
-    denial = access.page_denial(page, request.user)
+    denial = access.page_denial(page, request.user, access.request_restrictions(request))
     if denial is None or denial == access.Denial.PASSWORD:
         return None
     if denial == access.Denial.LOGIN:

@@ -44,7 +44,7 @@ class ContentPage(Page):
         from cms import access
 
         context = super().get_context(request, *args, **kwargs)
-        context["members_only"] = access.is_members_only(self)
+        context["members_only"] = access.is_members_only(self, access.request_restrictions(request))
         return context
 
     def searchable_text(self):

@@ -74,7 +74,9 @@ def body(text="Share case lists with every partner before each operation."):
     return [{"type": "paragraph", "value": f"<p>{text}</p>"}]
 
 
-def practice(index, title="Deconfliction before every operation", slug=None, topics=(), audiences=(), **fields):
+def practice(
+    index, title="Deconfliction before every operation", slug=None, topics=(), audiences=(), **fields
+):
     fields.setdefault("summary", f"Summary of {title}.")
     fields.setdefault("body", body())
     live = fields.pop("live", True)
@@ -88,7 +90,10 @@ def resource(index, title="Task force e-Guide", slug=None, type_slug="guidebook"
     fields.setdefault("link_url", "https://www.ovcttac.gov/taskforceguide/eguide/")
     topics, audiences = fields.pop("topics", ()), fields.pop("audiences", ())
     page = ResourcePage(
-        title=title, slug=slug or title.lower().replace(" ", "-")[:50], resource_type=term(type_slug), **fields
+        title=title,
+        slug=slug or title.lower().replace(" ", "-")[:50],
+        resource_type=term(type_slug),
+        **fields,
     )
     return add_page(index, page, topics, audiences)
 
@@ -117,7 +122,9 @@ def contact_page(parent=None):
     for order, (label, field_type, required) in enumerate(
         [("Your name", "singleline", True), ("Email address", "email", True), ("Message", "multiline", True)]
     ):
-        page.form_fields.add(ContactFormField(sort_order=order, label=label, field_type=field_type, required=required))
+        page.form_fields.add(
+            ContactFormField(sort_order=order, label=label, field_type=field_type, required=required)
+        )
     return add_page(parent or home(), page)
 
 
@@ -166,4 +173,13 @@ def document(title="Checklist", collection=None, name="checklist.pdf", content=b
 
 def review_dates(days_until_due):
     today = timezone.localdate()
-    return {"last_reviewed": today - timedelta(days=300), "next_review_due": today + timedelta(days=days_until_due)}
+    return {
+        "last_reviewed": today - timedelta(days=300),
+        "next_review_due": today + timedelta(days=days_until_due),
+    }
+
+
+def anonymous_user():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()

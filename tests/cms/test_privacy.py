@@ -82,7 +82,9 @@ def test_children_inherit_privacy_of_their_section(client, indexes):
     assert client.get(child.url).status_code == 302
 
 
-def test_listings_hide_members_only_pages_from_the_public(client, client_for, role_user, members_practice, indexes):
+def test_listings_hide_members_only_pages_from_the_public(
+    client, client_for, role_user, members_practice, indexes
+):
     factories.practice(indexes["practices"], title="Public practice", slug="public-practice")
     public_html = client.get("/practices/").content.decode()
     assert "Public practice" in public_html
@@ -107,7 +109,9 @@ def test_home_and_topic_pages_hide_members_only_pages(client, members_practice, 
 
 @pytest.fixture
 def members_document(db):
-    return factories.document("Case review template", collection=factories.members_collection(), name="tpl.pdf")
+    return factories.document(
+        "Case review template", collection=factories.members_collection(), name="tpl.pdf"
+    )
 
 
 def test_members_only_document_needs_a_member(client, client_for, role_user, members_document):

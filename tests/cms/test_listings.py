@@ -1,0 +1,190 @@
+"""The practice and resource indexes: facet filters with counts, shareable URLs, bad input, query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.listings import PER_PAGE
+from tests.cms import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def practices(indexes):
+    index = indexes["practices"]
+    factories.practice(
+        index,
+        title="Co-lead the task force",
+        slug="co-lead",
+        topics=["forming-a-task-force", "coordination"],
+        audiences=["leadership"],
+        evidence_level="promising",
+    )
+    factories.practice(
+        index,
+        title="Proactive investigations",
+        slug="proactive",
+        topics=["operating-a-task-force", "proactive-investigations", "sex-trafficking-of-minors"],
+        audiences=["investigators", "leadership"],
+        evidence_level="promising",
+    )
+    factories.practice(
+        index,
+        title="Follow the money",
+        slug="money",
+        topics=["building-strong-cases", "financial-investigation"],
+        audiences=["investigators", "prosecutors"],
+        evidence_level="expert_consensus",
+    )
+    return index
+
+
+def titles(response):
+    return [item.title for item in response.context["listing"].items]
+
+
+def options(response, param):
+    group = next(g for g in response.context["listing"].facets if g.param == param)
+    return {option.value: (option.count, option.selected) for option in group.options}
+
+
+def test_unfiltered_index_lists_all_with_counts(client, practices):
+    response = client.get("/practices/")
+    assert sorted(titles(response)) == [
+        "Co-lead the task force",
+        "Follow the money",
+        "Proactive investigations",
+    ]
+    assert options(response, "audience")["leadership"] == (2, False)
+    assert options(response, "evidence") == {"promising": (2, False), "expert_consensus": (1, False)}
+
+
+def test_filters_combine_and_counts_follow(client, practices):
+    response = client.get("/practices/?audience=leadership&evidence=promising")
+    assert sorted(titles(response)) == ["Co-lead the task force", "Proactive investigations"]
+    # A facet's own counts ignore its own selection, so other values stay choosable.
+    assert options(response, "audience")["investigators"] == (1, False)
+    assert options(response, "audience")["leadership"] == (2, True)
+    assert options(response, "phase") == {
+        "forming-a-task-force": (1, False),
+        "operating-a-task-force": (1, False),
+    }
+    html = response.content.decode()
+    assert 'value="leadership" checked' in html
+    assert "Audience: Leadership" in html
+
+
+def test_several_values_of_one_facet_mean_any(client, practices):
+    response = client.get("/practices/?phase=forming-a-task-force&phase=building-strong-cases")
+    assert sorted(titles(response)) == ["Co-lead the task force", "Follow the money"]
+
+
+def test_unknown_facets_and_values_are_ignored(client, practices):
+    response = client.get("/practices/?phase=no-such-phase&colour=blue&evidence=miraculous&audience=")
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+    # A term of another facet is not a value of this one.
+    response = client.get("/practices/?phase=leadership")
+    assert len(titles(response)) == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "phase=<script>alert(1)</script>",
+        "phase=%27%20OR%201%3D1--",
+        "page=999",
+        "page=-1",
+        "page=abc",
+        "phase=" + "x" * 10000,
+        "&".join(f"audience=term-{n}" for n in range(500)),
+    ],
+)
+def test_hostile_or_huge_filter_urls_are_harmless(client, practices, query):
+    response = client.get(f"/practices/?{query}")
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client, indexes):
+    for n in range(PER_PAGE + 2):
+        factories.practice(indexes["practices"], title=f"Practice {n:02d}", slug=f"p{n}", topics=["training"])
+    response = client.get("/practices/?practice_area=training")
+    assert len(titles(response)) == PER_PAGE
+    assert "?practice_area=training&amp;page=2" in response.content.decode()
+    assert len(titles(client.get("/practices/?practice_area=training&page=2"))) == 2
+
+
+def test_resource_index_filters_by_type(client, indexes):
+    factories.resource(indexes["resources"], title="e-Guide", slug="eguide", type_slug="guidebook")
+    factories.resource(indexes["resources"], title="Blue Campaign", slug="blue", type_slug="external-website")
+    response = client.get("/resources/?type=external-website")
+    assert titles(response) == ["Blue Campaign"]
+    assert options(response, "type") == {"guidebook": (1, False), "external-website": (1, True)}
+
+
+def test_topic_page_lists_what_is_tagged(client, practices, indexes):
+    factories.resource(
+        indexes["resources"], title="Finance toolkit", slug="finance", topics=["financial-investigation"]
+    )
+    html = client.get("/topics/financial-investigation/").content.decode()
+    assert "Follow the money" in html and "Finance toolkit" in html
+    assert "Co-lead the task force" not in html
+    assert client.get("/topics/no-such-topic/").status_code == 404
+    assert client.get("/topics/smart-tip/").status_code == 404
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def grow(indexes, start, stop):
+    for n in range(start, stop):
+        factories.practice(
+            indexes["practices"],
+            title=f"Practice {n}",
+            slug=f"practice-{n}",
+            topics=["coordination", "operating-a-task-force"],
+            audiences=["leadership", "patrol"],
+        )
+        factories.resource(
+            indexes["resources"], title=f"Resource {n}", slug=f"resource-{n}", audiences=["patrol"]
+        )
+        factories.brief(indexes["briefs"], title=f"Brief {n}", slug=f"brief-{n}", topics=["coordination"])
+
+
+PAGES = [
+    ("/", 10),
+    ("/practices/", 17),
+    ("/practices/?phase=operating-a-task-force&audience=leadership&evidence=expert_consensus", 18),
+    ("/practices/practice-0/", 13),
+    ("/resources/", 16),
+    ("/resources/resource-0/", 14),
+    ("/briefs/", 11),
+    ("/briefs/brief-0/", 13),
+    ("/topics/coordination/", 8),
+]
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "member"])
+def test_query_counts_stay_constant_as_pages_grow(client, role_user, indexes, signed_in):
+    if signed_in:
+        client.force_login(role_user("member"))
+    factories.make_members_only(factories.practice(indexes["practices"], title="Private", slug="private"))
+    grow(indexes, 0, 3)
+    for url, _ceiling in PAGES:
+        client.get(url)  # warm the per-process caches (site root paths, renditions)
+    few = {url: count_queries(client, url) for url, _ceiling in PAGES}
+    grow(indexes, 3, 30)
+    many = {url: count_queries(client, url) for url, _ceiling in PAGES}
+    assert many == few
+    extra = 4 if signed_in else 0  # session, user, groups, second-factor check: the same on every page
+    for url, ceiling in PAGES:
+        assert few[url] <= ceiling + extra, f"{url}: {few[url]} queries"
