@@ -88,7 +88,8 @@ def set_coordinator(member: User, *, is_coordinator: bool, by: User, request=Non
         raise PermissionDenied("Only membership administrators can designate coordinators.")
     with transaction.atomic():
         # Re-read under a row lock: the caller's copy may be stale.
-        current = User.objects.select_for_update().select_related("task_force").get(pk=member.pk)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the task force join.
+        current = User.objects.select_for_update(of=("self",)).select_related("task_force").get(pk=member.pk)
         if is_coordinator and current.status != User.Status.APPROVED:
             raise ValidationError(f"{current.email} is not an approved member.")
         if is_coordinator and not current.task_force_id:

@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
-from wagtail.admin.ui.tables import BaseColumn, BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
@@ -73,6 +73,12 @@ class SelectColumn(BaseColumn):
         return context
 
 
+class EmailColumn(Column):
+    """The address, flagged when the applicant has not yet confirmed they own it."""
+
+    cell_template_name = "members/admin/applications/email_cell.html"
+
+
 def review_url(user):
     return reverse(f"{NAMESPACE}:review", args=[user.pk])
 
@@ -87,14 +93,13 @@ class ApplicationsIndexView(BaseListingView):
     index_url_name = f"{NAMESPACE}:index"
     columns = [
         SelectColumn("applicants"),
-        TitleColumn("full_name", label="Name", get_url=review_url),
-        Column("email", label="Email"),
-        BooleanColumn("email_verified", label="Email verified"),
+        TitleColumn("full_name", label="Name", get_url=review_url, width="14%"),
+        EmailColumn("email", label="Email"),
         Column("agency", label="Agency"),
         Column("claimed_role", label="Claimed role", accessor="get_claimed_role_display"),
         Column("task_force", label="Task force", accessor=task_force_or_other),
         Column("work_phone", label="Work phone"),
-        Column("access_reason", label="Reason", accessor=short_reason),
+        Column("access_reason", label="Reason", accessor=short_reason, width="22%"),
         DateColumn("date_joined", label="Applied"),
     ]
 

@@ -102,8 +102,16 @@ class BulkDecisionForm(forms.Form):
         return cleaned
 
 
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        if obj.name in ALL_GROUPS:
+            return obj.name
+        # Shown so saving never silently drops it, but marked as not one of our roles.
+        return f"{obj.name} (not a Task Force Commons role)"
+
+
 class MemberGroupsForm(forms.Form):
-    groups = forms.ModelMultipleChoiceField(
+    groups = GroupChoiceField(
         queryset=Group.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -121,6 +129,8 @@ class TaskForceForm(WagtailAdminModelForm):
     class Meta:
         model = TaskForce
         fields = ["name", "state", "region", "partner_agencies", "is_active"]
+        labels = {"region": "Federal region", "is_active": "Active"}
+        help_texts = {"is_active": "Untick to retire a task force; its members keep it on their profile."}
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

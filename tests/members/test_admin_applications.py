@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
@@ -86,6 +87,24 @@ def test_lists_pending_applicants_oldest_first_with_what_they_told_us(admin_clie
     ]:
         assert shown in body
     assert "Already Approved Person" not in body
+
+
+def test_list_flags_an_address_the_applicant_has_not_confirmed(admin_client):
+    confirmed = pending(full_name="Confirmed Address")
+    unconfirmed = pending(full_name="Unconfirmed Address")
+    EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
+
+    body = admin_client.get(INDEX).content.decode()
+
+    rows = {
+        name: row
+        for row in body.split("<tr")
+        for name in ["Confirmed Address", "Unconfirmed Address"]
+        if name in row
+    }
+    assert "Not yet confirmed" in rows["Unconfirmed Address"]
+    assert "Not yet confirmed" not in rows["Confirmed Address"]
+    assert confirmed.email in rows["Confirmed Address"]
 
 
 def test_list_is_paginated(admin_client):
@@ -529,3 +548,48 @@ def test_the_membership_menu_and_pending_count_show_only_to_membership_admins(
     other = client_for(role_user("moderator")).get("/admin/").content.decode()
     assert "/admin/membership/" not in other
     assert "Applications (2)" not in other
+
+
+# --- two admins at once ----------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_deciding_at_once_decide_once(role_user):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+    from django.test import Client
+
+    applicant = pending()
+    admins = [role_user("membership_admin"), role_user("superuser")]
+    start = Barrier(2)
+
+    def decide(admin, data):
+        client = Client()
+        client.force_login(admin)
+        start.wait()
+        try:
+            return client.post(review(applicant), data, follow=True).content.decode()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pages = list(
+            pool.map(
+                decide,
+                admins,
+                [{"action": "approve"}, {"action": "reject", "reject-reason": "Duplicate account."}],
+            )
+        )
+
+    applicant.refresh_from_db()
+    assert applicant.status in (User.Status.APPROVED, User.Status.REJECTED)
+    assert sum("is not pending" in page for page in pages) == 1
+    decisions = AuditEvent.objects.filter(
+        subject=applicant, action__in=[AuditEvent.Action.APPROVED, AuditEvent.Action.REJECTED]
+    )
+    assert decisions.count() == 1
+    assert len(mail.outbox) == 1
