@@ -13,9 +13,15 @@ from django.utils import timezone
 
 from members import access, audit
 from members.models import AuditEvent, User
-from members.roles import MEMBER
+from members.roles import ADMIN_GROUPS, MEMBER
 
 REASON_MAX_LENGTH = 2000
+
+
+def _staff_flag(user, groups):
+    # is_staff follows the admin groups (as in the role fixtures), so
+    # access.needs_mfa demands a second factor of anyone who can reach /admin/.
+    return user.is_superuser or any(group.name in ADMIN_GROUPS for group in groups)
 
 
 def _email_applicant(applicant, template, **context):
@@ -48,7 +54,8 @@ def approve_applicant(applicant: User, *, groups, by: User, request=None) -> Use
         applicant.decided_at = timezone.now()
         applicant.decided_by = by
         applicant.rejection_reason = ""
-        applicant.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        applicant.is_staff = _staff_flag(applicant, chosen)
+        applicant.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason", "is_staff"])
         applicant._changed_by = by
         applicant.groups.add(*chosen)
         audit.record(
@@ -121,6 +128,10 @@ def set_groups(member: User, *, groups, by: User, request=None) -> User:
         # audit_signals reads the actor from the instance whose groups change.
         current._changed_by = by
         current.groups.set(chosen)
+        staff = _staff_flag(current, chosen)
+        if staff != current.is_staff:
+            User.objects.filter(pk=current.pk).update(is_staff=staff)
+            current.is_staff = staff
     return current
 
 

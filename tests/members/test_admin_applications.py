@@ -593,3 +593,16 @@ def test_two_admins_deciding_at_once_decide_once(role_user):
     )
     assert decisions.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_approving_into_an_admin_group_makes_the_account_staff(
+    admin_client, django_capture_on_commit_callbacks
+):
+    applicant = pending()
+    plain = pending()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(review(applicant), {"action": "approve", "approve-groups": ["Moderator"]})
+        admin_client.post(review(plain), {"action": "approve"})
+    applicant.refresh_from_db()
+    plain.refresh_from_db()
+    assert applicant.is_staff and not plain.is_staff

@@ -345,3 +345,20 @@ def test_hostile_member_text_is_escaped(admin_client):
     body = admin_client.get(MEMBERS).content.decode()
     assert "<script>alert('m')</script>" not in body
     assert "<img src=x>" not in body
+
+
+def test_admin_groups_make_the_account_staff_so_a_second_factor_is_required(admin_client):
+    from members import access
+
+    person = UserFactory(groups=[MEMBER])
+    editor = Group.objects.get(name="Editor")
+
+    # An admin group without Member: still sent to set up a second factor before /admin/.
+    admin_client.post(f"{MEMBERS}{person.pk}/groups/", {"groups": [editor.pk]})
+    person.refresh_from_db()
+    assert person.is_staff
+    assert access.needs_mfa(person)
+
+    admin_client.post(f"{MEMBERS}{person.pk}/groups/", {"groups": [Group.objects.get(name=MEMBER).pk]})
+    person.refresh_from_db()
+    assert not person.is_staff
