@@ -33,6 +33,16 @@ class MembershipAccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def pre_login(self, request, user, **kwargs):
+        # allauth lets an active account through even when the backend said no;
+        # a rejected applicant must not get as far as the second factor.
+        if user.status == user.Status.REJECTED:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def get_login_redirect_url(self, request):
         if access.is_pending(request.user):
             return reverse("members:pending")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +78,10 @@ OPEN_PREFIXES = (
 )
 
 
+# Wagtail's own log-in and reset URLs only redirect to allauth (config/urls.py).
+ADMIN_LOGIN_PATHS = ("/admin/login/", "/admin/password_reset/")
+
+
 class MembershipGateMiddleware:
     """Send signed-in members without a second factor to set one up; keep pending users out of the admin."""
 
@@ -93,6 +98,13 @@ class MembershipGateMiddleware:
                     "Set up a second factor (an authenticator app or a security key) before you continue.",
                 )
                 return redirect(f"{reverse('mfa_index')}?next={request.get_full_path()}")
-            if path.startswith("/admin/") and not (access.is_approved(user)):
-                return redirect("members:pending" if access.is_pending(user) else "/")
+            if path.startswith("/admin/") and not path.startswith(ADMIN_LOGIN_PATHS):
+                if not access.is_approved(user):
+                    return redirect("members:pending" if access.is_pending(user) else "/")
+                if not user.has_perm("wagtailadmin.access_admin"):
+                    # Wagtail would send a signed-in member to its login page,
+                    # which sends them straight back: say no plainly instead.
+                    raise PermissionDenied(
+                        "The admin is for staff: editors, reviewers, moderators and administrators."
+                    )
         return self.get_response(request)

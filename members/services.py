@@ -80,6 +80,9 @@ def reject_applicant(applicant: User, *, reason: str, by: User, request=None) ->
                 f"{applicant.email} is not pending (now {applicant.get_status_display().lower()})."
             )
         applicant.status = User.Status.REJECTED
+        # A rejected applicant can no longer sign in; allauth shows them the
+        # "account inactive" page instead of a second-factor prompt.
+        applicant.is_active = False
         applicant.decided_at = timezone.now()
         applicant.decided_by = by
         applicant.rejection_reason = reason

@@ -22,10 +22,12 @@ RESEARCH = {
     "superuser": 200,
 }
 
-# The Wagtail admin: people in a staff group get in; other members are turned
-# away (Wagtail redirects them); anonymous users go to the one log-in.
+# The Wagtail admin: people in a staff group get in; other members are told
+# no (403); anonymous users go to the one log-in, pending ones to their notice.
 ADMIN = {
-    **dict.fromkeys(ROLES, 302),
+    **dict.fromkeys(ROLES, 403),
+    "anonymous": 302,
+    "pending": 302,
     "moderator": 200,
     "editor": 200,
     "reviewer": 200,
