@@ -1,10 +1,26 @@
 """Staff edit the vocabulary as a Wagtail snippet; there is no free tagging and no delete."""
 
 from wagtail.admin.panels import FieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from taxonomy.models import Term
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    """Model permissions as usual, except nobody deletes a term: it is retired instead."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+# Registered before the viewset so Wagtail uses it instead of its default.
+register_permission_policy(Term, NoDeletePolicy(Term))
 
 
 class TermViewSet(SnippetViewSet):
