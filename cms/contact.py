@@ -10,8 +10,11 @@ seconds; beyond that the page says so plainly and offers email and phone.
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import MaxLengthValidator
 
 HONEYPOT_FIELD = "website"
+MAX_TEXT_CHARS = 5000
+MAX_LINE_CHARS = 300
 
 
 class RateLimit:
@@ -53,7 +56,14 @@ def client_address(request):
     return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
-def add_honeypot(form):
+def guard(form):
+    """Add the honeypot, and cap text fields so one post cannot fill the database or an inbox."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and not field.max_length:
+            limit = MAX_TEXT_CHARS if isinstance(field.widget, forms.Textarea) else MAX_LINE_CHARS
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
     form.fields[HONEYPOT_FIELD] = forms.CharField(
         required=False,
         label="Leave this field empty",

@@ -1,4 +1,4 @@
-"""The "Due for review" admin report and the query behind it (also used by the weekly digest).
+"""The "Due for review" admin report, the query behind it, and the weekly digest emailed to editors.
 
 A practice or resource is due when its "next review due" date has passed or
 falls within the next 30 days. Drafts count too: a page is vetted whether or
@@ -7,13 +7,19 @@ not it is live.
 
 import datetime
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.views.reports import PageReportView
 from wagtail.models import Page
 
 from cms.models.content import REVIEW_WARNING
+from members.roles import EDITOR
 
 REVIEWED_MODELS = ("practicepage", "resourcepage")
 
@@ -67,3 +73,41 @@ class DueForReviewView(PageReportView):
         context = super().get_context_data(*args, **kwargs)
         context["today"] = timezone.localdate()
         return context
+
+
+def editors_to_notify():
+    """Everyone in the Editor group with an approved, active account."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=EDITOR, is_active=True, status="approved")
+        .exclude(email="")
+    )
+
+
+def send_review_digest(today=None):
+    """Email editors the pages due for review; returns how many emails were sent (none if nothing is due)."""
+    today = today or timezone.localdate()
+    due = list(due_for_review(today=today).select_related("content_type"))
+    if not due:
+        return 0
+    recipients = list(editors_to_notify().values_list("email", flat=True).distinct())
+    if not recipients:
+        return 0
+    body = render_to_string(
+        "cms/emails/review_digest.txt",
+        {
+            "pages": due,
+            "today": today,
+            "base_url": settings.WAGTAILADMIN_BASE_URL,
+            "report_url": settings.WAGTAILADMIN_BASE_URL + reverse("cms_due_for_review"),
+        },
+    )
+    overdue = sum(1 for page in due if page.review_due < today)
+    subject = f"{len(due)} page{pluralize(len(due))} due for review ({overdue} overdue)"
+    messages = [
+        EmailMessage(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, to=[address])
+        for address in recipients
+    ]
+    return get_connection().send_messages(messages) or 0

@@ -62,9 +62,9 @@ class ContactPage(AbstractEmailForm):
     landing_page_template = "cms/contact_page_landing.html"
 
     def get_form(self, *args, **kwargs):
-        from cms.contact import add_honeypot
+        from cms.contact import guard
 
-        return add_honeypot(super().get_form(*args, **kwargs))
+        return guard(super().get_form(*args, **kwargs))
 
     def serve(self, request, *args, **kwargs):
         from cms.contact import client_address, rate_limit, submitted_by_bot
@@ -75,11 +75,11 @@ class ContactPage(AbstractEmailForm):
                 context["form"] = self.get_form(page=self, user=request.user)
                 context["rate_limited"] = True
                 return render(request, self.get_template(request), context, status=429)
+            rate_limit.hit(client_address(request))
             form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
             if submitted_by_bot(form):
                 # Answer as if it worked, so the bot learns nothing; store and send nothing.
                 return render(request, self.get_landing_page_template(request), self.get_context(request))
-            rate_limit.hit(client_address(request))
             if form.is_valid():
                 form_submission = self.process_form_submission(form)
                 return self.render_landing_page(request, form_submission, *args, **kwargs)

@@ -47,6 +47,7 @@ def add_page(parent, page, topics=(), audiences=(), live=True):
         page.topics.set([term(slug) for slug in topics])
     if audiences:
         page.audiences.set([term(slug) for slug in audiences])
+    page.live = live
     parent.add_child(instance=page)
     if live:
         return publish(page)
