@@ -101,11 +101,11 @@ class Seeder:
 
 def bar_chart(title, labels, series, colours=("#1f5f99", "#9b1c1c"), unit=""):
     """A plain bar chart as PNG bytes: drawn here so the demo needs no plotting library."""
-    width, height, margin, bottom = 720, 400, 60, 70
+    width, height, margin, bottom = 720, 420, 60, 80
     image = PILImage.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=16)
-    small = ImageFont.load_default(size=14)
+    font = ImageFont.load_default(size=22)
+    small = ImageFont.load_default(size=19)
     draw.text((margin, 15), title, fill="#12355b", font=font)
     top = 60
     plot_height = height - top - bottom
@@ -129,9 +129,9 @@ def bar_chart(title, labels, series, colours=("#1f5f99", "#9b1c1c"), unit=""):
         draw.text((x0, height - bottom + 10), label, fill="#1b1f24", font=small)
     if len(series) > 1:
         for s_index, (name, _values) in enumerate(series):
-            x = margin + s_index * 260
-            draw.rectangle((x, height - 28, x + 14, height - 14), fill=colours[s_index % len(colours)])
-            draw.text((x + 20, height - 30), name, fill="#1b1f24", font=small)
+            x = margin + s_index * 300
+            draw.rectangle((x, height - 30, x + 16, height - 14), fill=colours[s_index % len(colours)])
+            draw.text((x + 22, height - 34), name, fill="#1b1f24", font=small)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ def table(rows, caption=""):
         "data": rows,
         "first_row_is_table_header": True,
         "first_col_is_header": True,
+        "table_header_choice": "both",
         "table_caption": caption,
     }
 

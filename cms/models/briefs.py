@@ -7,8 +7,8 @@ their raw JSON form, a list of {"type": ..., "value": ...}):
 - ``key_figures``: ``figure`` blocks: value, unit, sentence, source, illustrative.
 - ``charts``: ``chart`` blocks: title, image (an image id in the members-only
   or public collection, matching the brief's privacy), alt_text, table
-  (Wagtail table data: {"data": [[header...], [row...]], "first_row_is_table_header": true,
-  "table_caption": ...}), source, illustrative.
+  (Wagtail table data: {"data": [[header...], [row...]], "table_header_choice": "row" or
+  "both", "first_row_is_table_header": true, "first_col_is_header": ...}), source, illustrative.
 - ``tables``: ``table`` blocks: caption, table, source.
 - ``narrative``: paragraphs, headings, quotes, images.
 - ``method`` and ``limitations``: rich text (HTML limited to the editor's features).

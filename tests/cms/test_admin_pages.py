@@ -17,7 +17,7 @@ from cms.models import (
 )
 from members.roles import MEMBER
 from tests.cms import factories
-from tests.cms.page_forms import document_block, image_block, paragraph, practice_form, smart_tip
+from tests.cms.page_forms import brief_form, document_block, image_block, paragraph, practice_form, smart_tip
 from tests.factories import make_role
 
 
@@ -162,3 +162,71 @@ class PracticeFormTests(WagtailPageTestCase):
             response, "Only someone who may publish this page can make a members-only page public."
         )
         self.assertTrue(PageViewRestriction.objects.filter(page=page).exists())
+
+
+class EditorFormsRenderTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.superuser = make_role("superuser")
+        cls.indexes = factories.index_pages()
+
+    def setUp(self):
+        self.client.force_login(self.superuser)
+
+    def test_every_page_type_has_a_working_add_form_with_the_privacy_choice(self):
+        home = factories.home()
+        for parent, model in (
+            (self.indexes["practices"], PracticePage),
+            (self.indexes["resources"], ResourcePage),
+            (self.indexes["briefs"], EvidenceBriefPage),
+            (home, StandardPage),
+            (home, ContactPage),
+        ):
+            response = self.client.get(add_url(parent, model))
+            self.assertEqual(response.status_code, 200, model.__name__)
+            if model is not ContactPage:
+                self.assertContains(response, "Who can see this page")
+
+    def test_an_evidence_brief_is_written_through_the_form(self):
+        chart = factories.image("Incidents chart", name="incidents.png")
+        self.assertCanCreate(self.indexes["briefs"], EvidenceBriefPage, brief_form(chart_image=chart))
+        brief = EvidenceBriefPage.objects.get(slug="suspected-incidents-2008-to-2010")
+        self.assertEqual(brief.provenance_parameters, {"start": "2008-01", "end": "2010-06"})
+        html = self.client.get(brief.url).content.decode()
+        self.assertIn("2,515", html)
+        self.assertIn('alt="Sex trafficking 82%, labor trafficking 11%."', html)
+        self.assertIn('<caption class="visually-hidden">Data for: Incidents by type</caption>', html)
+        self.assertIn('<th scope="row">Sex trafficking</th>', html)
+        self.assertIn("<code>run-42</code>", html)
+
+    def test_malformed_provenance_json_is_refused(self):
+        response = self.client.post(
+            add_url(self.indexes["briefs"], EvidenceBriefPage),
+            {**brief_form(provenance_parameters="{not json"), "action-publish": "1"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("provenance_parameters", response.context["form"].errors)
+
+    def test_a_resource_needs_a_link_a_document_or_a_way_to_get_it(self):
+        from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+        data = nested_form_data(
+            {
+                "title": "Mystery resource",
+                "slug": "mystery",
+                "summary": "Somewhere.",
+                "resource_type": factories.term("guidebook").pk,
+                "publisher": "Someone",
+                "link_url": "",
+                "access_note": "",
+                "description": rich_text(""),
+                "episodes": streamfield([]),
+                "visibility": "public",
+                "comments": inline_formset([]),
+            }
+        )
+        response = self.client.post(
+            add_url(self.indexes["resources"], ResourcePage), {**data, "action-publish": "1"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Give a link, upload a document")
