@@ -8,4 +8,4 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from members import audit_signals, jobs  # noqa: F401
+        from members import audit_signals, jobs, search_provider  # noqa: F401

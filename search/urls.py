@@ -1,4 +1,8 @@
 """URLs under /search/."""
 
+from django.urls import path
+
+from search import views
+
 app_name = "search"
-urlpatterns = []
+urlpatterns = [path("", views.search_page, name="search")]

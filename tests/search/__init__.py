@@ -1,0 +1,1 @@
+"""Tests of site search: the index, the members provider, the /search/ page and the benchmark."""

@@ -1,0 +1,125 @@
+"""What each database does underneath: FTS5 kept in step on SQLite, tsvector + GIN on PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from search.index import index_document, index_documents, remove_document, search
+from search.models import IndexEntry
+from tests.search.factories import IndexDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+needs_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="needs SQLite: FTS5 path")
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL: tsvector path"
+)
+
+
+def _fts_rowids(word):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM sitesearch_indexentry_fts "
+            "WHERE sitesearch_indexentry_fts MATCH %s ORDER BY rowid",
+            [f'"{word}"'],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@needs_sqlite
+def test_the_fts5_table_follows_inserts_updates_upserts_and_deletes():
+    index_document(IndexDocumentFactory(key="a", title="Hospitality outreach"))
+    entry = IndexEntry.objects.get(key="a")
+    assert _fts_rowids("hospitality") == [entry.pk]
+
+    index_document(IndexDocumentFactory(key="a", title="Construction outreach"))  # upsert
+    assert _fts_rowids("hospitality") == []
+    assert _fts_rowids("construction") == [entry.pk]
+
+    IndexEntry.objects.filter(pk=entry.pk).update(text="Agriculture inspections")  # plain UPDATE
+    assert _fts_rowids("agriculture") == [entry.pk]
+
+    remove_document("practice", "a")
+    assert _fts_rowids("construction") == []
+    with connection.cursor() as cursor:
+        # FTS5 compares its index with the content table and raises if they differ.
+        cursor.execute(
+            "INSERT INTO sitesearch_indexentry_fts(sitesearch_indexentry_fts, rank) "
+            "VALUES ('integrity-check', 1)"
+        )
+
+
+@needs_sqlite
+def test_accents_are_folded_on_sqlite():
+    index_document(IndexDocumentFactory(title="Café workers outreach"))
+
+    assert search("cafe", user=None).total == 1
+
+
+@needs_postgres
+def test_the_generated_tsvector_weights_the_title_above_the_text():
+    index_document(IndexDocumentFactory(key="a", title="Hospitality", text="Hotels and motels"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM sitesearch_indexentry WHERE key = 'a'")
+        vector = cursor.fetchone()[0]
+    assert "'hospit':1A" in vector
+    assert "'hotel':2B" in vector
+
+
+@needs_postgres
+def test_the_search_uses_the_gin_index():
+    index_documents(IndexDocumentFactory.build_batch(200))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sitesearch_indexentry")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM sitesearch_indexentry "
+            "WHERE search_vector @@ websearch_to_tsquery('english', %s) AND scope IN ('public')",
+            ['"interviewing"'],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "sitesearch_indexentry_search_vector" in plan
+
+
+@needs_postgres
+def test_english_stop_words_alone_find_nothing_on_postgres():
+    index_documents(IndexDocumentFactory.build_batch(3, title="The case of the missing"))
+
+    page = search("the of", user=None)
+
+    assert (page.total, page.error) == (0, "")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: concurrent writers (the shared-cache in-memory SQLite test database "
+    "raises 'table is locked' between threads instead of waiting)",
+)
+def test_concurrent_upserts_of_one_document_leave_one_entry():
+    # Two saves of the same profile at once (two admins, or a save and a
+    # signal) must not fail on the unique key or leave two entries.
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def upsert(n):
+        try:
+            barrier.wait(timeout=10)
+            for round_ in range(10):
+                index_document(IndexDocumentFactory(key="shared", title=f"Writer {n} round {round_}"))
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upsert, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert IndexEntry.objects.filter(kind="practice", key="shared").count() == 1
+    assert search("round", user=None).total == 1

@@ -1,0 +1,205 @@
+"""The /search/ page: the form, facets, paging, hostile input and its query count."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from search.index import index_documents
+from tests.factories import UserFactory
+from tests.search.factories import IndexDocumentFactory
+from tests.search.test_index import HOSTILE_QUERIES
+
+pytestmark = pytest.mark.django_db
+
+
+def hit_titles(html):
+    return re.findall(r'<li class="search-hit">\s*<h3><a href="[^"]*">(.*?)</a></h3>', html, re.S)
+
+
+@pytest.fixture
+def dana():
+    return UserFactory(
+        full_name="Dana Whitfield",
+        agency="Lucas County Sheriff's Office",
+        bio="Runs <script>alert('bio')</script> hotel outreach on the I-75 corridor.",
+    )
+
+
+def test_the_page_has_a_labelled_search_form_and_works_without_a_query(client):
+    response = client.get("/search/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="search"' in html
+    assert '<label for="search-q">' in html
+    assert 'id="search-q" name="q"' in html
+    assert hit_titles(html) == []
+
+
+def test_a_member_finds_a_profile_with_the_match_highlighted(client_for, member, dana):
+    html = client_for(member).get("/search/", {"q": "whitfield"}).content.decode()
+
+    assert hit_titles(html) == ["Dana <mark>Whitfield</mark>"]
+    assert f'href="/members/{dana.pk}/"' in html
+    assert "1–1 of 1 result" in html
+
+
+@pytest.mark.parametrize("role", ["anonymous", "pending"])
+def test_anonymous_and_pending_visitors_never_see_profiles(client_for, role_user, role, dana):
+    response = client_for(role_user(role)).get("/search/", {"q": "whitfield sheriff"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert hit_titles(html) == []
+    assert "Whitfield" not in html.replace("whitfield sheriff", "")
+    assert "Member profiles" not in html
+    assert "No results" in html
+
+
+def test_html_in_a_name_or_bio_is_shown_as_text(client_for, member):
+    UserFactory(full_name="<script>alert('name')</script> Quill", bio="Outreach <img src=x onerror=alert(1)>")
+
+    html = client_for(member).get("/search/", {"q": "quill outreach"}).content.decode()
+
+    assert "<script>alert(" not in html
+    assert "<img src=x" not in html
+    assert "<mark>Quill</mark>" in html
+    if connection.vendor == "sqlite":
+        assert "&lt;script&gt;alert(&#x27;name&#x27;)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    else:
+        # ts_headline drops what its parser reads as tags; what is left is escaped text.
+        assert "onerror" not in html
+
+
+@pytest.mark.parametrize("query", [*HOSTILE_QUERIES, "", " ", "x" * 10_000, "<script>alert(1)</script>"])
+def test_hostile_queries_get_a_clean_page(client_for, member, dana, query):
+    response = client_for(member).get("/search/", {"q": query})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in html
+
+
+def test_a_query_over_200_characters_is_refused_with_a_clear_message(client):
+    response = client.get("/search/", {"q": "trafficking " * 1000})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html
+    assert "Your search is too long (12,000 characters). Use at most 200." in html
+    assert hit_titles(html) == []
+
+
+def test_a_query_of_punctuation_only_asks_for_words(client):
+    html = client.get("/search/", {"q": "?!*"}).content.decode()
+
+    assert "Type some words or names to search for." in html
+
+
+def test_kind_facets_show_counts_and_filter_with_shareable_links(client_for, member, practice_kind):
+    index_documents(IndexDocumentFactory.build_batch(3, title="Hotel outreach practice"))
+    UserFactory(full_name="Hotel Outreach Lead")
+    client = client_for(member)
+
+    html = client.get("/search/", {"q": "hotel"}).content.decode()
+    assert 'href="?q=hotel" aria-current="true">All results <span class="count">(4)</span>' in html
+    assert 'href="?q=hotel&amp;kind=practice">Practices <span class="count">(3)</span>' in html
+    assert 'href="?q=hotel&amp;kind=profile">Member profiles <span class="count">(1)</span>' in html
+    assert len(hit_titles(html)) == 4
+
+    html = client.get("/search/", {"q": "hotel", "kind": "profile"}).content.decode()
+    assert hit_titles(html) == ["<mark>Hotel</mark> Outreach Lead"]
+    assert 'aria-current="true">Member profiles' in html
+    assert "in Member profiles" in html
+    # The other kinds' counts stay visible so the visitor can switch.
+    assert 'Practices <span class="count">(3)</span>' in html
+
+
+@pytest.mark.parametrize("kind", ["nonsense", "", "profile' OR 1=1", "x" * 5000])
+def test_an_unknown_kind_is_ignored(client_for, member, dana, kind):
+    response = client_for(member).get("/search/", {"q": "whitfield", "kind": kind})
+
+    assert response.status_code == 200
+    assert hit_titles(response.content.decode()) == ["Dana <mark>Whitfield</mark>"]
+
+
+def test_topic_links_filter_results(client):
+    index_documents(IndexDocumentFactory.build_batch(2, topics=("training",)))
+    index_documents(IndexDocumentFactory.build_batch(3, topics=("coordination",)))
+
+    html = client.get("/search/", {"q": "interviewing", "topic": "training"}).content.decode()
+
+    assert len(hit_titles(html)) == 2
+    assert '<input type="hidden" name="topic" value="training">' in html
+    assert 'href="?q=interviewing">Show all topics</a>' in html
+
+
+def test_results_are_paged_with_page_number_links(client):
+    index_documents(IndexDocumentFactory.build_batch(130))
+
+    html = client.get("/search/", {"q": "interviewing", "page": "3"}).content.decode()
+
+    assert len(hit_titles(html)) == 20
+    assert "41–60 of 130 results" in html
+    assert '<span aria-current="page">3</span>' in html
+    assert 'href="?q=interviewing&amp;page=2" rel="prev"' in html
+    assert 'href="?q=interviewing&amp;page=4" rel="next"' in html
+    assert 'href="?q=interviewing&amp;page=7" aria-label="Page 7"' in html
+    assert '<ol class="search-hits" start="41">' in html
+
+    last = client.get("/search/", {"q": "interviewing", "page": "7"}).content.decode()
+    assert len(hit_titles(last)) == 10
+    assert 'rel="next"' not in last
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999", "1.5", "", "9" * 5000])
+def test_an_unusable_page_number_shows_a_page_instead_of_an_error(client, page):
+    index_documents(IndexDocumentFactory.build_batch(25))
+
+    response = client.get("/search/", {"q": "interviewing", "page": page})
+
+    assert response.status_code == 200
+    assert len(hit_titles(response.content.decode())) in (20, 5)
+
+
+def test_the_page_runs_the_same_number_of_queries_for_one_hit_or_a_full_page(
+    client_for, member, django_assert_max_num_queries
+):
+    client = client_for(member)
+    index_documents(IndexDocumentFactory.build_batch(1, title="Lonely hotel practice", scope="members"))
+    index_documents(IndexDocumentFactory.build_batch(60, title="Crowded motel practice", scope="members"))
+    client.get("/search/", {"q": "hotel"})  # warm the session and site settings
+
+    with django_assert_max_num_queries(MAX_QUERIES_PER_SEARCH_PAGE) as one:
+        assert len(hit_titles(client.get("/search/", {"q": "hotel"}).content.decode())) == 1
+    with django_assert_max_num_queries(MAX_QUERIES_PER_SEARCH_PAGE) as many:
+        assert len(hit_titles(client.get("/search/", {"q": "motel", "page": 2}).content.decode())) == 20
+
+    assert len(one.captured_queries) == len(many.captured_queries)
+    index_queries = [q for q in many.captured_queries if "sitesearch_indexentry" in q["sql"]]
+    assert len(index_queries) == 2  # counts per kind, then the ranked page
+
+
+def test_an_anonymous_search_costs_no_more_than_a_member_search(client, django_assert_max_num_queries):
+    index_documents(IndexDocumentFactory.build_batch(40))
+    client.get("/search/", {"q": "interviewing"})
+
+    with django_assert_max_num_queries(MAX_QUERIES_PER_SEARCH_PAGE) as queries:
+        assert len(hit_titles(client.get("/search/", {"q": "interviewing"}).content.decode())) == 20
+    assert len([q for q in queries.captured_queries if "sitesearch_indexentry" in q["sql"]]) == 2
+
+
+def test_a_search_with_no_hits_skips_the_ranked_page(client, django_assert_max_num_queries):
+    index_documents(IndexDocumentFactory.build_batch(3))
+
+    with django_assert_max_num_queries(MAX_QUERIES_PER_SEARCH_PAGE) as queries:
+        client.get("/search/", {"q": "zzzznothing"})
+    assert len([q for q in queries.captured_queries if "sitesearch_indexentry" in q["sql"]]) == 1
+
+
+# A signed-in request costs about eight queries today (session, user, groups,
+# second-factor check, site settings); the index adds two: counts per kind and
+# the ranked page. The ceiling leaves room for middleware, not for a query per hit.
+MAX_QUERIES_PER_SEARCH_PAGE = 12
