@@ -39,6 +39,22 @@ ROUTES = [
     # Apps filled by later issues.
     ("forum", "/forum/", rules.MEMBERS),
     ("tta", "/tta/", rules.MEMBERS),
+    ("tta request form", "/tta/requests/new/", {**rules.MEMBERS, "superuser": 200}),
+    (
+        "tta staff dashboard",
+        "/tta/staff/",
+        {**dict.fromkeys(ROLES, 403), "anonymous": 302, "pending": 302, "tta_staff": 200, "superuser": 200},
+    ),
+    (
+        "tta cycles and targets",
+        "/tta/staff/settings/",
+        {**dict.fromkeys(ROLES, 403), "anonymous": 302, "pending": 302, "tta_staff": 200, "superuser": 200},
+    ),
+    (
+        "tta assessment form",
+        "/tta/assessment/",
+        {**rules.MEMBERS, **dict.fromkeys(ROLES[2:], 302)},
+    ),
     ("research", "/research/", rules.RESEARCH),
     # Wagtail admin and its closed doors.
     ("admin", "/admin/", rules.ADMIN),

@@ -1,0 +1,61 @@
+"""Factories for TTA tests: cycles, assessments with ratings, requests, and search entries to match."""
+
+import datetime
+
+import factory
+
+from search.models import IndexEntry
+from taxonomy.models import Term
+from tta.models import AreaRating, Cycle, NeedsAssessment, TTARequest
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    name = factory.Sequence(lambda n: f"Cycle {2030 + n}")
+    opens = datetime.date(2026, 1, 1)
+    closes = datetime.date(2026, 12, 31)
+    is_open = True
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedsAssessment
+
+    cycle = factory.SubFactory(CycleFactory)
+    status = NeedsAssessment.Status.DRAFT
+
+
+def rate(assessment, slug, capacity, priority):
+    return AreaRating.objects.create(
+        assessment=assessment, term=Term.objects.get(slug=slug), capacity=capacity, priority=priority
+    )
+
+
+class RequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TTARequest
+
+    topic = factory.LazyFunction(lambda: Term.objects.get(slug="coordination"))
+    description = "We need help standing up a multidisciplinary case review."
+    requester_name = factory.LazyAttribute(lambda o: o.requester.full_name if o.requester else "")
+
+
+def index_entry(kind, key, title, topics, scope="public"):
+    return IndexEntry.objects.create(
+        kind=kind,
+        key=str(key),
+        title=title,
+        url=f"/{kind}s/{key}/",
+        topics=f" {' '.join(topics)} ",
+        scope=scope,
+    )
+
+
+def all_rated_terms():
+    return list(Term.objects.current().filter(facet__in=["practice_area", "phase"]))
+
+
+def full_ratings(capacity=3, priority=3):
+    return {t.pk: (capacity, priority) for t in all_rated_terms()}

@@ -1,0 +1,247 @@
+"""TTA pages: who sees what, forms end to end, CSV safety, research table, daily reminder, query counts."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from taxonomy.models import Term
+from tests.factories import TaskForceFactory
+from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, all_rated_terms, rate
+from tta import analysis, services
+from tta.models import Match, NeedsAssessment, ServiceTarget, TTARequest
+from tta.reminders import email_overdue_requests
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle():
+    return CycleFactory(name="2026")
+
+
+@pytest.fixture
+def assessment(role_user, cycle):
+    coordinator = role_user("coordinator")
+    return services.save_draft(
+        coordinator, coordinator.task_force, cycle, ratings={all_rated_terms()[0].pk: (2, 5)}
+    )
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("member", 200),
+        ("coordinator", 200),
+        ("tta_staff", 200),
+        ("other_task_force_member", 404),
+        ("moderator", 200),
+        ("pending", 302),
+        ("anonymous", 302),
+    ],
+)
+def test_assessment_visible_to_own_task_force_and_staff_only(role_user, client_for, assessment, role, status):
+    user = role_user(role)
+    if role == "moderator":
+        user.task_force = TaskForceFactory(name="Elsewhere")
+        user.save()
+        status = 404
+    response = client_for(user).get(f"/tta/assessments/{assessment.pk}/")
+    assert response.status_code == status
+
+
+def test_coordinator_fills_the_form_partway_then_submits(role_user, client_for, cycle):
+    coordinator = role_user("coordinator")
+    client = client_for(coordinator)
+    terms = all_rated_terms()
+    first = terms[0]
+    response = client.post(
+        "/tta/assessment/",
+        {f"capacity_{first.pk}": "2", f"priority_{first.pk}": "5", "context": "<b>hi</b>", "save": "1"},
+    )
+    assert response.status_code == 302
+    page = client.get("/tta/assessment/")
+    assert 'value="2" checked' in page.content.decode() and "&lt;b&gt;hi&lt;/b&gt;" in page.content.decode()
+    bad = client.post("/tta/assessment/", {f"capacity_{first.pk}": "9", f"priority_{first.pk}": "5"})
+    assert bad.status_code == 400 and "1 to 5" in bad.content.decode()
+    data = (
+        {f"capacity_{t.pk}": "3" for t in terms} | {f"priority_{t.pk}": "4" for t in terms} | {"submit": "1"}
+    )
+    done = client.post("/tta/assessment/", data)
+    assert done.status_code == 302
+    assert NeedsAssessment.objects.get(task_force=coordinator.task_force).status == "submitted"
+
+
+def test_member_cannot_open_the_assessment_form(role_user, client_for, cycle):
+    assert client_for(role_user("member")).get("/tta/assessment/").status_code == 403
+
+
+def test_member_files_a_request_through_the_form(role_user, client_for):
+    member = role_user("member")
+    client = client_for(member)
+    topic = Term.objects.get(slug="training")
+    response = client.post(
+        "/tta/requests/new/",
+        {"topic": topic.pk, "description": "Patrol training", "urgency": "high", "format": "on_site"},
+    )
+    r = TTARequest.objects.get()
+    assert response["Location"] == f"/tta/requests/{r.pk}/"
+    Term.objects.filter(pk=topic.pk).update(retired=True)
+    again = client.post(
+        "/tta/requests/new/", {"topic": topic.pk, "description": "x", "urgency": "high", "format": "on_site"}
+    )
+    assert again.status_code == 400 and "retired" in again.content.decode()
+
+
+def test_requester_sees_accepted_matches_not_notes(role_user, client_for):
+    member, staff = role_user("member"), role_user("tta_staff")
+    r = RequestFactory(task_force=member.task_force, requester=member)
+    services.add_note(staff, r.pk, "Secret staff note")
+    accepted = services.add_match(staff, r.pk, title="Case review template", url="/resources/case-review/")
+    Match.objects.create(
+        request=r,
+        kind="resource",
+        target_key="resource:9",
+        title="Rejected one",
+        reason="x",
+        state="rejected",
+    )
+    page = client_for(member).get(f"/tta/requests/{r.pk}/").content.decode()
+    assert (
+        '<a href="/resources/case-review/">Case review template</a>' in page and accepted.state == "accepted"
+    )
+    assert "Secret staff note" not in page and "Rejected one" not in page
+    staff_page = client_for(staff).get(f"/tta/staff/requests/{r.pk}/").content.decode()
+    assert "Secret staff note" in staff_page
+    assert client_for(role_user("other_task_force_member")).get(f"/tta/requests/{r.pk}/").status_code == 404
+
+
+def test_staff_triage_page_changes_status_and_refuses_stale_changes(role_user, client_for):
+    member, staff = role_user("member"), role_user("tta_staff")
+    r = RequestFactory(task_force=member.task_force, requester=member)
+    client = client_for(staff)
+    ok = client.post(
+        f"/tta/staff/requests/{r.pk}/",
+        {"action": "status", "status": "assigned", "expected_status": "received"},
+    )
+    assert ok.status_code == 302
+    stale = client.post(
+        f"/tta/staff/requests/{r.pk}/",
+        {"action": "status", "status": "declined", "reason": "x", "expected_status": "received"},
+    )
+    assert stale.status_code == 400 and "while you were looking" in stale.content.decode()
+    r.refresh_from_db()
+    assert r.status == "assigned"
+
+
+def _grow(member, n):
+    for i in range(n):
+        tf = TaskForceFactory(name=f"Grown {i} {TTARequest.objects.count()}")
+        RequestFactory(task_force=member.task_force, requester=member)
+        RequestFactory(task_force=tf, requester=None)
+
+
+@pytest.mark.parametrize("who", ["member", "tta_staff"])
+def test_list_pages_run_constant_queries(role_user, client_for, cycle, django_assert_max_num_queries, who):
+    member = role_user("member")
+    client = client_for(role_user(who) if who != "member" else member)
+    url = "/tta/" if who == "member" else "/tta/staff/"
+    client.get(url)  # the first request of a session does one-off work (MFA check, session save)
+    counts = []
+    for n in (1, 6):
+        _grow(member, n)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(counts[1]):
+        client.get(url)
+
+
+def test_detail_pages_run_constant_queries(role_user, client_for, django_assert_max_num_queries):
+    member, staff = role_user("member"), role_user("tta_staff")
+    r = RequestFactory(task_force=member.task_force, requester=member)
+    client_for(staff).get(f"/tta/staff/requests/{r.pk}/")
+    counts = {}
+    for n in (1, 8):
+        for i in range(n):
+            services.add_note(staff, r.pk, f"note {i}")
+            services.add_match(staff, r.pk, title=f"Match {n}-{i}")
+        for who, url in ((member, f"/tta/requests/{r.pk}/"), (staff, f"/tta/staff/requests/{r.pk}/")):
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                assert client_for(who).get(url).status_code == 200
+            counts.setdefault(url, []).append(len(ctx))
+    for url, pair in counts.items():
+        assert pair[0] == pair[1], url
+    with django_assert_max_num_queries(max(max(p) for p in counts.values())):
+        client_for(member).get(f"/tta/requests/{r.pk}/")
+
+
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cells_that_look_like_formulas_are_neutralised(cell):
+    table = analysis.Table("t", "T", ["Topic", "n"], [[cell, 1]])
+    text = analysis.as_csv(table)
+    assert text.splitlines()[1].lstrip('"').startswith("'")
+
+
+def test_csv_export_download(role_user, client_for):
+    member, staff = role_user("member"), role_user("tta_staff")
+    topic = Term.objects.get(slug="training")
+    Term.objects.filter(pk=topic.pk).update(name="=cmd|' /C calc'!A0")
+    RequestFactory(task_force=member.task_force, requester=member, topic=topic, status="delivered")
+    response = client_for(staff).get("/tta/staff/export/delivered-by-topic.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=cmd" in response.content.decode()
+    assert client_for(member).get("/tta/staff/export/delivered-by-topic.csv").status_code == 403
+    assert client_for(staff).get("/tta/staff/export/nope.csv").status_code == 404
+
+
+def test_dashboard_charts_are_svg_without_style_attributes(role_user, client_for, cycle):
+    a = AssessmentFactory(task_force=TaskForceFactory(name="Charted"), cycle=cycle, status="submitted")
+    rate(a, "training", 1, 5)
+    page = client_for(role_user("tta_staff")).get("/tta/staff/").content.decode()
+    assert "<svg" in page and "style=" not in page.split("<svg", 1)[1].split("</section>")[0]
+    assert "Needs by area" in page and "Training" in page
+
+
+def test_research_table_suppresses_small_counts_and_names_no_task_force(cycle):
+    for i in range(6):
+        a = AssessmentFactory(
+            task_force=TaskForceFactory(name=f"Named TF {i}", region=5), cycle=cycle, status="submitted"
+        )
+        rate(a, "training", 1, 5 if i < 3 else 2)
+    rows = analysis.research_needs_table(cycle)
+    assert rows == [{"area": "Training", "region": 5, "task_forces_rating": 6, "high_priority": "<5"}]
+    assert "Named TF" not in repr(rows)
+
+
+def test_daily_job_emails_each_assignee_their_overdue_requests(role_user):
+    member, staff, other_staff = role_user("member"), role_user("tta_staff"), role_user("tta_staff")
+    ServiceTarget.objects.create(status="assigned", days=3)
+    late = RequestFactory(
+        task_force=member.task_force,
+        requester=member,
+        status="assigned",
+        assignee=staff,
+        status_changed_at=timezone.now() - datetime.timedelta(days=5),
+    )
+    RequestFactory(task_force=member.task_force, requester=member, status="assigned", assignee=other_staff)
+    RequestFactory(
+        task_force=member.task_force,
+        requester=member,
+        status="closed",
+        assignee=other_staff,
+        status_changed_at=timezone.now() - datetime.timedelta(days=50),
+    )
+    assert email_overdue_requests() == 1
+    assert mail.outbox[0].to == [staff.email] and f"#{late.pk}" in mail.outbox[0].body
+    from scheduler.registry import jobs
+
+    assert jobs.get("tta.overdue_reminders").every == datetime.timedelta(days=1)

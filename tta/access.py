@@ -1,0 +1,89 @@
+"""Who may see or do what in TTA: the one place these rules live.
+
+A task force's assessment and requests belong to that task force: its members
+read them, TTA staff read and triage everything, other task forces see nothing.
+Only the task force's coordinator edits and submits its assessment.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from members.access import in_group, is_member, is_pending
+from members.roles import TTA_STAFF
+
+
+def is_tta_staff(user) -> bool:
+    return is_member(user) and in_group(user, TTA_STAFF)
+
+
+def belongs_to(user, task_force_id) -> bool:
+    return is_member(user) and task_force_id is not None and user.task_force_id == task_force_id
+
+
+def can_view_assessment(user, assessment) -> bool:
+    return is_tta_staff(user) or belongs_to(user, assessment.task_force_id)
+
+
+def can_edit_assessment(user, task_force_id) -> bool:
+    return belongs_to(user, task_force_id) and user.is_coordinator
+
+
+can_submit_assessment = can_edit_assessment
+
+
+def can_file_request(user, task_force_id) -> bool:
+    return belongs_to(user, task_force_id)
+
+
+def can_view_request(user, tta_request) -> bool:
+    return is_tta_staff(user) or belongs_to(user, tta_request.task_force_id)
+
+
+def can_triage(user) -> bool:
+    return is_tta_staff(user)
+
+
+def can_see_internal(user) -> bool:
+    """Internal notes and staff-only timeline entries."""
+    return is_tta_staff(user)
+
+
+def can_manage_cycles(user) -> bool:
+    return is_tta_staff(user)
+
+
+def can_answer_exchange(user, exchange) -> str | None:
+    """Which side ("seeking" or "host") this user may accept for, or None."""
+    if not (is_member(user) and user.is_coordinator):
+        return None
+    if user.task_force_id == exchange.seeking_id and exchange.seeking_accepted_by_id is None:
+        return "seeking"
+    if user.task_force_id == exchange.host_id and exchange.host_accepted_by_id is None:
+        return "host"
+    return None
+
+
+def can_view_exchange(user, exchange) -> bool:
+    return is_tta_staff(user) or (
+        is_member(user) and user.task_force_id in (exchange.seeking_id, exchange.host_id)
+    )
+
+
+def tta_staff_only(view):
+    """Decorator: anonymous users log in, pending users see their notice, other non-staff get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if is_pending(user):
+            return redirect("members:pending")
+        if not is_tta_staff(user):
+            raise PermissionDenied("Only TTA staff can see this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,270 @@
+"""The staff dashboard's figures: aggregate tables, their bar charts, CSV export, and the research table.
+
+Each figure is a Table (headers, rows, and the column its chart draws), built in
+a fixed number of queries. CSV cells are neutralised so a spreadsheet never
+runs one as a formula. ``research_needs_table`` gives the research notebook
+counts by area and region with small counts suppressed and no task force names.
+"""
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from members.models import FederalRegion
+from taxonomy.models import Term
+from tta.matching import HIGH_PRIORITY
+from tta.models import AreaRating, NeedsAssessment, RequestStatus, ServiceTarget, TTARequest
+
+SUPPRESS_BELOW = 5
+CHART_WIDTH = 320
+BAR_HEIGHT = 18
+BAR_GAP = 6
+LABEL_WIDTH = 0  # labels sit in the data table and above each bar, not beside it
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    y: int
+    width: int
+    text_y: int
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    chart_column: int = 1
+    bars: list[Bar] = field(default_factory=list)
+    chart_height: int = 0
+
+    def draw(self):
+        values = [float(row[self.chart_column] or 0) for row in self.rows]
+        top = max(values, default=0) or 1
+        step = BAR_HEIGHT * 2 + BAR_GAP
+        self.bars = [
+            Bar(
+                label=str(row[0]),
+                value=value,
+                y=i * step + BAR_HEIGHT,
+                width=max(1, round(CHART_WIDTH * value / top)) if value else 0,
+                text_y=i * step + BAR_HEIGHT - 4,
+            )
+            for i, (row, value) in enumerate(zip(self.rows, values, strict=True))
+        ]
+        self.chart_height = max(step, len(self.rows) * step)
+        return self
+
+
+def _submitted(cycle):
+    return AreaRating.objects.filter(
+        assessment__cycle=cycle, assessment__status=NeedsAssessment.Status.SUBMITTED
+    )
+
+
+def needs_by_area(cycle) -> Table:
+    stats = (
+        _submitted(cycle)
+        .values("term__name", "term__facet", "term__sort_order")
+        .annotate(
+            high=Count("pk", filter=Q(priority__gte=HIGH_PRIORITY)),
+            priority=Avg("priority"),
+            capacity=Avg("capacity"),
+        )
+        .order_by("-high", "term__facet", "term__sort_order", "term__name")
+    )
+    facets = dict(Term._meta.get_field("facet").choices)
+    rows = [
+        [
+            s["term__name"],
+            s["high"],
+            facets.get(s["term__facet"], ""),
+            _round(s["priority"]),
+            _round(s["capacity"]),
+        ]
+        for s in stats
+    ]
+    return Table(
+        "needs-by-area",
+        "Needs by area: task forces rating priority 4 or 5",
+        ["Area", "High-priority task forces", "Facet", "Mean priority", "Mean capacity"],
+        rows,
+    ).draw()
+
+
+def needs_by_region(cycle) -> Table:
+    high = Counter(
+        _submitted(cycle)
+        .filter(priority__gte=HIGH_PRIORITY)
+        .values_list("assessment__task_force__region", flat=True)
+    )
+    submitted = Counter(
+        NeedsAssessment.objects.filter(cycle=cycle, status=NeedsAssessment.Status.SUBMITTED).values_list(
+            "task_force__region", flat=True
+        )
+    )
+    rows = [
+        [label, high.get(value, 0), submitted.get(value, 0)]
+        for value, label in FederalRegion.choices
+        if submitted.get(value)
+    ]
+    return Table(
+        "needs-by-region",
+        "Needs by federal region: high-priority ratings",
+        ["Region", "High-priority ratings", "Assessments submitted"],
+        rows,
+    ).draw()
+
+
+def gaps(cycle) -> Table:
+    stats = (
+        _submitted(cycle)
+        .values("term__name", "term__sort_order", "term__facet")
+        .annotate(priority=Avg("priority"), capacity=Avg("capacity"))
+    )
+    rows = sorted(
+        (
+            [
+                s["term__name"],
+                _round((s["priority"] or 0) - (s["capacity"] or 0)),
+                _round(s["priority"]),
+                _round(s["capacity"]),
+            ]
+            for s in stats
+        ),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return Table(
+        "gaps",
+        "Gap between priority of need and capacity (mean priority minus mean capacity)",
+        ["Area", "Gap", "Mean priority", "Mean capacity"],
+        [row for row in rows],
+    ).draw()
+
+
+def overdue_flags(requests, targets=None, now=None) -> dict[int, bool]:
+    """Which requests have sat in their status longer than that status's service target."""
+    now = now or timezone.now()
+    targets = targets if targets is not None else dict(ServiceTarget.objects.values_list("status", "days"))
+    return {
+        r.pk: r.status in targets and (now - r.status_changed_at).days >= targets[r.status] for r in requests
+    }
+
+
+def requests_by_status(now=None) -> Table:
+    now = now or timezone.now()
+    targets = dict(ServiceTarget.objects.values_list("status", "days"))
+    ages = defaultdict(list)
+    overdue = Counter()
+    for status, changed, created in TTARequest.objects.values_list(
+        "status", "status_changed_at", "created_at"
+    ):
+        ages[status].append((now - created).days)
+        if status in targets and (now - changed).days >= targets[status]:
+            overdue[status] += 1
+    rows = [
+        [
+            label,
+            len(ages[value]),
+            round(sum(ages[value]) / len(ages[value]), 1) if ages[value] else 0,
+            max(ages[value], default=0),
+            overdue[value],
+        ]
+        for value, label in RequestStatus.choices
+    ]
+    return Table(
+        "requests-by-status",
+        "Requests by status and age",
+        ["Status", "Requests", "Mean age (days)", "Oldest (days)", "Overdue"],
+        rows,
+    ).draw()
+
+
+def delivered_by_topic() -> Table:
+    stats = (
+        TTARequest.objects.filter(status__in=[RequestStatus.DELIVERED, RequestStatus.CLOSED])
+        .values("topic__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "topic__name")
+    )
+    return Table(
+        "delivered-by-topic",
+        "Delivered TTA by topic",
+        ["Topic", "Requests delivered"],
+        [[s["topic__name"], s["n"]] for s in stats],
+    ).draw()
+
+
+def dashboard_tables(cycle) -> list[Table]:
+    tables = [requests_by_status(), delivered_by_topic()]
+    if cycle is not None:
+        tables[:0] = [needs_by_area(cycle), needs_by_region(cycle), gaps(cycle)]
+    return tables
+
+
+def table_by_slug(slug, cycle) -> Table | None:
+    return next((t for t in dashboard_tables(cycle) if t.slug == slug), None)
+
+
+def _round(value):
+    return round(value, 2) if value is not None else None
+
+
+# CSV
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def as_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+# Research
+
+
+def suppressed(count: int) -> int | str:
+    return f"<{SUPPRESS_BELOW}" if count < SUPPRESS_BELOW else count
+
+
+def research_needs_table(cycle) -> list[dict]:
+    """High-priority needs by area and federal region, counts under 5 suppressed; no task force names.
+
+    One row per (area, region) that has any submitted rating, so an absent row
+    reveals nothing a "<5" would not.
+    """
+    stats = (
+        _submitted(cycle)
+        .values("term__name", "assessment__task_force__region")
+        .annotate(
+            task_forces=Count("assessment__task_force", distinct=True),
+            high=Count("pk", filter=Q(priority__gte=HIGH_PRIORITY)),
+        )
+        .order_by("term__name", "assessment__task_force__region")
+    )
+    return [
+        {
+            "area": s["term__name"],
+            "region": s["assessment__task_force__region"],
+            "task_forces_rating": suppressed(s["task_forces"]),
+            "high_priority": suppressed(s["high"]),
+        }
+        for s in stats
+    ]

@@ -1,0 +1,593 @@
+"""The actions that change TTA state: one typed function each, with its permission check and transaction.
+
+Bad input raises ValidationError with a message a person can act on; a missing
+right raises PermissionDenied. Requesters are emailed after the change commits,
+so a rolled-back change never sends mail.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import TaskForce, User
+from taxonomy.models import Facet, Term
+from tta import access
+from tta.models import (
+    MAX_TEXT,
+    AreaRating,
+    AssessmentRevision,
+    Cycle,
+    Delivery,
+    InternalNote,
+    Match,
+    NeedsAssessment,
+    PeerExchange,
+    RequestEvent,
+    RequestStatus,
+    ServiceTarget,
+    TTARequest,
+    Urgency,
+)
+
+RATED_FACETS = (Facet.PRACTICE_AREA, Facet.PHASE)
+REQUEST_TOPIC_FACETS = (Facet.PRACTICE_AREA, Facet.PHASE, Facet.TRAFFICKING_TYPE)
+
+S = RequestStatus
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.ASSIGNED, S.MATCHED, S.DECLINED}),
+    S.ASSIGNED: frozenset({S.MATCHED, S.SCHEDULED, S.DECLINED}),
+    S.MATCHED: frozenset({S.ASSIGNED, S.SCHEDULED, S.DECLINED}),
+    S.SCHEDULED: frozenset({S.MATCHED, S.DELIVERED, S.DECLINED}),
+    S.DELIVERED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.DECLINED: frozenset(),
+}
+
+
+class AlreadySubmitted(ValidationError):
+    pass
+
+
+class CycleClosed(ValidationError):
+    pass
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+class ChangedMeanwhile(ValidationError):
+    """Someone else changed the request after this person loaded it."""
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _text(value, field, *, required=False, limit=MAX_TEXT) -> str:
+    value = str(value or "").replace("\x00", "").strip()
+    if required and not value:
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > limit:
+        raise ValidationError({field: f"Keep this to {limit:,} characters or fewer."})
+    return value
+
+
+# Cycles and service targets
+
+
+def open_cycle(user, name: str, opens: date, closes: date) -> Cycle:
+    """Open a new cycle; any other open cycle closes, so there is one current cycle."""
+    _require(access.can_manage_cycles(user), "Only TTA staff open cycles.")
+    name = _text(name, "name", required=True, limit=80)
+    if closes < opens:
+        raise ValidationError({"closes": "A cycle must close on or after the day it opens."})
+    with transaction.atomic():
+        Cycle.objects.filter(is_open=True).update(is_open=False)
+        cycle, _ = Cycle.objects.update_or_create(
+            name=name, defaults={"opens": opens, "closes": closes, "is_open": True}
+        )
+    return cycle
+
+
+def close_cycle(user, cycle: Cycle) -> Cycle:
+    _require(access.can_manage_cycles(user), "Only TTA staff close cycles.")
+    Cycle.objects.filter(pk=cycle.pk).update(is_open=False)
+    cycle.is_open = False
+    return cycle
+
+
+def set_service_target(user, status: str, days: int) -> ServiceTarget:
+    _require(access.can_manage_cycles(user), "Only TTA staff set service targets.")
+    if status not in S.values:
+        raise ValidationError({"status": "Unknown status."})
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValidationError({"days": "A service target is 1 to 365 days."})
+    target, _ = ServiceTarget.objects.update_or_create(status=status, defaults={"days": days})
+    return target
+
+
+# Needs assessments
+
+
+def _rating_value(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: "Choose a number from 1 to 5."}) from None
+    if not 1 <= number <= 5:
+        raise ValidationError({field: "Choose a number from 1 to 5."})
+    return number
+
+
+def snapshot(assessment: NeedsAssessment) -> dict:
+    ratings = AreaRating.objects.filter(assessment=assessment).select_related("term").order_by("term__slug")
+    return {
+        "status": assessment.status,
+        "preferred_delivery": list(assessment.preferred_delivery),
+        "audiences": sorted(assessment.audiences.values_list("slug", flat=True)),
+        "context": assessment.context,
+        "ratings": {r.term.slug: [r.capacity, r.priority] for r in ratings},
+    }
+
+
+def _record_revision(assessment, user):
+    number = (assessment.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    AssessmentRevision.objects.create(
+        assessment=assessment,
+        number=number,
+        status=assessment.status,
+        snapshot=snapshot(assessment),
+        saved_by=user,
+    )
+
+
+def _current_assessment(task_force_id, cycle_id):
+    # A submitted one wins: later changes amend it (with a revision) rather than start a second.
+    return (
+        NeedsAssessment.objects.filter(task_force_id=task_force_id, cycle_id=cycle_id)
+        .order_by("-status", "pk")  # "submitted" sorts after "draft"
+        .first()
+    )
+
+
+def save_draft(
+    user,
+    task_force: TaskForce,
+    cycle: Cycle,
+    *,
+    ratings: dict[int, tuple],
+    preferred_delivery=(),
+    audience_ids=(),
+    context: str = "",
+) -> NeedsAssessment:
+    """Save the assessment as far as it goes.
+
+    ``ratings`` maps a Term id to (capacity, priority); blanks are allowed until submission.
+    """
+    _require(
+        access.can_edit_assessment(user, task_force.pk),
+        "Only the task force's coordinator edits its assessment.",
+    )
+    if not cycle.is_open:
+        raise CycleClosed("This cycle is closed; assessments can no longer be changed.")
+    rated_terms = {
+        t.pk: t for t in Term.objects.current().filter(facet__in=RATED_FACETS, pk__in=list(ratings))
+    }
+    cleaned = {}
+    for term_id, (capacity, priority) in ratings.items():
+        if term_id not in rated_terms:
+            raise ValidationError({"ratings": "One of the areas is not (or no longer) in the taxonomy."})
+        name = rated_terms[term_id].name
+        cleaned[term_id] = (
+            _rating_value(capacity, f"capacity of {name}"),
+            _rating_value(priority, f"priority of {name}"),
+        )
+    delivery = list(dict.fromkeys(preferred_delivery))
+    if any(value not in Delivery.values for value in delivery):
+        raise ValidationError({"preferred_delivery": "Choose from the listed ways of delivery."})
+    audience_ids = set(audience_ids)
+    audiences = list(Term.objects.current().filter(facet=Facet.AUDIENCE, pk__in=audience_ids))
+    if len(audiences) != len(audience_ids):
+        raise ValidationError({"audiences": "One of the audiences is not (or no longer) in the taxonomy."})
+    context = _text(context, "context")
+
+    with transaction.atomic():
+        # The task force row serialises two saves of the same assessment.
+        TaskForce.objects.select_for_update().filter(pk=task_force.pk).first()
+        assessment = _current_assessment(task_force.pk, cycle.pk) or NeedsAssessment.objects.create(
+            task_force=task_force, cycle=cycle, updated_by=user
+        )
+        assessment.preferred_delivery = delivery
+        assessment.context = context
+        assessment.updated_at = timezone.now()
+        assessment.updated_by = user
+        assessment.save(update_fields=["preferred_delivery", "context", "updated_at", "updated_by"])
+        assessment.audiences.set(audiences)
+        existing = {r.term_id: r for r in AreaRating.objects.filter(assessment=assessment)}
+        to_create, to_update = [], []
+        for term_id, (capacity, priority) in cleaned.items():
+            row = existing.get(term_id)
+            if row is None:
+                to_create.append(
+                    AreaRating(assessment=assessment, term_id=term_id, capacity=capacity, priority=priority)
+                )
+            elif (row.capacity, row.priority) != (capacity, priority):
+                row.capacity, row.priority = capacity, priority
+                to_update.append(row)
+        AreaRating.objects.bulk_create(to_create)
+        AreaRating.objects.bulk_update(to_update, ["capacity", "priority"])
+        _record_revision(assessment, user)
+    return assessment
+
+
+def missing_areas(assessment: NeedsAssessment) -> list[Term]:
+    """Current practice areas and phases not yet given both a capacity and a priority."""
+    rated = set(
+        AreaRating.objects.filter(
+            assessment=assessment, capacity__isnull=False, priority__isnull=False
+        ).values_list("term_id", flat=True)
+    )
+    return [t for t in Term.objects.current().filter(facet__in=RATED_FACETS) if t.pk not in rated]
+
+
+def submit_assessment(user, assessment: NeedsAssessment) -> NeedsAssessment:
+    _require(
+        access.can_submit_assessment(user, assessment.task_force_id),
+        "Only the task force's coordinator can submit its assessment.",
+    )
+    with transaction.atomic():
+        TaskForce.objects.select_for_update().filter(pk=assessment.task_force_id).first()
+        assessment = NeedsAssessment.objects.select_related("cycle").get(pk=assessment.pk)
+        if not assessment.cycle.is_open:
+            raise CycleClosed("This cycle is closed; assessments can no longer be submitted.")
+        already = NeedsAssessment.objects.filter(
+            task_force_id=assessment.task_force_id,
+            cycle_id=assessment.cycle_id,
+            status=NeedsAssessment.Status.SUBMITTED,
+        ).exists()
+        if already:
+            raise AlreadySubmitted("This task force has already submitted its assessment for this cycle.")
+        missing = missing_areas(assessment)
+        if missing:
+            names = ", ".join(t.name for t in missing[:5])
+            raise ValidationError(f"Rate capacity and priority for every area first; missing: {names}.")
+        assessment.status = NeedsAssessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.submitted_by = user
+        try:
+            with transaction.atomic():
+                assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
+        except IntegrityError:
+            raise AlreadySubmitted(
+                "This task force has already submitted its assessment for this cycle."
+            ) from None
+        _record_revision(assessment, user)
+    return assessment
+
+
+# Requests
+
+
+def _event(tta_request, user, kind, *, detail="", from_status="", to_status="", internal=False):
+    return RequestEvent.objects.create(
+        request=tta_request,
+        kind=kind,
+        actor=user,
+        actor_name=user.get_full_name() if user else "",
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail[:500],
+        internal=internal,
+    )
+
+
+def _email_requester(tta_request, to_status, reason=""):
+    requester = tta_request.requester
+    if requester is None or not requester.is_active or not requester.email:
+        return
+    url = settings.SITE_URL + reverse("tta:request", args=[tta_request.pk])
+    label = S(to_status).label
+    body = (
+        f"Your TTA request #{tta_request.pk} ({tta_request.topic.name}) is now: {label}.\n"
+        + (f"\nReason: {reason}\n" if reason else "")
+        + f"\nSee it here: {url}\n"
+    )
+    subject = f"TTA request #{tta_request.pk}: {label}"
+    transaction.on_commit(lambda: send_mail(subject, body, None, [requester.email]))
+
+
+def file_request(
+    user,
+    task_force: TaskForce,
+    *,
+    topic: Term,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    fmt: str = Delivery.VIRTUAL,
+    preferred_from: date | None = None,
+    preferred_to: date | None = None,
+    audience: Term | None = None,
+) -> TTARequest:
+    _require(
+        access.can_file_request(user, task_force.pk), "You can only file requests for your own task force."
+    )
+    topic = Term.objects.filter(pk=getattr(topic, "pk", topic)).first()
+    if topic is None or topic.retired or topic.facet not in REQUEST_TOPIC_FACETS:
+        raise ValidationError({"topic": "Choose a current topic from the list; that one has been retired."})
+    if audience is not None and (audience.retired or audience.facet != Facet.AUDIENCE):
+        raise ValidationError({"audience": "Choose a current audience from the list."})
+    description = _text(description, "description", required=True)
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": "Choose an urgency from the list."})
+    if fmt not in Delivery.values:
+        raise ValidationError({"format": "Choose a format from the list."})
+    if preferred_from and preferred_to and preferred_to < preferred_from:
+        raise ValidationError({"preferred_to": "The end of the window must not be before its start."})
+    with transaction.atomic():
+        tta_request = TTARequest.objects.create(
+            task_force=task_force,
+            requester=user,
+            requester_name=user.get_full_name(),
+            topic=topic,
+            audience=audience,
+            description=description,
+            urgency=urgency,
+            format=fmt,
+            preferred_from=preferred_from,
+            preferred_to=preferred_to,
+        )
+        _event(tta_request, user, RequestEvent.Kind.FILED, to_status=S.RECEIVED)
+    return tta_request
+
+
+def _locked(request_id) -> TTARequest:
+    return TTARequest.objects.select_for_update().select_related("topic", "requester").get(pk=request_id)
+
+
+def change_status(
+    user, request_id: int, to_status: str, *, reason: str = "", expected_status: str | None = None
+):
+    """Move a request to ``to_status`` if the transitions table allows it from where it is now.
+
+    The row is locked, so two staff changing it at once take turns; the second
+    sees the first's change. With ``expected_status`` (the status the person
+    saw), a change made meanwhile is refused instead of silently overridden.
+    """
+    _require(access.can_triage(user), "Only TTA staff change a request's status.")
+    if to_status not in S.values:
+        raise InvalidTransition("Unknown status.")
+    reason = _text(reason, "reason", limit=2000)
+    with transaction.atomic():
+        tta_request = _locked(request_id)
+        current = tta_request.status
+        if expected_status and current != expected_status:
+            raise ChangedMeanwhile(
+                f"Someone changed this request to {S(current).label} while you were looking; "
+                "check it and try again."
+            )
+        if to_status not in TRANSITIONS[current]:
+            raise InvalidTransition(f"A request cannot go from {S(current).label} to {S(to_status).label}.")
+        if to_status == S.DECLINED and not reason:
+            raise ValidationError({"reason": "Give the requester a reason for declining."})
+        tta_request.status = to_status
+        tta_request.status_changed_at = timezone.now()
+        fields = ["status", "status_changed_at"]
+        if to_status == S.DECLINED:
+            tta_request.decline_reason = reason
+            fields.append("decline_reason")
+        tta_request.save(update_fields=fields)
+        _event(
+            tta_request,
+            user,
+            RequestEvent.Kind.STATUS,
+            from_status=current,
+            to_status=to_status,
+            detail=reason,
+        )
+        _email_requester(tta_request, to_status, reason)
+    return tta_request
+
+
+def assign(user, request_id: int, assignee: User | None, due_date: date | None = None) -> TTARequest:
+    """Set the assignee and due date; a received request becomes assigned."""
+    _require(access.can_triage(user), "Only TTA staff assign requests.")
+    if assignee is not None and not access.is_tta_staff(assignee):
+        raise ValidationError({"assignee": "Requests are assigned to TTA staff."})
+    with transaction.atomic():
+        tta_request = _locked(request_id)
+        if tta_request.status in (S.CLOSED, S.DECLINED):
+            raise InvalidTransition("A closed or declined request cannot be reassigned.")
+        if assignee is not None and tta_request.assignee_id != assignee.pk:
+            tta_request.assignee = assignee
+            _event(
+                tta_request,
+                user,
+                RequestEvent.Kind.ASSIGNED,
+                detail=f"Assigned to {assignee.get_full_name()}",
+            )
+        if due_date != tta_request.due_date:
+            tta_request.due_date = due_date
+            _event(
+                tta_request,
+                user,
+                RequestEvent.Kind.DUE,
+                detail=f"Due {due_date:%b %d, %Y}" if due_date else "Due date cleared",
+            )
+        tta_request.save(update_fields=["assignee", "due_date"])
+        if assignee is not None and tta_request.status == S.RECEIVED:
+            change_status(user, tta_request.pk, S.ASSIGNED)
+            tta_request.refresh_from_db()
+    return tta_request
+
+
+def add_note(user, request_id: int, text: str) -> InternalNote:
+    _require(access.can_triage(user), "Only TTA staff write internal notes.")
+    text = _text(text, "text", required=True)
+    with transaction.atomic():
+        tta_request = TTARequest.objects.get(pk=request_id)
+        note = InternalNote.objects.create(
+            request=tta_request, author=user, author_name=user.get_full_name(), text=text
+        )
+        _event(tta_request, user, RequestEvent.Kind.NOTE, detail="Internal note added", internal=True)
+    return note
+
+
+# Matches
+
+
+def store_proposals(tta_request: TTARequest, candidates) -> int:
+    """Save the matcher's candidates for a request as proposed matches; existing ones are left as decided."""
+    known = set(Match.objects.filter(request=tta_request).values_list("target_key", flat=True))
+    new = [
+        Match(
+            request=tta_request,
+            kind=c.kind,
+            target_key=c.target_key,
+            title=c.title[:300],
+            url=c.url,
+            peer_task_force_id=c.peer_task_force_id,
+            peer_member_id=c.peer_member_id,
+            score=c.score,
+            reason=c.reason[:500],
+        )
+        for c in candidates
+        if c.target_key not in known
+    ]
+    Match.objects.bulk_create(new)
+    return len(new)
+
+
+def propose_matches(user, request_id: int) -> int:
+    from tta.matching import match_request
+
+    _require(access.can_triage(user), "Only TTA staff run the matcher.")
+    with transaction.atomic():
+        tta_request = TTARequest.objects.select_related("topic", "audience").get(pk=request_id)
+        return store_proposals(tta_request, match_request(tta_request))
+
+
+def _decide(user, match_id: int, state: str) -> Match:
+    _require(access.can_triage(user), "Only TTA staff accept or reject matches.")
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match_id)
+        if match.state != state:
+            match.state = state
+            match.decided_by = user
+            match.decided_at = timezone.now()
+            match.save(update_fields=["state", "decided_by", "decided_at"])
+            if match.request_id:
+                _event(
+                    match.request,
+                    user,
+                    RequestEvent.Kind.MATCH,
+                    detail=f"{Match.State(state).label}: {match.title}",
+                    internal=state != Match.State.ACCEPTED,
+                )
+    return match
+
+
+def accept_match(user, match_id: int) -> Match:
+    return _decide(user, match_id, Match.State.ACCEPTED)
+
+
+def reject_match(user, match_id: int) -> Match:
+    return _decide(user, match_id, Match.State.REJECTED)
+
+
+def add_match(
+    user, request_id: int, *, title: str, url: str = "", reason: str = "", peer_member: User | None = None
+):
+    """Staff add help the matcher did not find: a link, or a member; it is accepted at once."""
+    _require(access.can_triage(user), "Only TTA staff add matches.")
+    title = _text(title, "title", required=True, limit=300)
+    url = _text(url, "url", limit=500)
+    if url and not url.startswith(("https://", "http://", "/")):
+        raise ValidationError(
+            {"url": "Give a web address starting with https:// or a site path starting with /."}
+        )
+    reason = _text(reason, "reason", limit=500) or "Added by TTA staff"
+    kind, key = Match.Kind.RESOURCE, f"staff:{url or title}"[:120]
+    if peer_member is not None:
+        kind, key = Match.Kind.PEER_MEMBER, f"member:{peer_member.pk}"
+        url = url or reverse("members:profile", args=[peer_member.pk])
+    with transaction.atomic():
+        tta_request = TTARequest.objects.get(pk=request_id)
+        match, created = Match.objects.get_or_create(
+            request=tta_request,
+            target_key=key,
+            defaults={
+                "kind": kind,
+                "title": title,
+                "url": url,
+                "reason": reason,
+                "peer_member": peer_member,
+                "score": 0,
+                "added_by_staff": True,
+                "state": Match.State.ACCEPTED,
+                "decided_by": user,
+                "decided_at": timezone.now(),
+            },
+        )
+        if not created:
+            raise ValidationError("That match is already on this request.")
+        _event(tta_request, user, RequestEvent.Kind.MATCH, detail=f"Added: {title}")
+    return match
+
+
+# Peer exchanges
+
+
+def propose_exchange(user, match_id: int, note: str = "") -> PeerExchange:
+    """Propose a call or visit with the peer task force of a match; both coordinators must then accept."""
+    match = Match.objects.select_related("request", "assessment").get(pk=match_id)
+    if match.kind != Match.Kind.PEER_TASK_FORCE or match.peer_task_force_id is None:
+        raise ValidationError("A peer exchange is proposed from a peer task force match.")
+    owner = match.request or match.assessment
+    seeking_id = owner.task_force_id
+    topic_id = match.request.topic_id if match.request_id else match.need_id
+    _require(
+        access.can_triage(user) or access.can_edit_assessment(user, seeking_id),
+        "TTA staff or the task force's coordinator propose exchanges.",
+    )
+    note = _text(note, "note", limit=2000)
+    with transaction.atomic():
+        open_one = PeerExchange.objects.filter(
+            seeking_id=seeking_id,
+            host_id=match.peer_task_force_id,
+            topic_id=topic_id,
+            state=PeerExchange.State.PROPOSED,
+        ).first()
+        if open_one:
+            return open_one
+        return PeerExchange.objects.create(
+            match=match,
+            seeking_id=seeking_id,
+            host_id=match.peer_task_force_id,
+            topic_id=topic_id,
+            note=note,
+            proposed_by=user,
+        )
+
+
+def accept_exchange(user, exchange_id: int) -> PeerExchange:
+    with transaction.atomic():
+        exchange = PeerExchange.objects.select_for_update().get(pk=exchange_id)
+        if exchange.state != PeerExchange.State.PROPOSED:
+            raise ValidationError("This exchange is no longer waiting for answers.")
+        side = access.can_answer_exchange(user, exchange)
+        _require(side is not None, "Only the coordinators of the two task forces accept an exchange.")
+        setattr(exchange, f"{side}_accepted_by", user)
+        if exchange.seeking_accepted_by_id and exchange.host_accepted_by_id:
+            exchange.state = PeerExchange.State.AGREED
+        exchange.save(update_fields=[f"{side}_accepted_by", "state"])
+    return exchange
