@@ -1,7 +1,11 @@
-"""App configuration for forum."""
+"""App configuration for forum: registers the forum with site search."""
 
 from django.apps import AppConfig
 
 
 class ForumConfig(AppConfig):
     name = "forum"
+    verbose_name = "Forum"
+
+    def ready(self):
+        from forum import search_provider  # noqa: F401

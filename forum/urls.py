@@ -5,4 +5,22 @@ from django.urls import path
 from forum import views
 
 app_name = "forum"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("latest/", views.latest, name="latest"),
+    path("unanswered/", views.unanswered, name="unanswered"),
+    path("mine/", views.mine, name="mine"),
+    path("watched/", views.watched, name="watched"),
+    path("tags/<slug:slug>/", views.tag, name="tag"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("new/", views.new_topic, name="new_topic"),
+    path("t/<int:pk>/", views.topic, name="topic"),
+    path("t/<int:pk>/p/<int:number>/", views.post_link, name="post"),
+    path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path("t/<int:pk>/watch/", views.watch, name="watch"),
+    path("t/<int:pk>/unaccept/", views.unaccept, name="unaccept"),
+    path("t/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("posts/<int:pk>/edit/", views.edit, name="edit"),
+    path("posts/<int:pk>/accept/", views.accept, name="accept"),
+    path("posts/<int:pk>/helpful/", views.helpful, name="helpful"),
+]

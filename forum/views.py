@@ -1,10 +1,375 @@
-"""Forum pages. Until the forum issue lands, /forum/ tells members what is coming."""
+"""Forum pages: lists, the topic page, and the forms that write. Short views; the rules live elsewhere.
 
-from django.shortcuts import render
+Access is decided in forum.access, reads are forum.querysets chains, writes are
+forum.services calls. A topic or category the member may not read is a 404, so
+its existence is not given away. No page writes while it is being read: the
+topic page defers the read position to forum.tasks.
+"""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from forum import access, services
+from forum.forms import EditForm, ReplyForm, TopicForm, WatchForm
+from forum.models import POSTS_PER_PAGE, Category, Post, Topic, page_of
+from forum.rendering import render_markdown
+from forum.tasks import defer_read
 from members.access import members_only
+from taxonomy.models import Term
+
+TOPICS_PER_PAGE = 30
+
+
+def _page_number(request):
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _topic_list(request, topics, *, heading, intro="", current="", extra=None):
+    topics = topics.with_state(request.user).for_list()
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "topics": page.object_list,
+        "heading": heading,
+        "intro": intro,
+        "current": current,
+    }
+    return render(request, "forum/topic_list.html", {**context, **(extra or {})})
 
 
 @members_only
 def index(request):
-    return render(request, "forum/index.html")
+    rights = access.forum_access(request.user)
+    categories = list(Category.objects.visible_to(request.user))
+    children = {}
+    for category in categories:
+        category.readable = category.pk in rights.read
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    top = [c for c in categories if not c.parent_id]
+    for category in top:
+        category.subcategories = children.get(category.pk, [])
+    return render(request, "forum/index.html", {"categories": top, "current": "categories"})
+
+
+@members_only
+def latest(request):
+    topics = Topic.objects.visible_to(request.user).latest()
+    return _topic_list(request, topics, heading="Latest topics", current="latest")
+
+
+@members_only
+def unanswered(request):
+    topics = Topic.objects.visible_to(request.user).unanswered().latest()
+    return _topic_list(
+        request,
+        topics,
+        heading="Unanswered questions",
+        intro="Questions nobody has marked as answered yet. Your experience may be exactly what is missing.",
+        current="unanswered",
+    )
+
+
+@members_only
+def mine(request):
+    topics = Topic.objects.visible_to(request.user).started_by(request.user).latest()
+    return _topic_list(request, topics, heading="Topics I started", current="mine")
+
+
+@members_only
+def watched(request):
+    topics = Topic.objects.visible_to(request.user).watched_by(request.user).latest()
+    return _topic_list(
+        request,
+        topics,
+        heading="Topics I watch",
+        intro="You watch topics you start or reply to, and any you choose to watch.",
+        current="watched",
+    )
+
+
+@members_only
+def tag(request, slug):
+    term = get_object_or_404(Term, slug=slug)
+    topics = Topic.objects.visible_to(request.user).tagged(term).latest()
+    return _topic_list(
+        request, topics, heading=f"Tagged “{term.name}”", intro=term.description, extra={"term": term}
+    )
+
+
+@members_only
+def category(request, slug):
+    found = get_object_or_404(Category.objects.visible_to(request.user), slug=slug)
+    if not access.can_read_category(request.user, found):
+        return render(request, "forum/category_closed.html", {"category": found}, status=403)
+    topics = Topic.objects.visible_to(request.user).in_category(found)
+    return _topic_list(
+        request,
+        topics,
+        heading=found.name,
+        intro=found.description,
+        extra={"category": found, "can_start": access.can_start_in(request.user, found)},
+    )
+
+
+def _readable_topic(request, pk):
+    return get_object_or_404(
+        Topic.objects.readable_by(request.user)
+        .with_state(request.user)
+        .select_related("category", "accepted_post"),
+        pk=pk,
+    )
+
+
+@members_only
+def topic(request, pk):
+    user = request.user
+    found = _readable_topic(request, pk)
+    page_count = found.page_count
+    number = min(_page_number(request), page_count)
+    first = (number - 1) * POSTS_PER_PAGE + 1
+    posts = list(found.posts.numbered(first, first + POSTS_PER_PAGE - 1).with_helpful(user))
+    can_accept = access.can_accept_answer(user, found)
+    for post in posts:
+        post.visible = access.can_see_post(user, post)
+        post.can_edit = access.can_edit_post(user, post, found)
+        post.can_accept = can_accept and not post.is_opening_post and post.visible and not post.is_deleted
+        post.can_helpful = access.can_mark_helpful(user, post, found)
+    accepted = found.accepted_post
+    if accepted is not None and not access.can_see_post(user, accepted):
+        accepted = None
+    if posts and posts[-1].number > found.last_read:
+        defer_read(user.pk, found.pk, posts[-1].number)
+    refusal = access.reply_refusal(user, found)
+    return render(
+        request,
+        "forum/topic.html",
+        {
+            "topic": found,
+            "posts": posts,
+            "accepted": accepted,
+            "page_number": number,
+            "page_range": range(1, page_count + 1),
+            "page_count": page_count,
+            "reply_refusal": refusal,
+            "reply_form": ReplyForm() if refusal is None else None,
+            "watch_form": WatchForm(initial={"level": found.watch_level}),
+            "is_moderator": access.is_moderator(user),
+        },
+    )
+
+
+@members_only
+def post_link(request, pk, number):
+    """A stable address for one post: sends the reader to its page and anchor."""
+    found = get_object_or_404(Topic.objects.readable_by(request.user).only("pk", "category_id"), pk=pk)
+    url = reverse("forum:topic", args=[found.pk])
+    return redirect(f"{url}?page={page_of(number)}#post-{number}")
+
+
+def _startable_categories(user):
+    return Category.objects.filter(pk__in=access.forum_access(user).start)
+
+
+@members_only
+def new_topic(request):
+    user = request.user
+    categories = _startable_categories(user)
+    initial = {}
+    if slug := request.GET.get("category"):
+        initial["category"] = categories.filter(slug=slug).first()
+    form = TopicForm(request.POST or None, categories=categories, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = render_markdown(data["body"])
+        else:
+            try:
+                created = services.start_topic(
+                    by=user,
+                    category=data["category"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    body=data["body"],
+                    tags=data["tags"],
+                )
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your topic is posted.")
+                return redirect("forum:topic", pk=created.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "forum/topic_form.html", {"form": form, "preview": preview}, status=status)
+
+
+@members_only
+def reply(request, pk):
+    user = request.user
+    found = _readable_topic(request, pk)
+    refusal = access.reply_refusal(user, found)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("forum:topic", pk=found.pk)
+    initial = {}
+    quote_number = request.POST.get("quote") or request.GET.get("quote")
+    quoted = None
+    if quote_number and str(quote_number).isdigit():
+        quoted = found.posts.filter(number=int(quote_number)).first()
+        if quoted is not None and not access.can_see_post(user, quoted):
+            quoted = None
+        if quoted is not None:
+            initial = {"body": services.quote_markdown(quoted), "quote": quoted.number}
+    form = ReplyForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                post = services.reply(found, by=user, body=form.cleaned_data["body"], quote_of=quoted)
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("forum:post", pk=found.pk, number=post.number)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request, "forum/reply_form.html", {"topic": found, "form": form, "preview": preview}, status=status
+    )
+
+
+def _post_for(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    if not access.can_read_topic(request.user, post.topic) or not access.can_see_post(request.user, post):
+        raise Http404
+    return post
+
+
+@members_only
+def edit(request, pk):
+    post = _post_for(request, pk)
+    found = post.topic
+    if not access.can_edit_post(request.user, post, found):
+        messages.error(request, "You cannot edit this post.")
+        return redirect("forum:post", pk=found.pk, number=post.number)
+    form = EditForm(
+        request.POST or None,
+        initial={"body": post.body_markdown, "title": found.title if post.is_opening_post else ""},
+    )
+    if not post.is_opening_post:
+        del form.fields["title"]
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                services.edit_post(
+                    post,
+                    by=request.user,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title"),
+                )
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your changes are saved.")
+                return redirect("forum:post", pk=found.pk, number=post.number)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "forum/edit_form.html",
+        {"post": post, "topic": found, "form": form, "preview": preview},
+        status=status,
+    )
+
+
+def _act(request, action, post_or_topic_url, success):
+    try:
+        action()
+    except services.ForumError as error:
+        messages.error(request, str(error))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(post_or_topic_url)
+
+
+@members_only
+@require_POST
+def accept(request, pk):
+    post = _post_for(request, pk)
+    url = reverse("forum:post", args=[post.topic_id, post.number])
+    return _act(
+        request, lambda: services.accept_answer(post.topic, post, by=request.user), url, "Answer accepted."
+    )
+
+
+@members_only
+@require_POST
+def unaccept(request, pk):
+    found = _readable_topic(request, pk)
+    url = reverse("forum:topic", args=[found.pk])
+    return _act(request, lambda: services.unaccept_answer(found, by=request.user), url, "Answer unaccepted.")
+
+
+@members_only
+@require_POST
+def helpful(request, pk):
+    post = _post_for(request, pk)
+    url = reverse("forum:post", args=[post.topic_id, post.number])
+    if request.POST.get("undo"):
+        return _act(request, lambda: services.unmark_helpful(post, by=request.user), url, "")
+    return _act(request, lambda: services.mark_helpful(post, by=request.user), url, "")
+
+
+@members_only
+@require_POST
+def watch(request, pk):
+    found = _readable_topic(request, pk)
+    form = WatchForm(request.POST)
+    level = form.cleaned_data["level"] if form.is_valid() else ""
+    url = reverse("forum:topic", args=[found.pk])
+    return _act(
+        request,
+        lambda: services.set_watch_level(found, by=request.user, level=level),
+        url,
+        "Notification level saved.",
+    )
+
+
+MODERATION = {
+    "lock": {"is_locked": True},
+    "unlock": {"is_locked": False},
+    "pin": {"is_pinned": True},
+    "unpin": {"is_pinned": False},
+    "close": {"is_closed": True},
+    "open": {"is_closed": False},
+}
+
+
+@members_only
+@require_POST
+def moderate(request, pk):
+    found = _readable_topic(request, pk)
+    if not access.is_moderator(request.user):
+        raise Http404
+    action = request.POST.get("action", "")
+    url = reverse("forum:topic", args=[found.pk])
+    if action == "delete":
+        services.delete_topic(found, by=request.user)
+        messages.success(request, "Topic deleted.")
+        return redirect("forum:index")
+    if action not in MODERATION:
+        messages.error(request, "Unknown moderation action.")
+        return redirect(url)
+    return _act(
+        request, lambda: services.set_topic_flags(found, by=request.user, **MODERATION[action]), url, "Done."
+    )

@@ -8,6 +8,8 @@ import pytest
 
 from tests import access_rules as rules
 from tests.factories import ROLES
+from tests.forum import access_rules as forum_rules
+from tests.forum.factories import matrix_url as forum_url
 
 ROUTES = [
     # Public pages and probes.
@@ -38,6 +40,37 @@ ROUTES = [
     ("edit own profile", "/members/me/edit/", rules.MEMBERS),
     # Apps filled by later issues.
     ("forum", "/forum/", rules.MEMBERS),
+    ("forum latest", "/forum/latest/", rules.MEMBERS),
+    ("forum unanswered", "/forum/unanswered/", rules.MEMBERS),
+    ("forum my topics", "/forum/mine/", rules.MEMBERS),
+    ("forum watched", "/forum/watched/", rules.MEMBERS),
+    ("forum new topic", "/forum/new/", rules.MEMBERS),
+    ("forum tag", forum_url("/forum/tags/{tag}/"), rules.MEMBERS),
+    ("forum category", forum_url("/forum/c/{category}/"), rules.MEMBERS),
+    ("forum topic", forum_url("/forum/t/{topic}/"), rules.MEMBERS),
+    ("forum post link", forum_url("/forum/t/{topic}/p/1/"), dict.fromkeys(ROLES, 302)),
+    ("forum reply", forum_url("/forum/t/{topic}/reply/"), rules.MEMBERS),
+    ("forum edit own post", forum_url("/forum/posts/{post}/edit/"), forum_rules.AUTHOR_OR_MODERATOR),
+    *(
+        (f"forum {action} (POST only)", forum_url(path), forum_rules.POST_ONLY)
+        for action, path in (
+            ("accept", "/forum/posts/{post}/accept/"),
+            ("helpful", "/forum/posts/{post}/helpful/"),
+            ("unaccept", "/forum/t/{topic}/unaccept/"),
+            ("watch", "/forum/t/{topic}/watch/"),
+            ("moderate", "/forum/t/{topic}/moderate/"),
+        )
+    ),
+    (
+        "forum prosecutors' topic",
+        forum_url("/forum/t/{topic}/", prosecutors_only=True),
+        forum_rules.PROSECUTORS_ONLY,
+    ),
+    (
+        "forum prosecutors' category",
+        forum_url("/forum/c/{category}/", prosecutors_only=True),
+        forum_rules.PROSECUTORS_ONLY,
+    ),
     ("tta", "/tta/", rules.MEMBERS),
     ("tta request form", "/tta/requests/new/", {**rules.MEMBERS, "superuser": 200}),
     (

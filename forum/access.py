@@ -1,0 +1,171 @@
+"""Who may see or do what in the forum: the one place these rules live.
+
+Every view, queryset, search scope and service asks here. A member's rights in
+every category are worked out in one query and cached on the user object
+(request.user lives as long as the request), so a page asks as often as it
+likes for free.
+
+Rules:
+- Only members (members.access.is_member) get anything; everyone else gets nothing.
+- A category without permission rows is open to every member. With rows, a
+  member gets what the rows of their groups grant; "read" needs "see", and
+  "start" and "reply" need "read".
+- A sub-category is never more open than its parent.
+- Moderators (and superusers) may do everything everywhere: they moderate it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from members.access import in_group, is_member
+from members.roles import MODERATOR
+
+PROSECUTORS = "Prosecutors"
+SCOPE_PREFIX = "forum:"
+
+
+@dataclass(frozen=True)
+class ForumAccess:
+    see: frozenset[int]
+    read: frozenset[int]
+    start: frozenset[int]
+    reply: frozenset[int]
+    is_moderator: bool = False
+
+
+NO_ACCESS = ForumAccess(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def forum_access(user) -> ForumAccess:
+    """This user's rights in every category; computed once per user object."""
+    if not is_member(user):
+        return NO_ACCESS
+    cached = getattr(user, "_forum_access_cache", None)
+    if cached is None:
+        cached = _compute(user)
+        user._forum_access_cache = cached
+    return cached
+
+
+def _compute(user) -> ForumAccess:
+    from forum.models import Category, CategoryPermission
+
+    moderator = in_group(user, MODERATOR)
+    rows = CategoryPermission.objects.filter(category=OuterRef("pk"))
+    mine = rows.filter(group__user=user)
+    categories = Category.objects.annotate(
+        restricted=Exists(rows),
+        may_see=Exists(mine.filter(can_see=True)),
+        may_read=Exists(mine.filter(can_see=True, can_read=True)),
+        may_start=Exists(mine.filter(can_see=True, can_read=True, can_start=True)),
+        may_reply=Exists(mine.filter(can_see=True, can_read=True, can_reply=True)),
+    ).values_list("pk", "parent_id", "restricted", "may_see", "may_read", "may_start", "may_reply")
+    own = {}
+    parents = {}
+    for pk, parent_id, restricted, *rights in categories:
+        own[pk] = (True,) * 4 if moderator or not restricted else tuple(rights)
+        parents[pk] = parent_id
+    effective = {}
+    for pk, (see, read, start, reply) in own.items():
+        parent = own.get(parents[pk])
+        if parent is not None:
+            see, read, start, reply = (
+                see and parent[0],
+                read and parent[1],
+                start and parent[1],
+                reply and parent[1],
+            )
+        effective[pk] = (see, read, start, reply)
+
+    def having(index):
+        return frozenset(pk for pk, rights in effective.items() if rights[index])
+
+    return ForumAccess(having(0), having(1), having(2), having(3), is_moderator=moderator)
+
+
+def is_moderator(user) -> bool:
+    return forum_access(user).is_moderator
+
+
+def can_see_category(user, category) -> bool:
+    return category.pk in forum_access(user).see
+
+
+def can_read_category(user, category) -> bool:
+    return category.pk in forum_access(user).read
+
+
+def can_start_in(user, category) -> bool:
+    return category.pk in forum_access(user).start
+
+
+def can_read_topic(user, topic) -> bool:
+    access = forum_access(user)
+    if topic.category_id not in access.read:
+        return False
+    if access.is_moderator:
+        return True
+    if topic.is_deleted:
+        return False
+    return not topic.awaiting_approval or topic.author_id == user.pk
+
+
+def reply_refusal(user, topic) -> str | None:
+    """Why this user may not reply to this topic, in words for them; None if they may."""
+    if not can_read_topic(user, topic):
+        return "You cannot reply to this topic."
+    if topic.is_deleted:
+        return "This topic has been deleted, so it takes no replies."
+    if topic.is_locked:
+        return "This topic is locked by a moderator, so it takes no new replies."
+    if topic.is_closed:
+        return "This topic is closed, so it takes no new replies."
+    if topic.category_id not in forum_access(user).reply:
+        return "You cannot reply in this category."
+    return None
+
+
+def can_reply(user, topic) -> bool:
+    return reply_refusal(user, topic) is None
+
+
+def can_see_post(user, post) -> bool:
+    """Whether a post's text may be shown: hidden and unapproved ones only to their author and moderators."""
+    if forum_access(user).is_moderator:
+        return True
+    if post.is_deleted:
+        return False
+    if post.is_hidden or post.awaiting_approval:
+        return post.author_id == user.pk
+    return True
+
+
+def can_edit_post(user, post, topic) -> bool:
+    if forum_access(user).is_moderator:
+        return can_read_topic(user, topic)
+    return (
+        post.author_id == user.pk
+        and not post.is_deleted
+        and not topic.is_locked
+        and can_read_topic(user, topic)
+    )
+
+
+def can_accept_answer(user, topic) -> bool:
+    if not topic.is_question or not can_read_topic(user, topic):
+        return False
+    return forum_access(user).is_moderator or (topic.author_id == user.pk and not topic.is_locked)
+
+
+def can_mark_helpful(user, post, topic) -> bool:
+    return can_read_topic(user, topic) and can_see_post(user, post) and post.author_id != user.pk
+
+
+def forum_scopes(user) -> set[str]:
+    """The search scopes this user may see: one per category they may read."""
+    return {f"{SCOPE_PREFIX}{pk}" for pk in forum_access(user).read}
+
+
+def scope_for(category_id) -> str:
+    return f"{SCOPE_PREFIX}{category_id}"

@@ -1,0 +1,58 @@
+"""Forms for writing in the forum. They collect input; forum.services decides whether it is allowed."""
+
+from django import forms
+
+from forum.models import MAX_TITLE_LENGTH, Category, Topic, WatchLevel
+from forum.services import MAX_POST_BYTES, MAX_TAGS
+from taxonomy.models import Term
+
+BODY_HELP = (
+    "Markdown: **bold**, *italic*, `code`, ``` for code blocks, > to quote, - for lists. "
+    "Links become links. Do not include anything that identifies a victim or a case."
+)
+
+
+class BodyField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Your post",
+            # The services check the byte size with a clear message; this only stops absurd uploads early.
+            max_length=MAX_POST_BYTES * 4,
+            strip=False,
+            help_text=BODY_HELP,
+            widget=forms.Textarea(attrs={"rows": 12}),
+            **kwargs,
+        )
+
+
+class TopicForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(
+        label="This is a", choices=Topic.Kind.choices, widget=forms.RadioSelect, initial=Topic.Kind.QUESTION
+    )
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH)
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Term.objects.current(),
+        required=False,
+        help_text=f"Up to {MAX_TAGS}. A question needs at least one.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    body = BodyField()
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+class ReplyForm(forms.Form):
+    body = BodyField()
+    quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH, required=False)
+    body = BodyField()
+
+
+class WatchForm(forms.Form):
+    level = forms.ChoiceField(choices=WatchLevel.choices)

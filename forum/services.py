@@ -1,0 +1,308 @@
+"""Every forum action that changes state: one typed function each, checked and transactional.
+
+Each function asks forum.access, validates, and writes in one transaction.
+Counters and pointers (reply_count, last_post_*, helpful_count, category
+counts) move with F() expressions inside that transaction, and replies and
+acceptances lock the topic row first (select_for_update on PostgreSQL; on
+SQLite every write transaction is BEGIN IMMEDIATE, which serialises them), so
+concurrent writers lose nothing and number posts without gaps or clashes.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from forum import access, search_provider
+from forum.models import (
+    MAX_TITLE_LENGTH,
+    Category,
+    Post,
+    PostReaction,
+    PostRevision,
+    Topic,
+    TopicState,
+    WatchLevel,
+)
+from forum.rendering import render_markdown
+from taxonomy.models import Term
+
+MAX_POST_BYTES = 100 * 1024
+MAX_TAGS = 5
+QUOTE_MAX_CHARS = 1500
+
+
+class ForumError(Exception):
+    """An action refused for a reason the member can fix or should know; the message is for them."""
+
+
+class NotAllowed(ForumError, PermissionDenied):
+    """The member may not do this."""
+
+
+def display_name(user) -> str:
+    return (user.full_name or user.email.split("@")[0])[:150]
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ForumError("Write something before posting: the post is empty.")
+    size = len(body.encode("utf-8"))
+    if size > MAX_POST_BYTES:
+        raise ForumError(
+            f"This post is {size // 1024} KB; posts are limited to {MAX_POST_BYTES // 1024} KB. "
+            "Split it into several posts."
+        )
+    return body
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").replace("\x00", "").split())
+    if not title:
+        raise ForumError("Give the topic a title.")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ForumError(f"Titles are limited to {MAX_TITLE_LENGTH} characters.")
+    return title
+
+
+def _clean_tags(kind: str, tags: Iterable[Term]) -> list[Term]:
+    tags = list(dict.fromkeys(tags))
+    if any(term.retired for term in tags):
+        raise ForumError("Retired tags cannot be chosen for new topics.")
+    if len(tags) > MAX_TAGS:
+        raise ForumError(f"Choose at most {MAX_TAGS} tags.")
+    if kind == Topic.Kind.QUESTION and not tags:
+        raise ForumError("A question needs at least one tag, so peers who know the subject find it.")
+    return tags
+
+
+def _watch(user_id: int, topic_id: int, *, read_up_to: int) -> None:
+    """Writing in a topic sets watching (unless muted) and marks everything up to the new post as read."""
+    state, created = TopicState.objects.get_or_create(
+        user_id=user_id,
+        topic_id=topic_id,
+        defaults={"watch_level": WatchLevel.WATCHING, "last_read_post_number": read_up_to},
+    )
+    if not created:
+        if state.watch_level != WatchLevel.MUTED:
+            state.watch_level = WatchLevel.WATCHING
+        state.last_read_post_number = max(state.last_read_post_number, read_up_to)
+        state.save(update_fields=["watch_level", "last_read_post_number"])
+
+
+def start_topic(
+    *, by, category: Category, kind: str, title: str, body: str, tags: Iterable[Term] = ()
+) -> Topic:
+    if not access.can_start_in(by, category):
+        raise NotAllowed("You cannot start topics in this category.")
+    if kind not in Topic.Kind.values:
+        raise ForumError("Choose whether this is a question or a discussion.")
+    title = clean_title(title)
+    body = clean_body(body)
+    tags = _clean_tags(kind, tags)
+    now = timezone.now()
+    name = display_name(by)
+    with transaction.atomic():
+        topic = Topic.objects.create(
+            kind=kind,
+            title=title,
+            category=category,
+            author=by,
+            author_name=name,
+            last_post_number=1,
+            last_post_at=now,
+            last_poster_name=name,
+            created_at=now,
+        )
+        post = Post.objects.create(
+            topic=topic,
+            number=1,
+            author=by,
+            author_name=name,
+            body_markdown=body,
+            body_html=render_markdown(body),
+            created_at=now,
+        )
+        topic.last_post = post
+        topic.save(update_fields=["last_post"])
+        if tags:
+            topic.tags.set(tags)
+        Category.objects.filter(pk=category.pk).update(
+            topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
+        )
+        _watch(by.pk, topic.pk, read_up_to=1)
+        search_provider.index_topic(topic, post, tags)
+    return topic
+
+
+def quote_markdown(post: Post, excerpt: str | None = None) -> str:
+    """A Markdown quote of (part of) a post, headed by a link back to it."""
+    text = (excerpt if excerpt is not None else post.body_markdown).strip()[:QUOTE_MAX_CHARS]
+    url = reverse("forum:post", args=[post.topic_id, post.number])
+    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    return f"> [{post.author_name} wrote (#{post.number})]({url}):\n>\n{quoted}\n\n"
+
+
+def reply(topic: Topic, *, by, body: str, quote_of: Post | None = None) -> Post:
+    body = clean_body(body)
+    if quote_of is not None and quote_of.topic_id != topic.pk:
+        raise ForumError("A quote must come from the same topic.")
+    name = display_name(by)
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        refusal = access.reply_refusal(by, locked)
+        if refusal:
+            raise NotAllowed(refusal) if not access.can_read_topic(by, locked) else ForumError(refusal)
+        now = timezone.now()
+        post = Post.objects.create(
+            topic=locked,
+            number=locked.last_post_number + 1,
+            author=by,
+            author_name=name,
+            body_markdown=body,
+            body_html=render_markdown(body),
+            quoted_post=quote_of,
+            created_at=now,
+        )
+        Topic.objects.filter(pk=locked.pk).update(
+            last_post_number=F("last_post_number") + 1,
+            reply_count=F("reply_count") + 1,
+            last_post=post,
+            last_post_at=now,
+            last_poster_name=name,
+        )
+        Category.objects.filter(pk=locked.category_id).update(
+            post_count=F("post_count") + 1, last_post_at=now
+        )
+        _watch(by.pk, locked.pk, read_up_to=post.number)
+        search_provider.index_post(post, locked)
+    return post
+
+
+def edit_post(post: Post, *, by, body: str, title: str | None = None) -> Post:
+    """Change a post's text (and an opening post's topic title), keeping the old text as a revision."""
+    body = clean_body(body)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+        topic = post.topic
+        if not access.can_edit_post(by, post, topic):
+            raise NotAllowed("You cannot edit this post.")
+        new_title = clean_title(title) if (title is not None and post.is_opening_post) else topic.title
+        if body == post.body_markdown and new_title == topic.title:
+            return post
+        PostRevision.objects.create(
+            post=post,
+            body_markdown=post.body_markdown,
+            title=topic.title if post.is_opening_post else "",
+            edited_by=by,
+        )
+        post.body_markdown = body
+        post.body_html = render_markdown(body)
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body_markdown", "body_html", "edited_at"])
+        if new_title != topic.title:
+            topic.title = new_title
+            topic.save(update_fields=["title"])
+        search_provider.sync_post(post, topic)
+    return post
+
+
+def accept_answer(topic: Topic, post: Post, *, by) -> Topic:
+    """Mark a reply as the answer. When two people accept at once, the first to lock the topic wins;
+    the other is told an answer is already accepted, so the outcome never depends on who wrote last."""
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        if not access.can_accept_answer(by, locked):
+            raise NotAllowed("Only the person who asked, or a moderator, can accept an answer.")
+        if post.topic_id != locked.pk or post.is_opening_post:
+            raise ForumError("Only a reply in this topic can be its answer.")
+        if post.is_deleted or post.is_hidden or post.awaiting_approval:
+            raise ForumError("That reply is not visible, so it cannot be the answer.")
+        if locked.accepted_post_id == post.pk:
+            return locked
+        if locked.accepted_post_id is not None:
+            raise ForumError("Another answer is already accepted. Unaccept it first to choose this one.")
+        Topic.objects.filter(pk=locked.pk).update(accepted_post=post)
+        locked.accepted_post = post
+    return locked
+
+
+def unaccept_answer(topic: Topic, *, by) -> Topic:
+    with transaction.atomic():
+        locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        if not access.can_accept_answer(by, locked):
+            raise NotAllowed("Only the person who asked, or a moderator, can change the accepted answer.")
+        Topic.objects.filter(pk=locked.pk).update(accepted_post=None)
+        locked.accepted_post = None
+    return locked
+
+
+def mark_helpful(post: Post, *, by) -> bool:
+    """Say a post helped; once per member per post. Returns whether this call counted."""
+    topic = post.topic
+    if not access.can_mark_helpful(by, post, topic):
+        raise NotAllowed("You cannot mark this post as helpful.")
+    try:
+        with transaction.atomic():
+            PostReaction.objects.create(user=by, post=post, kind=PostReaction.Kind.HELPFUL)
+            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+            Topic.objects.filter(pk=post.topic_id).update(helpful_count=F("helpful_count") + 1)
+    except IntegrityError:
+        return False
+    return True
+
+
+def unmark_helpful(post: Post, *, by) -> bool:
+    with transaction.atomic():
+        deleted, _ = PostReaction.objects.filter(user=by, post=post).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+            Topic.objects.filter(pk=post.topic_id).update(helpful_count=F("helpful_count") - 1)
+    return bool(deleted)
+
+
+def set_watch_level(topic: Topic, *, by, level: str) -> None:
+    if level not in WatchLevel.values:
+        raise ForumError("Choose watching, tracking, normal or muted.")
+    if not access.can_read_topic(by, topic):
+        raise NotAllowed("You cannot watch this topic.")
+    TopicState.objects.update_or_create(user=by, topic=topic, defaults={"watch_level": level})
+
+
+def record_read(user_id: int, topic_id: int, number: int) -> None:
+    """Move a member's read position forward (never back) to post ``number``."""
+    state, created = TopicState.objects.get_or_create(
+        user_id=user_id, topic_id=topic_id, defaults={"last_read_post_number": number}
+    )
+    if not created and state.last_read_post_number < number:
+        TopicState.objects.filter(pk=state.pk, last_read_post_number__lt=number).update(
+            last_read_post_number=number
+        )
+
+
+def set_topic_flags(topic: Topic, *, by, **flags) -> Topic:
+    """Lock, pin or close a topic (moderators only)."""
+    allowed = {"is_locked", "is_pinned", "is_closed"}
+    if not access.is_moderator(by):
+        raise NotAllowed("Only moderators can lock, pin or close topics.")
+    if not flags or set(flags) - allowed:
+        raise ForumError("Unknown topic setting.")
+    Topic.objects.filter(pk=topic.pk).update(**flags)
+    for name, value in flags.items():
+        setattr(topic, name, value)
+    return topic
+
+
+def delete_topic(topic: Topic, *, by) -> Topic:
+    """Soft-delete a topic (moderators only): it leaves every list and the search index."""
+    if not access.is_moderator(by):
+        raise NotAllowed("Only moderators can delete topics.")
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(is_deleted=True)
+        topic.is_deleted = True
+        search_provider.remove_topic(topic)
+    return topic
