@@ -351,7 +351,11 @@ def file_request(
 
 
 def _locked(request_id) -> TTARequest:
-    return TTARequest.objects.select_for_update().select_related("topic", "requester").get(pk=request_id)
+    return (
+        TTARequest.objects.select_for_update(of=("self",))
+        .select_related("topic", "requester")
+        .get(pk=request_id)
+    )
 
 
 def change_status(
