@@ -25,6 +25,22 @@ class BodyField(forms.CharField):
         )
 
 
+class PrivacyConfirmField(forms.BooleanField):
+    """Shown only after the privacy guard flagged something (see views._privacy)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            label="I have checked: this does not identify a victim, a witness or a case",
+            widget=forms.HiddenInput,
+            **kwargs,
+        )
+
+
+def show_privacy_confirmation(form):
+    form.fields["confirm_private"].widget = forms.CheckboxInput()
+
+
 class TopicForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
     kind = forms.ChoiceField(
@@ -38,6 +54,7 @@ class TopicForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     body = BodyField()
+    confirm_private = PrivacyConfirmField()
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,12 +63,14 @@ class TopicForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = BodyField()
+    confirm_private = PrivacyConfirmField()
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class EditForm(forms.Form):
     title = forms.CharField(max_length=MAX_TITLE_LENGTH, required=False)
     body = BodyField()
+    confirm_private = PrivacyConfirmField()
 
 
 class WatchForm(forms.Form):

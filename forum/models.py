@@ -269,3 +269,22 @@ class PostReaction(models.Model):
 
     def __str__(self):
         return f"{self.kind} by {self.user_id} on post {self.post_id}"
+
+
+class PrivacyConfirmation(models.Model):
+    """A member confirmed that what the privacy guard flagged in their post does not identify anyone.
+
+    Moderators review these. Only the kinds flagged are kept, never the text.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="privacy_confirmations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user_name = models.CharField(max_length=150)
+    kinds = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_name} confirmed {', '.join(self.kinds)} in post {self.post_id}"

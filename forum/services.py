@@ -16,13 +16,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import access, search_provider
+from forum import access, privacy, search_provider
 from forum.models import (
     MAX_TITLE_LENGTH,
     Category,
     Post,
     PostReaction,
     PostRevision,
+    PrivacyConfirmation,
     Topic,
     TopicState,
     WatchLevel,
@@ -41,6 +42,31 @@ class ForumError(Exception):
 
 class NotAllowed(ForumError, PermissionDenied):
     """The member may not do this."""
+
+
+class PrivacyCheck(ForumError):
+    """The text looks like it holds identifying data; the member must remove it or confirm it is not."""
+
+    def __init__(self, findings):
+        self.findings = findings
+        kinds = ", ".join(dict.fromkeys(finding.kind for finding in findings))
+        super().__init__(
+            f"This looks like it may identify a victim or a case ({kinds}). "
+            "Remove it, or confirm that it does not identify anyone."
+        )
+
+
+def _privacy_guard(*texts: str, confirmed: bool) -> list[str]:
+    """The kinds of identifying data found; raises PrivacyCheck unless the member confirmed."""
+    findings = [finding for text in texts for finding in privacy.find_identifiers(text)]
+    if findings and not confirmed:
+        raise PrivacyCheck(findings)
+    return list(dict.fromkeys(finding.kind for finding in findings))
+
+
+def _log_confirmation(post, by, kinds) -> None:
+    if kinds:
+        PrivacyConfirmation.objects.create(post=post, user=by, user_name=display_name(by), kinds=kinds)
 
 
 def display_name(user) -> str:
@@ -95,7 +121,14 @@ def _watch(user_id: int, topic_id: int, *, read_up_to: int) -> None:
 
 
 def start_topic(
-    *, by, category: Category, kind: str, title: str, body: str, tags: Iterable[Term] = ()
+    *,
+    by,
+    category: Category,
+    kind: str,
+    title: str,
+    body: str,
+    tags: Iterable[Term] = (),
+    confirmed_private: bool = False,
 ) -> Topic:
     if not access.can_start_in(by, category):
         raise NotAllowed("You cannot start topics in this category.")
@@ -104,6 +137,7 @@ def start_topic(
     title = clean_title(title)
     body = clean_body(body)
     tags = _clean_tags(kind, tags)
+    flagged = _privacy_guard(title, body, confirmed=confirmed_private)
     now = timezone.now()
     name = display_name(by)
     with transaction.atomic():
@@ -129,6 +163,7 @@ def start_topic(
         )
         topic.last_post = post
         topic.save(update_fields=["last_post"])
+        _log_confirmation(post, by, flagged)
         if tags:
             topic.tags.set(tags)
         Category.objects.filter(pk=category.pk).update(
@@ -147,8 +182,11 @@ def quote_markdown(post: Post, excerpt: str | None = None) -> str:
     return f"> [{post.author_name} wrote (#{post.number})]({url}):\n>\n{quoted}\n\n"
 
 
-def reply(topic: Topic, *, by, body: str, quote_of: Post | None = None) -> Post:
+def reply(
+    topic: Topic, *, by, body: str, quote_of: Post | None = None, confirmed_private: bool = False
+) -> Post:
     body = clean_body(body)
+    flagged = _privacy_guard(body, confirmed=confirmed_private)
     if quote_of is not None and quote_of.topic_id != topic.pk:
         raise ForumError("A quote must come from the same topic.")
     name = display_name(by)
@@ -179,11 +217,14 @@ def reply(topic: Topic, *, by, body: str, quote_of: Post | None = None) -> Post:
             post_count=F("post_count") + 1, last_post_at=now
         )
         _watch(by.pk, locked.pk, read_up_to=post.number)
+        _log_confirmation(post, by, flagged)
         search_provider.index_post(post, locked)
     return post
 
 
-def edit_post(post: Post, *, by, body: str, title: str | None = None) -> Post:
+def edit_post(
+    post: Post, *, by, body: str, title: str | None = None, confirmed_private: bool = False
+) -> Post:
     """Change a post's text (and an opening post's topic title), keeping the old text as a revision."""
     body = clean_body(body)
     with transaction.atomic():
@@ -194,6 +235,7 @@ def edit_post(post: Post, *, by, body: str, title: str | None = None) -> Post:
         new_title = clean_title(title) if (title is not None and post.is_opening_post) else topic.title
         if body == post.body_markdown and new_title == topic.title:
             return post
+        flagged = _privacy_guard(new_title, body, confirmed=confirmed_private)
         PostRevision.objects.create(
             post=post,
             body_markdown=post.body_markdown,
@@ -204,6 +246,7 @@ def edit_post(post: Post, *, by, body: str, title: str | None = None) -> Post:
         post.body_html = render_markdown(body)
         post.edited_at = timezone.now()
         post.save(update_fields=["body_markdown", "body_html", "edited_at"])
+        _log_confirmation(post, by, flagged)
         if new_title != topic.title:
             topic.title = new_title
             topic.save(update_fields=["title"])

@@ -23,4 +23,5 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.edit, name="edit"),
     path("posts/<int:pk>/accept/", views.accept, name="accept"),
     path("posts/<int:pk>/helpful/", views.helpful, name="helpful"),
+    path("moderation/privacy/", views.privacy_log, name="privacy_log"),
 ]

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from forum import access, services
-from forum.forms import EditForm, ReplyForm, TopicForm, WatchForm
-from forum.models import POSTS_PER_PAGE, Category, Post, Topic, page_of
+from forum.forms import EditForm, ReplyForm, TopicForm, WatchForm, show_privacy_confirmation
+from forum.models import POSTS_PER_PAGE, Category, Post, PrivacyConfirmation, Topic, page_of
 from forum.rendering import render_markdown
 from forum.tasks import defer_read
 from members.access import members_only
@@ -186,7 +186,7 @@ def new_topic(request):
     if slug := request.GET.get("category"):
         initial["category"] = categories.filter(slug=slug).first()
     form = TopicForm(request.POST or None, categories=categories, initial=initial)
-    preview = None
+    preview, findings = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
@@ -200,14 +200,16 @@ def new_topic(request):
                     title=data["title"],
                     body=data["body"],
                     tags=data["tags"],
+                    confirmed_private=data["confirm_private"],
                 )
             except services.ForumError as error:
-                form.add_error(None, str(error))
+                findings = _refused(form, error)
             else:
                 messages.success(request, "Your topic is posted.")
                 return redirect("forum:topic", pk=created.pk)
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "forum/topic_form.html", {"form": form, "preview": preview}, status=status)
+    context = {"form": form, "preview": preview, "findings": findings}
+    return render(request, "forum/topic_form.html", context, status=status)
 
 
 @members_only
@@ -228,21 +230,26 @@ def reply(request, pk):
         if quoted is not None:
             initial = {"body": services.quote_markdown(quoted), "quote": quoted.number}
     form = ReplyForm(request.POST or None, initial=initial)
-    preview = None
+    preview, findings = None, []
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["body"])
         else:
             try:
-                post = services.reply(found, by=user, body=form.cleaned_data["body"], quote_of=quoted)
+                post = services.reply(
+                    found,
+                    by=user,
+                    body=form.cleaned_data["body"],
+                    quote_of=quoted,
+                    confirmed_private=form.cleaned_data["confirm_private"],
+                )
             except services.ForumError as error:
-                form.add_error(None, str(error))
+                findings = _refused(form, error)
             else:
                 return redirect("forum:post", pk=found.pk, number=post.number)
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(
-        request, "forum/reply_form.html", {"topic": found, "form": form, "preview": preview}, status=status
-    )
+    context = {"topic": found, "form": form, "preview": preview, "findings": findings}
+    return render(request, "forum/reply_form.html", context, status=status)
 
 
 def _post_for(request, pk):
@@ -265,7 +272,7 @@ def edit(request, pk):
     )
     if not post.is_opening_post:
         del form.fields["title"]
-    preview = None
+    preview, findings = None, []
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["body"])
@@ -276,9 +283,10 @@ def edit(request, pk):
                     by=request.user,
                     body=form.cleaned_data["body"],
                     title=form.cleaned_data.get("title"),
+                    confirmed_private=form.cleaned_data["confirm_private"],
                 )
             except services.ForumError as error:
-                form.add_error(None, str(error))
+                findings = _refused(form, error)
             else:
                 messages.success(request, "Your changes are saved.")
                 return redirect("forum:post", pk=found.pk, number=post.number)
@@ -286,9 +294,18 @@ def edit(request, pk):
     return render(
         request,
         "forum/edit_form.html",
-        {"post": post, "topic": found, "form": form, "preview": preview},
+        {"post": post, "topic": found, "form": form, "preview": preview, "findings": findings},
         status=status,
     )
+
+
+def _refused(form, error):
+    """Put a refusal on the form (and, from the privacy guard, the confirmation box); returns the findings."""
+    form.add_error(None, str(error))
+    if isinstance(error, services.PrivacyCheck):
+        show_privacy_confirmation(form)
+        return error.findings
+    return []
 
 
 def _act(request, action, post_or_topic_url, success):
@@ -373,3 +390,15 @@ def moderate(request, pk):
     return _act(
         request, lambda: services.set_topic_flags(found, by=request.user, **MODERATION[action]), url, "Done."
     )
+
+
+@members_only
+def privacy_log(request):
+    """Moderators review what members confirmed was not identifying."""
+    if not access.is_moderator(request.user):
+        raise Http404
+    confirmations = PrivacyConfirmation.objects.select_related("post", "post__topic").filter(
+        post__topic__category_id__in=access.forum_access(request.user).read
+    )
+    page = Paginator(confirmations, 50).get_page(request.GET.get("page"))
+    return render(request, "forum/privacy_log.html", {"page": page})

@@ -51,6 +51,7 @@ ROUTES = [
     ("forum post link", forum_url("/forum/t/{topic}/p/1/"), dict.fromkeys(ROLES, 302)),
     ("forum reply", forum_url("/forum/t/{topic}/reply/"), rules.MEMBERS),
     ("forum edit own post", forum_url("/forum/posts/{post}/edit/"), forum_rules.AUTHOR_OR_MODERATOR),
+    ("forum privacy confirmations", "/forum/moderation/privacy/", forum_rules.MODERATORS),
     *(
         (f"forum {action} (POST only)", forum_url(path), forum_rules.POST_ONLY)
         for action, path in (

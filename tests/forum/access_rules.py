@@ -17,3 +17,6 @@ PROSECUTORS_ONLY = {
     "moderator": 200,
     "superuser": 200,
 }
+
+# Moderation pages: other members are not told they exist.
+MODERATORS = {**PROSECUTORS_ONLY}
