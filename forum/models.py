@@ -288,3 +288,35 @@ class PrivacyConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.user_name} confirmed {', '.join(self.kinds)} in post {self.post_id}"
+
+
+class Notification(models.Model):
+    """Something a member should know about: a post in a topic they watch, a mention, a reply to them."""
+
+    class Kind(models.TextChoices):
+        WATCHED_POST = "watched_post", "New post in a topic you watch"
+        MENTION = "mention", "Mentioned you"
+        REPLY = "reply", "Replied to your post"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="forum_one_notification_per_member_post")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="forum_notification_list"),
+            models.Index(
+                fields=["user"], name="forum_notification_unread", condition=Q(read_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user_id} (post {self.post_id})"

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import access, privacy, search_provider
+from forum import access, privacy, search_provider, tasks
 from forum.models import (
     MAX_TITLE_LENGTH,
     Category,
@@ -171,6 +171,7 @@ def start_topic(
         )
         _watch(by.pk, topic.pk, read_up_to=1)
         search_provider.index_topic(topic, post, tags)
+        tasks.defer_notify(post.pk)
     return topic
 
 
@@ -219,6 +220,7 @@ def reply(
         _watch(by.pk, locked.pk, read_up_to=post.number)
         _log_confirmation(post, by, flagged)
         search_provider.index_post(post, locked)
+        tasks.defer_notify(post.pk)
     return post
 
 

@@ -1,4 +1,5 @@
-"""Background work for the forum: read positions recorded after the page that moved them was served.
+"""Background work for the forum: read positions recorded after the page that moved them was served,
+and the notification fan-out for each new post.
 
 Reading a topic must not write in the request (under load on SQLite that is
 what made Spirit fail with "database is locked"). The topic view only enqueues
@@ -10,13 +11,26 @@ Redis, not the database.
 from django.db import transaction
 from django_tasks import task
 
-from forum import services
+from forum import notifications
 
 
 @task()
 def record_read(user_id: int, topic_id: int, number: int) -> None:
+    # Imported here: forum.services queues this module's tasks.
+    from forum import services
+
     services.record_read(user_id, topic_id, number)
 
 
 def defer_read(user_id: int, topic_id: int, number: int) -> None:
     transaction.on_commit(lambda: record_read.enqueue(user_id, topic_id, number))
+
+
+@task()
+def notify_post(post_id: int) -> int:
+    return notifications.fan_out(post_id)
+
+
+def defer_notify(post_id: int) -> None:
+    """Queue the fan-out once the post is committed, so posting never waits for it."""
+    transaction.on_commit(lambda: notify_post.enqueue(post_id))

@@ -24,4 +24,6 @@ urlpatterns = [
     path("posts/<int:pk>/accept/", views.accept, name="accept"),
     path("posts/<int:pk>/helpful/", views.helpful, name="helpful"),
     path("moderation/privacy/", views.privacy_log, name="privacy_log"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

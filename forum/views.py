@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from forum import access, services
 from forum.forms import EditForm, ReplyForm, TopicForm, WatchForm, show_privacy_confirmation
-from forum.models import POSTS_PER_PAGE, Category, Post, PrivacyConfirmation, Topic, page_of
+from forum.models import POSTS_PER_PAGE, Category, Notification, Post, PrivacyConfirmation, Topic, page_of
+from forum.notifications import mark_all_read
 from forum.rendering import render_markdown
 from forum.tasks import defer_read
 from members.access import members_only
@@ -402,3 +403,24 @@ def privacy_log(request):
     )
     page = Paginator(confirmations, 50).get_page(request.GET.get("page"))
     return render(request, "forum/privacy_log.html", {"page": page})
+
+
+@members_only
+def notifications(request):
+    """The member's notifications, newest first. Looking does not mark them read; the button does."""
+    # A topic moved out of the member's reach drops out of their list.
+    readable = access.forum_access(request.user).read
+    items = Notification.objects.filter(user=request.user, topic__category_id__in=readable).only(
+        "kind", "topic_id", "post_id", "actor_name", "created_at", "read_at", "topic__title", "post__number"
+    )
+    items = items.select_related("topic", "post")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "forum/notifications.html", {"page": page, "current": "notifications"})
+
+
+@members_only
+@require_POST
+def notifications_read(request):
+    mark_all_read(request.user)
+    messages.success(request, "All notifications are marked read.")
+    return redirect("forum:notifications")

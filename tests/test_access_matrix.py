@@ -52,6 +52,8 @@ ROUTES = [
     ("forum reply", forum_url("/forum/t/{topic}/reply/"), rules.MEMBERS),
     ("forum edit own post", forum_url("/forum/posts/{post}/edit/"), forum_rules.AUTHOR_OR_MODERATOR),
     ("forum privacy confirmations", "/forum/moderation/privacy/", forum_rules.MODERATORS),
+    ("forum notifications", "/forum/notifications/", rules.MEMBERS),
+    ("forum mark notifications read (POST only)", "/forum/notifications/read/", forum_rules.POST_ONLY),
     *(
         (f"forum {action} (POST only)", forum_url(path), forum_rules.POST_ONLY)
         for action, path in (
