@@ -75,3 +75,44 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def migration_snapshot(django_db_setup, django_db_blocker):
+    """What the migrations created (groups, Wagtail's root and Site, the vocabulary), as serialized at set-up.
+
+    Taken before Playwright starts: once its sync API is running, Django's
+    connection handler can hand the test a different connection object, one
+    without the snapshot, and serialized_rollback then silently restores nothing.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is None:
+            contents = connection.creation.serialize_db_to_string()
+    return contents
+
+
+@pytest.fixture
+def migration_data(transactional_db, migration_snapshot):
+    """Put the migrations' rows back if an earlier transactional test flushed them."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Site
+
+    if not Site.objects.filter(is_default_site=True).exists():
+        # The flush re-created content types and permissions with new keys;
+        # empty the tables again, silently, and load the snapshot whole.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(migration_snapshot)
+        ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_for_transactional_tests(request):
+    """Transactional tests (live server, thread races) get the migrations' rows back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("migration_data")

@@ -41,7 +41,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(migration_snapshot):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
