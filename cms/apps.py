@@ -8,6 +8,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import jobs, search_provider  # noqa: F401
+        from cms import freshness, jobs, search_provider  # noqa: F401
 
         search_provider.register()
+        freshness.connect()

@@ -3,7 +3,10 @@
 Every list narrows to what the visitor may see first (cms.access), then
 filters, counts and pages. The number of queries does not grow with the number
 of pages: terms are prefetched, and facet counts are one GROUP BY per group of
-facets that share a table and a set of other filters.
+facets that share a table and a set of other filters. The counts and the total
+are cached per set of filters and per set of restrictions the visitor is
+denied, under cms.freshness's version, so a publish or a privacy change is
+seen at once.
 
 Filters are GET parameters, so a filtered page has a shareable URL:
 ``?phase=forming-a-task-force&practice_area=coordination&evidence=promising``.
@@ -11,13 +14,15 @@ Several values of one facet mean "any of them"; different facets must all
 match. Unknown parameters and values are ignored.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 
-from cms import access, extensions
+from cms import access, extensions, freshness
 from cms.models import (
     EvidenceBriefPage,
     EvidenceLevel,
@@ -79,6 +84,13 @@ class Listing:
     @property
     def items(self):
         return self.page_obj.object_list
+
+    @property
+    def page_range(self):
+        """Page numbers to link, with ellipses: a constant handful however many pages there are."""
+        return list(
+            self.page_obj.paginator.get_elided_page_range(self.page_obj.number, on_each_side=2, on_ends=1)
+        )
 
 
 PRACTICE_FACETS = (
@@ -161,18 +173,10 @@ class _Facets:
         for (source, _others), specs in groups.items():
             # Specs grouped together are all unselected, so skipping the first skips nothing else.
             scoped = self.apply(base, skip=specs[0].param)
-            model_field = self.model._meta.get_field(source)
-            if model_field.many_to_many:
-                through = model_field.remote_field.through
-                page_col, term_col = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
-                rows = (
-                    through.objects.filter(**{f"{page_col}__in": scoped.values("pk")})
-                    .values_list(term_col)
-                    .annotate(n=Count("pk"))
-                )
-            else:
-                rows = scoped.order_by().values_list(source).annotate(n=Count("pk"))
-            found = dict(rows)
+            # One GROUP BY over a join from the pages: for an M2M source Django joins the
+            # through table, and pages without a value group under None, which is dropped.
+            rows = scoped.order_by().values_list(source).annotate(n=Count("pk"))
+            found = {value: n for value, n in rows if value is not None}
             for spec in specs:
                 counts[spec.param] = found
         return counts
@@ -206,22 +210,41 @@ def _mark_members_only(pages, restrictions):
     return pages
 
 
+def _counts_key(model, facets, user, restrictions):
+    # Visitors who are denied the same restrictions see the same pages, so share the counts.
+    denied = sorted(r.path for r in restrictions if not r.admits(user))
+    selected = sorted((param, sorted(map(str, values))) for param, values in facets.selected.items())
+    fingerprint = hashlib.sha256(repr((denied, selected)).encode()).hexdigest()[:32]
+    return f"cms:facets:{model._meta.label_lower}:{freshness.content_version()}:{fingerprint}"
+
+
 def _faceted(request, base, model, specs, ordering, prefetch, restrictions, select=()):
     facets = _Facets(model, specs, request.GET)
-    counts = facets.counts(base)
     filtered = facets.apply(base).order_by(*ordering)
+    key = _counts_key(model, facets, request.user, restrictions)
+    cached = cache.get(key)
+    if cached is None:
+        cached = {"counts": facets.counts(base), "total": filtered.count()}
+        cache.set(key, cached, freshness.COUNTS_TTL)
+    counts = cached["counts"]
     if select:
         filtered = filtered.select_related(*select)
-    page_obj = Paginator(filtered.prefetch_related(*prefetch), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(filtered.prefetch_related(*prefetch), PER_PAGE)
+    paginator.count = cached["total"]  # a cached_property: Paginator need not count again
+    page_obj = paginator.get_page(request.GET.get("page"))
     _mark_members_only(page_obj.object_list, restrictions)
     groups = facets.groups(counts)
     active = [(group, option) for group in groups for option in group.selected]
     return Listing(page_obj=page_obj, facets=groups, total=page_obj.paginator.count, active=active)
 
 
+# Each page type lives under its one index page (parent_page_types, max_count=1), so the
+# listings need no path filter under the index, which would cost a LIKE scan per query.
+
+
 def practice_listing(index, request):
     restrictions = access.request_restrictions(request)
-    base = access.visible_pages(PracticePage.objects.live().descendant_of(index), request.user, restrictions)
+    base = access.visible_pages(PracticePage.objects.live(), request.user, restrictions)
     return _faceted(
         request,
         base,
@@ -235,7 +258,7 @@ def practice_listing(index, request):
 
 def resource_listing(index, request):
     restrictions = access.request_restrictions(request)
-    base = access.visible_pages(ResourcePage.objects.live().descendant_of(index), request.user, restrictions)
+    base = access.visible_pages(ResourcePage.objects.live(), request.user, restrictions)
     return _faceted(
         request,
         base,

@@ -1,0 +1,47 @@
+"""A version number for "the published pages changed", so derived numbers can be cached safely.
+
+Facet counts on the indexes cost a GROUP BY over every page; they are cached
+under the current version, which goes up whenever a page is published,
+unpublished, deleted or moved, or a view restriction changes. The version
+lives in the shared cache (Redis in production), so every process sees the
+same one; with the embedded local-memory cache a change made by another
+process (the task worker's scheduled publishing) shows after COUNTS_TTL.
+"""
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+VERSION_KEY = "cms:content-version"
+COUNTS_TTL = 300
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump(*args, **kwargs):
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # never set, or evicted: any new value invalidates
+        cache.set(VERSION_KEY, content_version() + 1, None)
+
+
+def _bump_for_pages(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        bump()
+
+
+def connect():
+    page_published.connect(bump, dispatch_uid="cms_freshness_published")
+    page_unpublished.connect(bump, dispatch_uid="cms_freshness_unpublished")
+    post_page_move.connect(bump, dispatch_uid="cms_freshness_moved")
+    post_delete.connect(_bump_for_pages, dispatch_uid="cms_freshness_deleted")
+    post_save.connect(bump, sender=PageViewRestriction, dispatch_uid="cms_freshness_restriction")
+    post_delete.connect(bump, sender=PageViewRestriction, dispatch_uid="cms_freshness_restriction_deleted")
+    m2m_changed.connect(bump, sender=PageViewRestriction.groups.through, dispatch_uid="cms_freshness_groups")
