@@ -152,6 +152,11 @@ def can_edit_post(user, post, topic) -> bool:
     )
 
 
+def can_see_history(user, post, topic) -> bool:
+    """Edit history is for the author and moderators."""
+    return can_read_topic(user, topic) and (forum_access(user).is_moderator or post.author_id == user.pk)
+
+
 def can_accept_answer(user, topic) -> bool:
     if not topic.is_question or not can_read_topic(user, topic):
         return False

@@ -320,3 +320,36 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.user_id} (post {self.post_id})"
+
+
+class ModerationAction(models.Model):
+    """One thing a moderator did in the forum. Kept, never edited; names copied so it outlives accounts."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", "Locked topic"
+        UNLOCK = "unlock", "Unlocked topic"
+        PIN = "pin", "Pinned topic"
+        UNPIN = "unpin", "Unpinned topic"
+        CLOSE = "close", "Closed topic"
+        OPEN = "open", "Reopened topic"
+        DELETE_TOPIC = "delete_topic", "Deleted topic"
+        HIDE_POST = "hide_post", "Hid post"
+        UNHIDE_POST = "unhide_post", "Unhid post"
+        DELETE_POST = "delete_post", "Deleted post"
+        RESTORE_POST = "restore_post", "Restored post"
+        EDIT_POST = "edit_post", "Edited someone's post"
+
+    action = models.CharField(max_length=16, choices=Action.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderator_name = models.CharField(max_length=150)
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.SET_NULL, related_name="+")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.moderator_name}: {self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"

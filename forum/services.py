@@ -20,6 +20,7 @@ from forum import access, privacy, search_provider, tasks
 from forum.models import (
     MAX_TITLE_LENGTH,
     Category,
+    ModerationAction,
     Post,
     PostReaction,
     PostRevision,
@@ -249,6 +250,8 @@ def edit_post(
         post.edited_at = timezone.now()
         post.save(update_fields=["body_markdown", "body_html", "edited_at"])
         _log_confirmation(post, by, flagged)
+        if post.author_id != by.pk:
+            _log(by, ModerationAction.Action.EDIT_POST, topic, post)
         if new_title != topic.title:
             topic.title = new_title
             topic.save(update_fields=["title"])
@@ -329,17 +332,65 @@ def record_read(user_id: int, topic_id: int, number: int) -> None:
         )
 
 
+_FLAG_ACTIONS = {
+    ("is_locked", True): ModerationAction.Action.LOCK,
+    ("is_locked", False): ModerationAction.Action.UNLOCK,
+    ("is_pinned", True): ModerationAction.Action.PIN,
+    ("is_pinned", False): ModerationAction.Action.UNPIN,
+    ("is_closed", True): ModerationAction.Action.CLOSE,
+    ("is_closed", False): ModerationAction.Action.OPEN,
+}
+
+
+def _log(by, action, topic, post=None) -> None:
+    ModerationAction.objects.create(
+        action=action, moderator=by, moderator_name=display_name(by), topic=topic, post=post
+    )
+
+
 def set_topic_flags(topic: Topic, *, by, **flags) -> Topic:
-    """Lock, pin or close a topic (moderators only)."""
-    allowed = {"is_locked", "is_pinned", "is_closed"}
+    """Lock, pin or close a topic (moderators only); each change is logged."""
     if not access.is_moderator(by):
         raise NotAllowed("Only moderators can lock, pin or close topics.")
-    if not flags or set(flags) - allowed:
+    if not flags or any((name, value) not in _FLAG_ACTIONS for name, value in flags.items()):
         raise ForumError("Unknown topic setting.")
-    Topic.objects.filter(pk=topic.pk).update(**flags)
-    for name, value in flags.items():
-        setattr(topic, name, value)
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(**flags)
+        for name, value in flags.items():
+            setattr(topic, name, value)
+            _log(by, _FLAG_ACTIONS[(name, value)], topic)
     return topic
+
+
+def set_post_visibility(post: Post, *, by, hidden: bool | None = None, deleted: bool | None = None) -> Post:
+    """Hide or unhide, soft-delete or restore a reply (moderators only). Counters and the index follow."""
+    if not access.is_moderator(by):
+        raise NotAllowed("Only moderators can hide or delete posts.")
+    if post.is_opening_post and deleted is not None:
+        raise ForumError("Delete the topic instead of its opening post.")
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+        topic = post.topic
+        was_counted = not (post.is_deleted or post.is_hidden)
+        if hidden is not None and hidden != post.is_hidden:
+            post.is_hidden = hidden
+            _log(
+                by,
+                ModerationAction.Action.HIDE_POST if hidden else ModerationAction.Action.UNHIDE_POST,
+                topic,
+                post,
+            )
+        if deleted is not None and deleted != post.is_deleted:
+            post.is_deleted = deleted
+            action = ModerationAction.Action.DELETE_POST if deleted else ModerationAction.Action.RESTORE_POST
+            _log(by, action, topic, post)
+        post.save(update_fields=["is_hidden", "is_deleted"])
+        counted = not (post.is_deleted or post.is_hidden)
+        if counted != was_counted and not post.is_opening_post:
+            change = 1 if counted else -1
+            Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + change)
+        search_provider.sync_post(post, topic)
+    return post
 
 
 def delete_topic(topic: Topic, *, by) -> Topic:
@@ -349,5 +400,6 @@ def delete_topic(topic: Topic, *, by) -> Topic:
     with transaction.atomic():
         Topic.objects.filter(pk=topic.pk).update(is_deleted=True)
         topic.is_deleted = True
+        _log(by, ModerationAction.Action.DELETE_TOPIC, topic)
         search_provider.remove_topic(topic)
     return topic

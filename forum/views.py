@@ -6,6 +6,8 @@ its existence is not given away. No page writes while it is being read: the
 topic page defers the read position to forum.tasks.
 """
 
+import difflib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -424,3 +426,52 @@ def notifications_read(request):
     mark_all_read(request.user)
     messages.success(request, "All notifications are marked read.")
     return redirect("forum:notifications")
+
+
+@members_only
+def history(request, pk):
+    """A post's edits, newest first, each shown as a line diff against the text that replaced it."""
+    post = _post_for(request, pk)
+    if not access.can_see_history(request.user, post, post.topic):
+        raise Http404
+    revisions = list(
+        post.revisions.select_related("edited_by").only(
+            "post_id", "edited_by_id", "body_markdown", "title", "created_at", "edited_by__full_name"
+        )
+    )
+    newer_text = post.body_markdown
+    for revision in revisions:
+        revision.diff = list(
+            difflib.unified_diff(
+                revision.body_markdown.splitlines(),
+                newer_text.splitlines(),
+                "before",
+                "after",
+                lineterm="",
+                n=2,
+            )
+        )[2:]
+        newer_text = revision.body_markdown
+    return render(request, "forum/history.html", {"post": post, "topic": post.topic, "revisions": revisions})
+
+
+POST_MODERATION = {
+    "hide": {"hidden": True},
+    "unhide": {"hidden": False},
+    "delete": {"deleted": True},
+    "restore": {"deleted": False},
+}
+
+
+@members_only
+@require_POST
+def moderate_post(request, pk):
+    post = _post_for(request, pk)
+    if not access.is_moderator(request.user):
+        raise Http404
+    url = reverse("forum:post", args=[post.topic_id, post.number])
+    change = POST_MODERATION.get(request.POST.get("action", ""))
+    if change is None:
+        messages.error(request, "Unknown moderation action.")
+        return redirect(url)
+    return _act(request, lambda: services.set_post_visibility(post, by=request.user, **change), url, "Done.")

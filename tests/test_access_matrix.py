@@ -52,6 +52,11 @@ ROUTES = [
     ("forum reply", forum_url("/forum/t/{topic}/reply/"), rules.MEMBERS),
     ("forum edit own post", forum_url("/forum/posts/{post}/edit/"), forum_rules.AUTHOR_OR_MODERATOR),
     ("forum privacy confirmations", "/forum/moderation/privacy/", forum_rules.MODERATORS),
+    (
+        "forum post history",
+        forum_url("/forum/posts/{post}/history/"),
+        forum_rules.AUTHOR_OR_MODERATOR_ELSE_404,
+    ),
     ("forum notifications", "/forum/notifications/", rules.MEMBERS),
     ("forum mark notifications read (POST only)", "/forum/notifications/read/", forum_rules.POST_ONLY),
     *(
@@ -62,6 +67,7 @@ ROUTES = [
             ("unaccept", "/forum/t/{topic}/unaccept/"),
             ("watch", "/forum/t/{topic}/watch/"),
             ("moderate", "/forum/t/{topic}/moderate/"),
+            ("moderate post", "/forum/posts/{post}/moderate/"),
         )
     ),
     (

@@ -20,3 +20,10 @@ PROSECUTORS_ONLY = {
 
 # Moderation pages: other members are not told they exist.
 MODERATORS = {**PROSECUTORS_ONLY}
+
+# Edit history: nobody else learns a post was edited, or how.
+AUTHOR_OR_MODERATOR_ELSE_404 = {
+    **AUTHOR_OR_MODERATOR,
+    **{role: 404 for role, status in AUTHOR_OR_MODERATOR.items() if status == 302},
+}
+AUTHOR_OR_MODERATOR_ELSE_404.update(anonymous=rules.LOGIN, pending=rules.PENDING)
