@@ -2,7 +2,7 @@
 
 from django import forms
 
-from forum.models import MAX_TITLE_LENGTH, Category, Topic, WatchLevel
+from forum.models import MAX_TITLE_LENGTH, Category, PostReport, Topic, WatchLevel
 from forum.services import MAX_POST_BYTES, MAX_TAGS
 from taxonomy.models import Term
 
@@ -75,3 +75,13 @@ class EditForm(forms.Form):
 
 class WatchForm(forms.Form):
     level = forms.ChoiceField(choices=WatchLevel.choices)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=PostReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Anything the moderators should know (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

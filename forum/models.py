@@ -353,3 +353,50 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.moderator_name}: {self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PostReport(models.Model):
+    """A member's report of a post, waiting in the moderation queue until a moderator acts."""
+
+    class Reason(models.TextChoices):
+        IDENTIFYING = "identifying", "It identifies a victim, witness or case"
+        ABUSIVE = "abusive", "It is abusive or harassing"
+        INACCURATE = "inaccurate", "It gives dangerous or wrong guidance"
+        SPAM = "spam", "It is spam or off-topic"
+        OTHER = "other", "Something else"
+
+    class Outcome(models.TextChoices):
+        DISMISSED = "dismissed", "Dismissed"
+        HIDDEN = "hidden", "Post hidden"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter_name = models.CharField(max_length=150)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="forum_one_open_report_per_member_post",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="forum_open_reports", condition=Q(resolved_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        return f"Report of post {self.post_id} by {self.reporter_name}"

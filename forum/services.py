@@ -23,6 +23,7 @@ from forum.models import (
     ModerationAction,
     Post,
     PostReaction,
+    PostReport,
     PostRevision,
     PrivacyConfirmation,
     Topic,
@@ -403,3 +404,39 @@ def delete_topic(topic: Topic, *, by) -> Topic:
         _log(by, ModerationAction.Action.DELETE_TOPIC, topic)
         search_provider.remove_topic(topic)
     return topic
+
+
+def report_post(post: Post, *, by, reason: str, note: str = "") -> PostReport:
+    """Send a post to the moderation queue. One open report per member and post."""
+    if not (access.can_read_topic(by, post.topic) and access.can_see_post(by, post)):
+        raise NotAllowed("You cannot report this post.")
+    if reason not in PostReport.Reason.values:
+        raise ForumError("Choose a reason for the report.")
+    if post.author_id == by.pk:
+        raise ForumError("You can edit your own post instead of reporting it.")
+    note = (note or "").replace("\x00", "").strip()[:1000]
+    try:
+        with transaction.atomic():
+            return PostReport.objects.create(
+                post=post, reporter=by, reporter_name=display_name(by), reason=reason, note=note
+            )
+    except IntegrityError:
+        raise ForumError("You have already reported this post; a moderator will look at it.")
+
+
+def resolve_report(report: PostReport, *, by, outcome: str) -> PostReport:
+    """Dismiss a report, or hide the post (which resolves every open report of it)."""
+    if not access.is_moderator(by):
+        raise NotAllowed("Only moderators can act on reports.")
+    if outcome not in PostReport.Outcome.values:
+        raise ForumError("Choose dismiss or hide.")
+    with transaction.atomic():
+        now = timezone.now()
+        if outcome == PostReport.Outcome.HIDDEN:
+            set_post_visibility(report.post, by=by, hidden=True)
+            reports = PostReport.objects.filter(post_id=report.post_id, resolved_at__isnull=True)
+        else:
+            reports = PostReport.objects.filter(pk=report.pk, resolved_at__isnull=True)
+        reports.update(resolved_at=now, resolved_by=by, outcome=outcome)
+    report.refresh_from_db()
+    return report

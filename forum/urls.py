@@ -25,7 +25,10 @@ urlpatterns = [
     path("posts/<int:pk>/moderate/", views.moderate_post, name="moderate_post"),
     path("posts/<int:pk>/accept/", views.accept, name="accept"),
     path("posts/<int:pk>/helpful/", views.helpful, name="helpful"),
+    path("posts/<int:pk>/report/", views.report, name="report"),
     path("moderation/privacy/", views.privacy_log, name="privacy_log"),
+    path("moderation/reports/", views.reports, name="reports"),
+    path("moderation/reports/<int:pk>/resolve/", views.resolve_report, name="resolve_report"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

@@ -15,9 +15,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum import access, services
-from forum.forms import EditForm, ReplyForm, TopicForm, WatchForm, show_privacy_confirmation
-from forum.models import POSTS_PER_PAGE, Category, Notification, Post, PrivacyConfirmation, Topic, page_of
+from forum import access, limits, services
+from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
+from forum.models import (
+    POSTS_PER_PAGE,
+    Category,
+    Notification,
+    Post,
+    PostReport,
+    PrivacyConfirmation,
+    Topic,
+    page_of,
+)
 from forum.notifications import mark_all_read
 from forum.rendering import render_markdown
 from forum.tasks import defer_read
@@ -196,6 +205,7 @@ def new_topic(request):
             preview = render_markdown(data["body"])
         else:
             try:
+                limits.hit(user, "post")
                 created = services.start_topic(
                     by=user,
                     category=data["category"],
@@ -205,7 +215,7 @@ def new_topic(request):
                     tags=data["tags"],
                     confirmed_private=data["confirm_private"],
                 )
-            except services.ForumError as error:
+            except (services.ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
             else:
                 messages.success(request, "Your topic is posted.")
@@ -239,6 +249,7 @@ def reply(request, pk):
             preview = render_markdown(form.cleaned_data["body"])
         else:
             try:
+                limits.hit(user, "post")
                 post = services.reply(
                     found,
                     by=user,
@@ -246,7 +257,7 @@ def reply(request, pk):
                     quote_of=quoted,
                     confirmed_private=form.cleaned_data["confirm_private"],
                 )
-            except services.ForumError as error:
+            except (services.ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
             else:
                 return redirect("forum:post", pk=found.pk, number=post.number)
@@ -288,7 +299,7 @@ def edit(request, pk):
                     title=form.cleaned_data.get("title"),
                     confirmed_private=form.cleaned_data["confirm_private"],
                 )
-            except services.ForumError as error:
+            except (services.ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
             else:
                 messages.success(request, "Your changes are saved.")
@@ -475,3 +486,46 @@ def moderate_post(request, pk):
         messages.error(request, "Unknown moderation action.")
         return redirect(url)
     return _act(request, lambda: services.set_post_visibility(post, by=request.user, **change), url, "Done.")
+
+
+@members_only
+def report(request, pk):
+    post = _post_for(request, pk)
+    url = reverse("forum:post", args=[post.topic_id, post.number])
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            limits.hit(request.user, "report")
+            services.report_post(post, by=request.user, **form.cleaned_data)
+        except (services.ForumError, limits.RateLimited) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Thank you. A moderator will look at this post.")
+        return redirect(url)
+    return render(request, "forum/report_form.html", {"post": post, "topic": post.topic, "form": form})
+
+
+@members_only
+def reports(request):
+    """The moderation queue: open reports, oldest first."""
+    if not access.is_moderator(request.user):
+        raise Http404
+    queue = PostReport.objects.filter(resolved_at__isnull=True).select_related("post", "post__topic")
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    return render(request, "forum/reports.html", {"page": page})
+
+
+@members_only
+@require_POST
+def resolve_report(request, pk):
+    if not access.is_moderator(request.user):
+        raise Http404
+    found = get_object_or_404(PostReport.objects.select_related("post"), pk=pk)
+    outcome = request.POST.get("outcome", "")
+    done = "Report dismissed." if outcome == "dismissed" else "Post hidden."
+    return _act(
+        request,
+        lambda: services.resolve_report(found, by=request.user, outcome=outcome),
+        reverse("forum:reports"),
+        done,
+    )

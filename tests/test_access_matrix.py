@@ -52,6 +52,8 @@ ROUTES = [
     ("forum reply", forum_url("/forum/t/{topic}/reply/"), rules.MEMBERS),
     ("forum edit own post", forum_url("/forum/posts/{post}/edit/"), forum_rules.AUTHOR_OR_MODERATOR),
     ("forum privacy confirmations", "/forum/moderation/privacy/", forum_rules.MODERATORS),
+    ("forum reports queue", "/forum/moderation/reports/", forum_rules.MODERATORS),
+    ("forum report a post", forum_url("/forum/posts/{post}/report/"), rules.MEMBERS),
     (
         "forum post history",
         forum_url("/forum/posts/{post}/history/"),
