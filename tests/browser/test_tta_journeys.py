@@ -1,0 +1,181 @@
+"""TTA in the browser: a coordinator's assessment saved partway then submitted, and a request from
+filing through staff matching and triage to delivered, with the requester seeing the help found."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from taxonomy.models import Term
+from tests.browser.journeys import sign_in, totp_secret
+from tests.factories import TaskForceFactory, make_role
+from tests.tta.factories import CycleFactory, all_rated_terms, index_entry
+from tta.models import Match, NeedsAssessment, TTARequest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def cycle(migration_data):
+    today = timezone.localdate()
+    return CycleFactory(
+        name="FY journey",
+        opens=today - datetime.timedelta(days=30),
+        closes=today + datetime.timedelta(days=300),
+    )
+
+
+def signed_in(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, user.email, secret=totp_secret(user))
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    return context, page
+
+
+def rate_row(page, term, capacity, priority):
+    page.get_by_role("group", name=f"Capacity in {term.name}").get_by_label(str(capacity), exact=True).check()
+    page.get_by_role("group", name=f"Priority of {term.name}").get_by_label(str(priority), exact=True).check()
+
+
+def test_coordinator_saves_the_assessment_partway_comes_back_and_submits_it(
+    browser, live_server, role_user, cycle
+):
+    coordinator = role_user("coordinator")
+    terms = all_rated_terms()
+    first, rest = terms[0], terms[1:]
+    context, page = signed_in(browser, live_server, coordinator)
+
+    # Start, rate one area, tick a delivery preference, and save to finish later.
+    page.goto("/tta/")
+    page.get_by_role("link", name="Start the assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Needs assessment: FY journey")
+    rate_row(page, first, 2, 5)
+    page.get_by_label("Virtual").check()
+    page.get_by_label("Context").fill("Two new detectives; no victim advocate on the team yet.")
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.get_by_text("Saved. You can come back and finish it later.")).to_be_visible()
+    draft = NeedsAssessment.objects.get(task_force=coordinator.task_force, cycle=cycle)
+    assert draft.status == NeedsAssessment.Status.DRAFT
+
+    # Submitting now is refused, naming what is missing, and nothing already saved is lost.
+    page.get_by_role("button", name="Save and submit").click()
+    expect(page.get_by_text("Rate capacity and priority for every area first")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == NeedsAssessment.Status.DRAFT
+
+    # Come back later from the TTA page: what was saved is still there.
+    page.goto("/tta/")
+    expect(page.get_by_text("Draft")).to_be_visible()
+    page.get_by_role("link", name="Continue or amend the assessment").click()
+    capacity = page.get_by_role("group", name=f"Capacity in {first.name}")
+    expect(capacity.get_by_label("2", exact=True)).to_be_checked()
+    expect(page.get_by_label("Virtual")).to_be_checked()
+    expect(page.get_by_label("Context")).to_have_value(
+        "Two new detectives; no victim advocate on the team yet."
+    )
+
+    # Finish every area and submit.
+    for term in rest:
+        rate_row(page, term, 4, 2)
+    page.get_by_role("button", name="Save and submit").click()
+    expect(page.get_by_text("Your assessment is submitted. Thank you.")).to_be_visible()
+    assert page.url.endswith(f"/tta/assessments/{draft.pk}/")
+    draft.refresh_from_db()
+    assert draft.status == NeedsAssessment.Status.SUBMITTED
+    assert draft.submitted_by == coordinator
+    assert draft.ratings.count() == len(terms)
+    assert draft.ratings.get(term=first).capacity == 2
+
+    # Once submitted, the form no longer offers a second submission.
+    page.goto("/tta/assessment/")
+    expect(page.get_by_role("button", name="Save and submit")).to_have_count(0)
+    context.close()
+
+
+def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_sees_the_help(
+    browser, live_server, role_user, task_force, cycle, file_outbox
+):
+    member = role_user("member")
+    staff = role_user("tta_staff", full_name="Robin Okafor")
+    coordination = Term.objects.get(slug="coordination")
+    index_entry("resource", 41, "Standing up a multidisciplinary team", ["coordination"])
+    index_entry("practice", 42, "Case review checklist", ["coordination"], scope="members")
+    index_entry("resource", 43, "Financial records primer", ["financial-investigation"])
+    expert = make_role(
+        "member",
+        task_force=TaskForceFactory(name="Maricopa County Task Force", state="AZ", region=9),
+        full_name="Dana Whitfield",
+    )
+    expert.expertise.add(coordination)
+
+    # (b) A member files a request for their task force.
+    member_context, member_page = signed_in(browser, live_server, member)
+    member_page.goto("/tta/")
+    member_page.get_by_role("link", name="Ask for training or technical assistance").click()
+    member_page.get_by_label("Topic").select_option(label="Practice area: Coordination")
+    member_page.get_by_label("Description").fill("We need help setting up a multidisciplinary case review.")
+    member_page.get_by_label("Preferred format").select_option(label="Virtual")
+    member_page.get_by_role("button", name="File the request").click()
+    expect(member_page.get_by_text("Your request is filed.")).to_be_visible()
+    tta_request = TTARequest.objects.get(task_force=task_force)
+    assert member_page.url.endswith(f"/tta/requests/{tta_request.pk}/")
+    expect(member_page.get_by_text("TTA staff have not added any yet.")).to_be_visible()
+
+    # (c) TTA staff find it on the dashboard, assign it, match it, and move it to delivered.
+    staff_context, staff_page = signed_in(browser, live_server, staff)
+    staff_page.goto("/tta/staff/")
+    staff_page.get_by_role("link", name=f"#{tta_request.pk}", exact=True).click()
+    expect(staff_page.get_by_role("heading", level=1)).to_contain_text("Coordination")
+    staff_page.get_by_label("Assignee").select_option(label="Robin Okafor")
+    staff_page.get_by_role("button", name="Save assignment").click()
+    expect(staff_page.locator(".tta-status").first).to_have_text("Assigned")
+
+    staff_page.get_by_role("button", name="Find matches").click()
+    matches = staff_page.get_by_role("table")
+    expect(matches.get_by_role("link", name="Standing up a multidisciplinary team")).to_be_visible()
+    expect(matches.get_by_role("link", name="Case review checklist")).to_be_visible()
+    expect(matches.get_by_role("link", name="Dana Whitfield (Maricopa County Task Force)")).to_be_visible()
+    # Only help on the request's topic is proposed.
+    expect(matches.get_by_text("Financial records primer")).to_have_count(0)
+
+    staff_page.get_by_role("button", name="Accept Standing up a multidisciplinary team").click()
+    expect(staff_page.get_by_text("Saved.")).to_be_visible()
+    staff_page.get_by_role("button", name="Accept Dana Whitfield (Maricopa County Task Force)").click()
+    staff_page.get_by_role("button", name="Reject Case review checklist").click()
+    staff_page.get_by_role("textbox", name="Internal note").fill("Ask Dana whether she can join a call in March.")
+    staff_page.get_by_role("button", name="Add note").click()
+
+    for status in ("Matched", "Scheduled", "Delivered"):
+        staff_page.get_by_label("New status").select_option(label=status)
+        staff_page.get_by_role("button", name="Change status").click()
+        expect(staff_page.locator(".tta-status").first).to_have_text(status)
+    tta_request.refresh_from_db()
+    assert tta_request.status == "delivered"
+    assert tta_request.assignee == staff
+    accepted = set(tta_request.matches.filter(state=Match.State.ACCEPTED).values_list("title", flat=True))
+    assert accepted == {"Standing up a multidisciplinary team", "Dana Whitfield (Maricopa County Task Force)"}
+    staff_context.close()
+
+    # (d) The requester sees the accepted help with links, the timeline, and no internal note.
+    member_page.reload()
+    expect(member_page.locator(".tta-status")).to_have_text("Delivered")
+    help_found = member_page.locator("h2:has-text('Help found for you') + ul")
+    resource = help_found.get_by_role("link", name="Standing up a multidisciplinary team")
+    expect(resource).to_have_attribute("href", "/resources/41/")
+    person = help_found.get_by_role("link", name="Dana Whitfield (Maricopa County Task Force)")
+    expect(person).to_have_attribute("href", f"/members/{expert.pk}/")
+    expect(help_found.get_by_text("Case review checklist")).to_have_count(0)
+    expect(member_page.get_by_text("Ask Dana whether")).to_have_count(0)
+    expect(member_page.locator(".tta-timeline")).to_contain_text("Delivered")
+    member_page.get_by_role("link", name="Dana Whitfield (Maricopa County Task Force)").click()
+    expect(member_page.get_by_role("heading", level=1)).to_contain_text("Dana Whitfield")
+    member_context.close()
+
+    # The requester was emailed at each status change.
+    sent = "\n".join(path.read_text() for path in file_outbox.glob("*.log"))
+    for status in ("Assigned", "Matched", "Scheduled", "Delivered"):
+        assert status.lower() in sent.lower()
+    assert member.email in sent
