@@ -8,6 +8,7 @@ app_name = "forum"
 urlpatterns = [
     path("", views.index, name="index"),
     path("latest/", views.latest, name="latest"),
+    path("search/", views.search, name="search"),
     path("unanswered/", views.unanswered, name="unanswered"),
     path("mine/", views.mine, name="mine"),
     path("watched/", views.watched, name="watched"),

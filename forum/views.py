@@ -529,3 +529,39 @@ def resolve_report(request, pk):
         reverse("forum:reports"),
         done,
     )
+
+
+@members_only
+def search(request):
+    """Forum-only search over topics and replies the member may read, optionally within one tag.
+
+    Results come from the site index (search.index), so they are scoped by
+    category like /search/; titles and snippets arrive escaped and highlighted.
+    """
+    from forum.search_provider import POST_KIND, TOPIC_KIND
+    from search.index import search as site_search
+    from search.registry import label_for
+
+    query = request.GET.get("q", "")[:200]
+    term = Term.objects.filter(slug=request.GET.get("tag", "")).only("name", "slug").first()
+    results = None
+    if query.strip():
+        results = site_search(
+            query,
+            user=request.user,
+            kinds=(TOPIC_KIND, POST_KIND),
+            topics=(term.slug,) if term else None,
+            page=request.GET.get("page", 1),
+        )
+    tags = Term.objects.current().only("name", "slug").order_by("name")
+    return render(
+        request,
+        "forum/search.html",
+        {
+            "query": query,
+            "tag": term,
+            "tags": tags,
+            "results": results,
+            "labels": {TOPIC_KIND: label_for(TOPIC_KIND), POST_KIND: label_for(POST_KIND)},
+        },
+    )

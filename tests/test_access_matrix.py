@@ -41,6 +41,7 @@ ROUTES = [
     # Apps filled by later issues.
     ("forum", "/forum/", rules.MEMBERS),
     ("forum latest", "/forum/latest/", rules.MEMBERS),
+    ("forum search", "/forum/search/?q=interview", rules.MEMBERS),
     ("forum unanswered", "/forum/unanswered/", rules.MEMBERS),
     ("forum my topics", "/forum/mine/", rules.MEMBERS),
     ("forum watched", "/forum/watched/", rules.MEMBERS),
