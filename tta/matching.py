@@ -15,7 +15,9 @@ always gives the same ranking. Four queries whatever the size of the data.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Collate, Lower
 
 from members.models import User
 from members.roles import MEMBER
@@ -47,14 +49,43 @@ def _facet_words(term: Term) -> str:
     return f"{term.get_facet_display().lower()} {term.name}"
 
 
+def _code_point_order(expression):
+    """Order text by code point, as Python sorts str, whatever the database's default collation."""
+    if connection.vendor == "postgresql":
+        return Collate(expression, "C")
+    return expression  # SQLite's default BINARY collation already compares code points
+
+
 def content_candidates(topic: Term, audiences=()) -> list[Candidate]:
     audiences = sorted(audiences, key=lambda t: (t.sort_order, t.name, t.pk))
-    rows = IndexEntry.objects.filter(
-        kind__in=list(CONTENT_KINDS), scope__in=VISIBLE_SCOPES, topics__contains=f" {topic.slug} "
-    ).values_list("kind", "key", "title", "url", "topics")
+    # One 0/1 column per wanted audience, so the database scores and ranks the
+    # entries and only the top PER_KIND rows come back, not every entry on the topic.
+    has_audience = {
+        f"audience_{n}": Case(
+            When(topics__contains=f" {a.slug} ", then=1), default=0, output_field=IntegerField()
+        )
+        for n, a in enumerate(audiences)
+    }
+    score = sum((F(name) for name in has_audience), Value(2, output_field=IntegerField()))
+    rows = (
+        IndexEntry.objects.filter(
+            kind__in=list(CONTENT_KINDS), scope__in=VISIBLE_SCOPES, topics__contains=f" {topic.slug} "
+        )
+        .annotate(**has_audience)
+        .annotate(score=score)
+        # Same order as the sort below (kind values equal the Match.Kind values;
+        # target_key is "kind:key", so key breaks the last tie).
+        .order_by(
+            "-score",
+            _code_point_order(F("kind")),
+            _code_point_order(Lower("title")),
+            _code_point_order(F("key")),
+        )
+        .values_list("kind", "key", "title", "url", *has_audience)[:PER_KIND]
+    )
     found = []
-    for kind, key, title, url, topics in rows:
-        shared = [a for a in audiences if f" {a.slug} " in topics]
+    for kind, key, title, url, *flags in rows:
+        shared = [a for a, flag in zip(audiences, flags, strict=True) if flag]
         reason = f"covers {_facet_words(topic)}"
         if shared:
             reason += " and audience " + ", ".join(a.name for a in shared)
@@ -68,8 +99,10 @@ def content_candidates(topic: Term, audiences=()) -> list[Candidate]:
                 reason=reason,
             )
         )
+    # SQL lower() and str.casefold() agree on ASCII; re-sorting the ten keeps
+    # their order exact when a title is not plain ASCII.
     found.sort(key=lambda c: (-c.score, c.kind, c.title.casefold(), c.target_key))
-    return found[:PER_KIND]
+    return found
 
 
 def current_cycle() -> Cycle | None:
@@ -89,7 +122,12 @@ def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=No
             assessment__task_force__is_active=True,
         )
         .exclude(assessment__task_force_id=exclude_task_force_id)
-        .values_list("capacity", "assessment__task_force_id", "assessment__task_force__name")
+        .order_by(
+            "-capacity",
+            _code_point_order(Lower("assessment__task_force__name")),
+            "assessment__task_force_id",
+        )
+        .values_list("capacity", "assessment__task_force_id", "assessment__task_force__name")[:PER_KIND]
     )
     found = [
         Candidate(
@@ -104,7 +142,7 @@ def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=No
         for capacity, tf_id, name in ratings
     ]
     found.sort(key=lambda c: (-c.score, c.title.casefold(), c.peer_task_force_id))
-    return found[:PER_KIND]
+    return found
 
 
 def peer_member_candidates(topic: Term, exclude_task_force_id=None) -> list[Candidate]:
