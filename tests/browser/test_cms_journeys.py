@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import HAVE_CHROMIUM, browser, page  # noqa: F401 - fixtures
+from tests.browser.conftest import HAVE_CHROMIUM
 from tests.browser.journeys import sign_in, totp_secret
 from tests.cms import factories
 
@@ -19,11 +19,11 @@ pytestmark = [
 ]
 
 
-def sign_out(page):  # noqa: F811
+def sign_out(page):
     page.context.clear_cookies()
 
 
-def test_editor_submits_reviewer_approves_and_the_practice_is_public(page, role_user):  # noqa: F811
+def test_editor_submits_reviewer_approves_and_the_practice_is_public(page, role_user):
     editor, reviewer = role_user("editor"), role_user("reviewer")
     index = factories.index_pages()["practices"]
 
@@ -65,7 +65,7 @@ def test_editor_submits_reviewer_approves_and_the_practice_is_public(page, role_
     expect(page.get_by_role("link", name="Shared case list for every operation")).to_be_visible()
 
 
-def test_anonymous_visitor_never_reaches_a_members_only_page_or_its_document(page, role_user):  # noqa: F811
+def test_anonymous_visitor_never_reaches_a_members_only_page_or_its_document(page, role_user):
     index = factories.index_pages()["practices"]
     document = factories.document(
         "Case review template", collection=factories.members_collection(), name="t.pdf"
