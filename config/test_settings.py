@@ -14,6 +14,7 @@ TASKS["default"]["BACKEND"] = _TASK_BACKENDS["immediate"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tfc-test-media-"))
+PROTECTED_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tfc-test-protected-media-"))
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 STORAGES = {

@@ -145,7 +145,9 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
     expect(staff_page.get_by_text("Saved.")).to_be_visible()
     staff_page.get_by_role("button", name="Accept Dana Whitfield (Maricopa County Task Force)").click()
     staff_page.get_by_role("button", name="Reject Case review checklist").click()
-    staff_page.get_by_role("textbox", name="Internal note").fill("Ask Dana whether she can join a call in March.")
+    staff_page.get_by_role("textbox", name="Internal note").fill(
+        "Ask Dana whether she can join a call in March."
+    )
     staff_page.get_by_role("button", name="Add note").click()
 
     for status in ("Matched", "Scheduled", "Delivered"):
