@@ -97,8 +97,10 @@ def migration_snapshot(django_db_setup, django_db_blocker):
 @pytest.fixture
 def migration_data(transactional_db, migration_snapshot):
     """Put the migrations' rows back if an earlier transactional test flushed them."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
     from wagtail.models import Site
 
@@ -107,6 +109,10 @@ def migration_data(transactional_db, migration_snapshot):
         # empty the tables again, silently, and load the snapshot whole.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(migration_snapshot)
+        # flush restarted PostgreSQL's sequences; move them past the restored keys.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
         ContentType.objects.clear_cache()
 
 

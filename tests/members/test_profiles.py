@@ -60,7 +60,7 @@ def test_directory_filters_by_task_force_and_ignores_nonsense(client, member, ro
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_directory_query_count_does_not_grow_with_members(
-    client, member, count, task_force, django_assert_num_queries
+    client, member, count, task_force, django_assert_max_num_queries
 ):
     terms = list(Term.objects.filter(facet="practice_area")[:3])
     for _ in range(count):
@@ -69,7 +69,8 @@ def test_directory_query_count_does_not_grow_with_members(
     client.force_login(member)
     client.get("/members/")  # warm the session and MFA lookups
     # session, user, groups, second factor, count, page, expertise, task forces, site, settings
-    with django_assert_num_queries(10):
+    # (with Redis the site lookup may come from the cache: one fewer)
+    with django_assert_max_num_queries(10):
         response = client.get("/members/")
     assert response.status_code == 200
 
