@@ -72,18 +72,28 @@ def can_edit_profile(viewer, profile_user):
     return is_member(viewer) and viewer.pk == profile_user.pk
 
 
-def members_only(view):
-    """Decorator: anonymous users go to log-in, pending users to the review page, others get 403."""
+def requires(allowed, denied_message):
+    """Decorator factory: anonymous users go to log-in, pending users to the review page,
+    signed-in users for whom ``allowed(user)`` is false get a 403 with ``denied_message``.
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if is_pending(user):
-            return redirect("members:pending")
-        if not is_member(user):
-            raise PermissionDenied("Only approved members can see this page.")
-        return view(request, *args, **kwargs)
+    Every app's page gates are built from this, so the three outcomes stay the same everywhere.
+    """
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if is_pending(user):
+                return redirect("members:pending")
+            if not allowed(user):
+                raise PermissionDenied(denied_message)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+members_only = requires(is_member, "Only approved members can see this page.")

@@ -5,13 +5,7 @@ read them, TTA staff read and triage everything, other task forces see nothing.
 Only the task force's coordinator edits and submits its assessment.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-
-from members.access import in_group, is_member, is_pending
+from members.access import in_group, is_member, requires
 from members.roles import TTA_STAFF
 
 
@@ -72,18 +66,5 @@ def can_view_exchange(user, exchange) -> bool:
     )
 
 
-def tta_staff_only(view):
-    """Decorator: anonymous users log in, pending users see their notice, other non-staff get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if is_pending(user):
-            return redirect("members:pending")
-        if not is_tta_staff(user):
-            raise PermissionDenied("Only TTA staff can see this page.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Anonymous users log in, pending users see their notice, other non-staff get 403.
+tta_staff_only = requires(is_tta_staff, "Only TTA staff can see this page.")
