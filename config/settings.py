@@ -216,6 +216,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TRUST_ENABLED = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Task Force Commons"
+# Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2): phone clocks drift,
+# and a code typed in the last seconds of its step otherwise fails on arrival.
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Tracking would write to the database on every page view; the session list
 # shows when each session started, which is enough.
