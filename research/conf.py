@@ -1,0 +1,34 @@
+"""Research pipeline settings, each with a default so the embedded site needs none.
+
+Read through ``setting(name)`` at call time so tests can override them.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Where the registry discovers notebooks.
+    "RESEARCH_NOTEBOOKS_DIR": settings.BASE_DIR / "notebooks",
+    # Scratch folders, one per run, removed when the run ends. Kept short:
+    # the kernel's IPC socket paths live here and Unix sockets allow ~100 bytes.
+    "RESEARCH_WORK_DIR": settings.VAR_DIR / "research-work",
+    # The kernel spec every run uses (ipykernel's default in the virtualenv).
+    "RESEARCH_KERNEL_NAME": "python3",
+    "RESEARCH_CELL_TIMEOUT": 600,
+    "RESEARCH_WALL_CLOCK_LIMIT": 3600,
+    "RESEARCH_KERNEL_START_TIMEOUT": 60,
+    # Outputs a notebook prints or displays beyond this many bytes are dropped.
+    "RESEARCH_OUTPUT_CAP_BYTES": 20 * 1024 * 1024,
+    # A running run's lease; its worker renews it every heartbeat.
+    "RESEARCH_LEASE_SECONDS": 60,
+    "RESEARCH_HEARTBEAT_SECONDS": 5,
+    # Uploads up to this size are validated in the request; larger ones by a worker.
+    "RESEARCH_INLINE_VALIDATION_BYTES": 2 * 1024 * 1024,
+    "RESEARCH_MAX_UPLOAD_BYTES": 200 * 1024 * 1024,
+    # Figures and results.json above these sizes are not kept.
+    "RESEARCH_MAX_FIGURE_BYTES": 5 * 1024 * 1024,
+    "RESEARCH_MAX_RESULTS_BYTES": 5 * 1024 * 1024,
+}
+
+
+def setting(name):
+    return getattr(settings, name, DEFAULTS[name])
