@@ -1,0 +1,480 @@
+"""Dataset schemas the research notebooks read, and the validation of a file against one.
+
+Importable without Django: the pipeline validates uploads with it, and notebooks
+running in a bare kernel use `load` to read their CSV the same way.
+
+Every dataset reaches a notebook as CSV. `validate` checks a frame read with every
+cell as text (`read_frame`), so a number typed as "twelve" is reported, not guessed.
+Row numbers in messages are 1-based data rows: the header is not counted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported lazily so `SCHEMAS` is cheap to import.
+    import pandas
+
+KINDS = ("int", "float", "str", "date", "bool")
+MAX_ROWS_NAMED = 10
+TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no", "n"})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "int" | "float" | "str" | "date" | "bool"
+    required: bool = True
+    help: str = ""
+    # Optional checks beyond the contract's four fields; defaults keep them off.
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Column {self.name!r}: kind must be one of {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    # Cell values that mean "unknown" in this schema (CTDC uses -99 and NULL as well as blanks).
+    missing_values: tuple[str, ...] = ("",)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+@dataclass
+class Report:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    usable: list[str] = field(default_factory=list)  # schema columns present and readable
+    unusable: list[str] = field(
+        default_factory=list
+    )  # file columns that cannot be used, as named in the file
+    missing: list[str] = field(default_factory=list)  # optional schema columns the file lacks
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _c(name, kind, help="", required=False, **checks):
+    """CTDC columns are optional unless said otherwise: real files carry different subsets."""
+    return Column(name, kind, required=required, help=help, **checks)
+
+
+_MEANS = (
+    ("DebtBondage", "debt bondage"),
+    ("TakesEarnings", "takes earnings"),
+    ("RestrictsFinancialAccess", "restricts financial access"),
+    ("Threats", "threats"),
+    ("PsychologicalAbuse", "psychological abuse"),
+    ("PhysicalAbuse", "physical abuse"),
+    ("SexualAbuse", "sexual abuse"),
+    ("FalsePromises", "false promises"),
+    ("PsychoactiveSubstances", "psychoactive substances"),
+    ("RestrictsMovement", "restricts movement"),
+    ("RestrictsMedicalCare", "restricts medical care"),
+    ("ExcessiveWorkingHours", "excessive working hours"),
+    ("UsesChildren", "uses children"),
+    ("ThreatOfLawEnforcement", "threat of law enforcement"),
+    ("WithholdsNecessities", "withholds necessities"),
+    ("WithholdsDocuments", "withholds documents"),
+    ("Other", "other"),
+    ("NotSpecified", "not specified"),
+)
+_EXPLOITATION = (
+    ("isForcedLabour", "forced labour"),
+    ("isSexualExploit", "sexual exploitation"),
+    ("isOtherExploit", "other exploitation"),
+    ("isSexAndLabour", "sexual exploitation and forced labour"),
+    ("isForcedMarriage", "forced marriage"),
+    ("isForcedMilitary", "forced military service"),
+    ("isOrganRemoval", "organ removal"),
+    ("isSlaveryAndPractices", "slavery and similar practices"),
+)
+_LABOUR = (
+    ("Agriculture", "agriculture"),
+    ("Aquafarming", "aquafarming"),
+    ("Begging", "begging"),
+    ("Construction", "construction"),
+    ("DomesticWork", "domestic work"),
+    ("Hospitality", "hospitality"),
+    ("IllicitActivities", "illicit activities"),
+    ("Manufacturing", "manufacturing"),
+    ("MiningOrDrilling", "mining or drilling"),
+    ("Peddling", "peddling"),
+    ("Transportation", "transportation"),
+    ("Other", "other"),
+    ("NotSpecified", "not specified"),
+)
+_SEX = (
+    ("Prostitution", "prostitution"),
+    ("Pornography", "pornography"),
+    ("RemoteInteractiveServices", "remote interactive services"),
+    ("PrivateSexualServices", "private sexual services"),
+)
+_RECRUITER = (
+    ("IntimatePartner", "intimate partner"),
+    ("Friend", "friend"),
+    ("Family", "family"),
+    ("Other", "other"),
+    ("Unknown", "unknown"),
+)
+
+# Column groups by topic, with the plain label each flag stands for; the notebooks use these.
+MEANS_OF_CONTROL = {f"meansOfControl{suffix}": label for suffix, label in _MEANS}
+EXPLOITATION_TYPES = dict(_EXPLOITATION)
+LABOUR_SECTORS = {f"typeOfLabour{suffix}": label for suffix, label in _LABOUR}
+SEX_EXPLOITATION_TYPES = {f"typeOfSex{suffix}": label for suffix, label in _SEX}
+RECRUITER_RELATIONS = {f"recruiterRelation{suffix}": label for suffix, label in _RECRUITER}
+AGE_BANDS = ("0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+")
+SYNTHETIC_FLAG = "isSynthetic"
+
+_FLAG = "1 yes, 0 no; blank, -99 or NULL unknown."
+
+CTDC = Schema(
+    name="ctdc",
+    title="CTDC victim records",
+    description=(
+        "Victim-level case data in the Counter Trafficking Data Collaborative's published layout: "
+        "one row per victim. Only the year of registration is required; any other CTDC column "
+        "the file has is used, and the analysis says which it could not use."
+    ),
+    columns=(
+        _c(
+            "yearOfRegistration",
+            "int",
+            "Year the case was registered.",
+            required=True,
+            minimum=1990,
+            maximum=2100,
+        ),
+        _c("Datasource", "str", "Where the record came from, e.g. case management or hotline."),
+        _c("gender", "str", "Gender of the victim as recorded."),
+        _c("ageBroad", "str", "Age band, e.g. 9--17 or 30--38."),
+        _c("majorityStatus", "str", "Adult or minor when registered."),
+        _c("majorityStatusAtExploit", "str", "Adult or minor when exploited."),
+        _c("majorityEntry", "str", "Adult or minor when entering exploitation."),
+        _c("citizenship", "str", "Citizenship, as a country code."),
+        _c("CountryOfExploitation", "str", "Country of exploitation, as a country code."),
+        _c("traffickMonths", "str", "Duration of exploitation, as a band."),
+        *(
+            _c(name, "bool", f"Means of control: {label}. {_FLAG}")
+            for name, label in MEANS_OF_CONTROL.items()
+        ),
+        *(_c(name, "bool", f"Type of exploitation: {label}. {_FLAG}") for name, label in _EXPLOITATION),
+        *(_c(name, "bool", f"Labour sector: {label}. {_FLAG}") for name, label in LABOUR_SECTORS.items()),
+        *(
+            _c(name, "bool", f"Sexual exploitation: {label}. {_FLAG}")
+            for name, label in SEX_EXPLOITATION_TYPES.items()
+        ),
+        _c("isAbduction", "bool", f"Abducted. {_FLAG}"),
+        *(
+            _c(name, "bool", f"Recruiter was: {label}. {_FLAG}")
+            for name, label in RECRUITER_RELATIONS.items()
+        ),
+        _c(
+            SYNTHETIC_FLAG,
+            "bool",
+            "Not a CTDC column: 1 on every row made by research.synthetic, so analyses can say the "
+            "data are synthetic.",
+        ),
+    ),
+    missing_values=("", "-99", "NULL", "null", "NA", "N/A", "nan"),
+)
+
+TTA_NEEDS = Schema(
+    name="tta_needs",
+    title="TTA needs assessments",
+    description=(
+        "One row per task force and rated practice area, from submitted needs assessments: "
+        "how much capacity the task force has in the area and how high a priority it is."
+    ),
+    columns=(
+        Column("cycle", "str", help="Assessment cycle, e.g. 2025."),
+        Column("task_force", "str", help="Task force name."),
+        Column("state", "str", help="Two-letter state code."),
+        Column("region", "int", help="Federal region, 1 to 10.", minimum=1, maximum=10),
+        Column("area", "str", help="Taxonomy slug of the practice area."),
+        Column("area_label", "str", help="Name of the practice area."),
+        Column("facet", "str", help="Taxonomy facet of the area."),
+        Column("capacity", "int", help="Current capacity, 1 (none) to 5 (strong).", minimum=1, maximum=5),
+        Column("priority", "int", help="Priority, 1 (low) to 5 (urgent).", minimum=1, maximum=5),
+    ),
+)
+
+TTA_REQUESTS = Schema(
+    name="tta_requests",
+    title="TTA requests",
+    description="One row per request for training or technical assistance.",
+    columns=(
+        Column("request_id", "int", help="Request number."),
+        Column("task_force", "str", help="Task force name."),
+        Column("region", "int", help="Federal region, 1 to 10.", minimum=1, maximum=10),
+        Column("topic", "str", help="Taxonomy slug of the topic."),
+        Column("topic_label", "str", help="Name of the topic."),
+        Column("status", "str", help="Workflow status of the request."),
+        Column("created", "date", help="Date the request was filed."),
+        Column("closed", "date", help="Date the request was closed; blank while open."),
+        Column("delivered", "bool", help="True if the assistance was delivered."),
+    ),
+)
+
+FORUM_TOPICS = Schema(
+    name="forum_topics",
+    title="Forum topics",
+    description="One row per peer forum topic, without titles, text or author names.",
+    columns=(
+        Column("topic_id", "int", help="Topic number."),
+        Column("category", "str", help="Forum category."),
+        Column("kind", "str", help="question or discussion.", choices=("question", "discussion")),
+        Column("created", "date", help="When the topic was started (ISO date-time)."),
+        Column("first_reply_at", "date", help="When the first reply came; blank if none."),
+        Column("answered", "bool", help="True if a reply was accepted as the answer."),
+        Column("replies", "int", help="Number of replies.", minimum=0),
+        Column("tags", "str", help="Tag slugs separated by ';'."),
+        Column("author_role", "str", help="Role group of the author, never a name."),
+    ),
+)
+
+FORUM_POSTS = Schema(
+    name="forum_posts",
+    title="Forum posts",
+    description="One row per forum post (topic starts and replies), without text or author names.",
+    columns=(
+        Column("post_id", "int", help="Post number."),
+        Column("topic_id", "int", help="Topic the post belongs to."),
+        Column("created", "date", help="When the post was written (ISO date-time)."),
+        Column("author_role", "str", help="Role group of the author, never a name."),
+    ),
+)
+
+SCHEMAS: dict[str, Schema] = {s.name: s for s in (CTDC, TTA_NEEDS, TTA_REQUESTS, FORUM_TOPICS, FORUM_POSTS)}
+
+
+# --- validation -------------------------------------------------------------------------------------------
+
+
+def _key(name) -> str:
+    """Header match key: real files add spaces, change case or use underscores."""
+    return re.sub(r"[\s_]+", "", str(name)).lower()
+
+
+def _is_missing(value, schema: Schema) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover - pandas is a runtime dependency
+        pass
+    return str(value).strip() in schema.missing_values
+
+
+def _as_number(text: str) -> float | None:
+    try:
+        number = (
+            float(text.replace(",", "")) if re.fullmatch(r"[+-]?[\d,]*\.?\d+([eE][+-]?\d+)?", text) else None
+        )
+    except ValueError:
+        return None
+    if number is None or math.isinf(number) or math.isnan(number):
+        return None
+    return number
+
+
+def parse_cell(column: Column, value) -> object:
+    """The cell as a Python value of the column's kind; raises ValueError when it is not one."""
+    if isinstance(value, bool) and column.kind == "bool":
+        return value
+    text = str(value).strip()
+    if column.kind == "str":
+        if column.choices and text not in column.choices:
+            raise ValueError(text)
+        return text
+    if column.kind == "bool":
+        word = text.lower()
+        if word in TRUE_WORDS or word in ("1.0",):
+            return True
+        if word in FALSE_WORDS or word in ("0.0",):
+            return False
+        raise ValueError(text)
+    if column.kind == "date":
+        from datetime import date, datetime
+
+        try:
+            if "T" in text or " " in text or len(text) > 10:
+                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(text) from None
+    number = _as_number(text)
+    if number is None:
+        raise ValueError(text)
+    if column.kind == "int":
+        if number != int(number):
+            raise ValueError(text)
+        number = int(number)
+    if (column.minimum is not None and number < column.minimum) or (
+        column.maximum is not None and number > column.maximum
+    ):
+        raise ValueError(text)
+    return number
+
+
+def _expectation(column: Column) -> str:
+    what = {
+        "int": "whole numbers",
+        "float": "numbers",
+        "str": "text",
+        "bool": "yes/no values (1 or 0, true or false)",
+        "date": "dates (YYYY-MM-DD, or ISO date-times)",
+    }[column.kind]
+    if column.choices:
+        what = "one of " + ", ".join(repr(c) for c in column.choices)
+    if column.minimum is not None and column.maximum is not None:
+        what += f" from {column.minimum:g} to {column.maximum:g}"
+    elif column.minimum is not None:
+        what += f" of at least {column.minimum:g}"
+    return what
+
+
+def _rows_phrase(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED])
+    if len(rows) > MAX_ROWS_NAMED:
+        return f"rows {shown} and {len(rows) - MAX_ROWS_NAMED} more are not"
+    return f"row {shown} is not" if len(rows) == 1 else f"rows {shown} are not"
+
+
+def bad_rows(schema: Schema, column: Column, values) -> list[int]:
+    """1-based row numbers whose non-blank value is not of the column's kind."""
+    bad = []
+    for number, value in enumerate(values, start=1):
+        if _is_missing(value, schema):
+            continue
+        try:
+            parse_cell(column, value)
+        except ValueError:
+            bad.append(number)
+    return bad
+
+
+def match_columns(schema: Schema, names) -> dict[str, str]:
+    """Map each file header that names a schema column to that column's canonical name."""
+    wanted = {_key(c.name): c.name for c in schema.columns}
+    mapping = {}
+    for name in names:
+        canonical = wanted.get(_key(name))
+        if canonical and canonical not in mapping.values():
+            mapping[name] = canonical
+    return mapping
+
+
+def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
+    """Check a frame against the schema: present columns, their types, and that there are rows at all."""
+    report = Report()
+    if len(frame.columns) == 0:
+        report.errors.append("The file is empty: it has no header row and no data.")
+        return report
+    mapping = match_columns(schema, frame.columns)
+    found = set(mapping.values())
+    absent_required = [c.name for c in schema.columns if c.required and c.name not in found]
+    if absent_required:
+        names = ", ".join(f"'{n}'" for n in absent_required)
+        plural = "columns" if len(absent_required) > 1 else "column"
+        report.errors.append(f"Missing required {plural} {names}.")
+    report.missing = [c.name for c in schema.columns if not c.required and c.name not in found]
+    if report.missing:
+        report.warnings.append(
+            f"{len(report.missing)} optional column(s) absent, so not analysed: "
+            + ", ".join(report.missing)
+            + "."
+        )
+    if len(frame) == 0:
+        report.errors.append("The file has a header row but no data rows.")
+    for name in frame.columns:
+        if name not in mapping:
+            report.unusable.append(str(name))
+            report.warnings.append(
+                f"Column '{name}' is not part of the {schema.title} schema and was not used."
+            )
+            continue
+        column = schema.column(mapping[name])
+        rows = bad_rows(schema, column, frame[name].tolist())
+        if rows:
+            message = f"Column '{name}' must be {_expectation(column)}; {_rows_phrase(rows)}."
+            if column.required:
+                report.errors.append(message)
+            else:
+                # An optional column with bad cells is set aside, not fatal: real CTDC files vary.
+                report.unusable.append(str(name))
+                report.warnings.append(message + " The column was not used.")
+            continue
+        if column.required and all(_is_missing(v, schema) for v in frame[name].tolist()) and len(frame):
+            report.warnings.append(f"Column '{name}' is present but every row is blank.")
+        report.usable.append(column.name)
+    return report
+
+
+def read_frame(path) -> pandas.DataFrame:
+    """Read a CSV with every cell as text, so validation sees exactly what the file says."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
+def typed(schema: Schema, frame: pandas.DataFrame, report: Report) -> pandas.DataFrame:
+    """The usable columns under their canonical names, typed; unknown cells become missing (NA)."""
+    import pandas as pd
+
+    mapping = {k: v for k, v in match_columns(schema, frame.columns).items() if v in report.usable}
+    out = pd.DataFrame(index=frame.index)
+    for original, canonical in mapping.items():
+        column = schema.column(canonical)
+        values = [None if _is_missing(v, schema) else parse_cell(column, v) for v in frame[original].tolist()]
+        if column.kind == "int":
+            out[canonical] = pd.array(values, dtype="Int64")
+        elif column.kind == "float":
+            out[canonical] = pd.array(values, dtype="Float64")
+        elif column.kind == "bool":
+            out[canonical] = pd.array(values, dtype="boolean")
+        elif column.kind == "date":
+            out[canonical] = pd.to_datetime(pd.Series(values, index=frame.index, dtype=object), utc=True)
+        else:
+            out[canonical] = pd.Series(values, index=frame.index, dtype="string")
+    return out
+
+
+def load(schema_name: str, path) -> tuple[pandas.DataFrame, Report]:
+    """Read, validate and type a dataset CSV for a notebook. Raises ValueError if the report has errors."""
+    schema = SCHEMAS[schema_name]
+    frame = read_frame(path)
+    report = validate(schema, frame)
+    if not report.ok:
+        raise ValueError(f"{path}: " + " ".join(report.errors))
+    return typed(schema, frame, report), report
