@@ -174,3 +174,17 @@ def forum_scopes(user) -> set[str]:
 
 def scope_for(category_id) -> str:
     return f"{SCOPE_PREFIX}{category_id}"
+
+
+def may_be_emailed_about(user, topic, post) -> bool:
+    """Whether an email may quote this post to this user, asked when the email is sent, never before.
+
+    Someone who stopped being a member (deactivated, rejected, left the Member
+    group) or lost the group that reads the category gets nothing; nor does
+    anyone about a post that has since been hidden, deleted or held for approval.
+    """
+    if not user.email or not is_member(user) or not can_read_topic(user, topic):
+        return False
+    if post.is_deleted or post.is_hidden or post.awaiting_approval:
+        return False
+    return not (topic.is_deleted or topic.awaiting_approval)

@@ -1,4 +1,4 @@
-"""App configuration for forum: registers the forum with site search."""
+"""App configuration for forum: registers the forum with site search and its jobs with the scheduler."""
 
 from django.apps import AppConfig
 
@@ -8,4 +8,4 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self):
-        from forum import search_provider  # noqa: F401
+        from forum import jobs, search_provider  # noqa: F401

@@ -305,6 +305,8 @@ class Notification(models.Model):
     actor_name = models.CharField(max_length=150)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when an email (immediate or digest) has dealt with it, so no item is ever emailed twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -316,10 +318,54 @@ class Notification(models.Model):
             models.Index(
                 fields=["user"], name="forum_notification_unread", condition=Q(read_at__isnull=True)
             ),
+            # The daily digest reads only what is unread and not yet emailed.
+            models.Index(
+                fields=["user", "created_at"],
+                name="forum_notification_to_email",
+                condition=Q(read_at__isnull=True, emailed_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.user_id} (post {self.post_id})"
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", "Email me each notification as it happens"
+    DIGEST = "digest", "Email me one daily digest of what I have not read"
+    NONE = "none", "Never email me; I will look in the forum"
+
+
+class NotificationPreference(models.Model):
+    """How a member wants to hear about forum notifications by email. No row means the default, a digest."""
+
+    DEFAULT = EmailFrequency.DIGEST
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_preference"
+    )
+    email = models.CharField(max_length=16, choices=EmailFrequency.choices, default=DEFAULT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Member {self.user_id}: {self.email}"
+
+
+class DigestDelivery(models.Model):
+    """One digest per member per day: the row is claimed before sending, so a second run sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    item_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="forum_one_digest_per_member_day")
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.user_id} on {self.day}: {self.item_count} item(s)"
 
 
 class ModerationAction(models.Model):

@@ -1,5 +1,5 @@
 """Background work for the forum: read positions recorded after the page that moved them was served,
-and the notification fan-out for each new post.
+the notification fan-out for each new post, and the immediate emails it leads to.
 
 Reading a topic must not write in the request (under load on SQLite that is
 what made Spirit fail with "database is locked"). The topic view only enqueues
@@ -34,3 +34,9 @@ def notify_post(post_id: int) -> int:
 def defer_notify(post_id: int) -> None:
     """Queue the fan-out once the post is committed, so posting never waits for it."""
     transaction.on_commit(lambda: notify_post.enqueue(post_id))
+
+
+@task()
+def email_notifications(notification_ids: list[int]) -> int:
+    """Email members who chose immediate email; access is checked again as each one is sent."""
+    return notifications.send_immediate(notification_ids)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum import views
+from forum import preferences, views
 
 app_name = "forum"
 urlpatterns = [
@@ -32,4 +32,6 @@ urlpatterns = [
     path("moderation/reports/<int:pk>/resolve/", views.resolve_report, name="resolve_report"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("email/unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
 ]

@@ -1,0 +1,50 @@
+"""A member's forum preferences page (how often to be emailed), and the unsubscribe link in every email.
+
+The unsubscribe link works without signing in: the signed token in it names
+the member, and it only ever turns email off. It asks for one click (a POST)
+rather than acting on the GET, so a mail scanner following links changes nothing.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from forum import notifications
+from forum.models import EmailFrequency
+from members.access import members_only
+
+
+class EmailPreferenceForm(forms.Form):
+    email = forms.ChoiceField(
+        label="Email me about forum notifications",
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text="Emails only ever include posts you may still read in the forum.",
+    )
+
+
+@members_only
+def preferences(request):
+    user = request.user
+    form = EmailPreferenceForm(request.POST or None, initial={"email": notifications.email_frequency(user)})
+    if request.method == "POST":
+        if form.is_valid():
+            notifications.set_email_frequency(user, form.cleaned_data["email"])
+            messages.success(request, "Your email preference is saved.")
+            return redirect("forum:preferences")
+        return render(request, "forum/preferences.html", {"form": form, "current": "preferences"}, status=400)
+    return render(request, "forum/preferences.html", {"form": form, "current": "preferences"})
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    user = notifications.user_for_unsubscribe_token(token)
+    if user is None:
+        raise Http404("This unsubscribe link is not valid.")
+    done = False
+    if request.method == "POST":
+        notifications.set_email_frequency(user, EmailFrequency.NONE)
+        done = True
+    return render(request, "forum/unsubscribe.html", {"done": done, "email": user.email, "token": token})
