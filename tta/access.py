@@ -5,8 +5,10 @@ read them, TTA staff read and triage everything, other task forces see nothing.
 Only the task force's coordinator edits and submits its assessment.
 """
 
+from django.db.models import Exists, OuterRef, Q
+
 from members.access import in_group, is_member, requires
-from members.roles import TTA_STAFF
+from members.roles import MEMBER, TTA_STAFF
 
 
 def is_tta_staff(user) -> bool:
@@ -60,10 +62,41 @@ def can_answer_exchange(user, exchange) -> str | None:
     return None
 
 
+def side_to_decline(user, exchange) -> str | None:
+    """Which side ("seeking" or "host") this coordinator may decline for, or None.
+
+    Either coordinator may decline while the exchange waits, even one who accepted earlier.
+    """
+    if not (is_member(user) and user.is_coordinator):
+        return None
+    if user.task_force_id == exchange.seeking_id:
+        return "seeking"
+    if user.task_force_id == exchange.host_id:
+        return "host"
+    return None
+
+
 def can_view_exchange(user, exchange) -> bool:
     return is_tta_staff(user) or (
         is_member(user) and user.task_force_id in (exchange.seeking_id, exchange.host_id)
     )
+
+
+def forum_categories_open_to_members():
+    """Forum categories every member may read, as the forum's rules give them to the Member group.
+
+    The matcher counts accepted answers only here, so a match shown to staff or
+    a requester never reveals activity in a restricted category (Prosecutors).
+    A category is open when it has no permission rows, or a row lets the Member
+    group see and read it; a sub-category also needs an open parent.
+    """
+    from forum.models import Category, CategoryPermission
+
+    def is_open(category_ref):
+        rows = CategoryPermission.objects.filter(category_id=OuterRef(category_ref))
+        return ~Exists(rows) | Exists(rows.filter(group__name=MEMBER, can_see=True, can_read=True))
+
+    return Category.objects.filter(is_open("pk")).filter(Q(parent__isnull=True) | is_open("parent_id"))
 
 
 # Anonymous users log in, pending users see their notice, other non-staff get 403.

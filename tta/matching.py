@@ -7,22 +7,26 @@ Three kinds of help, each ranked by a score with a plain-words reason:
   search's entries so tta does not import cms;
 - peer task forces that rated their capacity in the same area 4 or 5 in the
   current cycle's submitted assessments (the rating is the score);
-- peer members who declared expertise in the area (3 points).
+- peer members who declared expertise in the area (3 points) or whose forum
+  record shows it: accepted answers in topics tagged with the area, in
+  categories every member can read (1 point each, at most 3).
 
-Deterministic: ties are broken by title or name, then by id, so the same data
-always gives the same ranking. Four queries whatever the size of the data.
+Deterministic: ties are broken by title or name (code-point order on either
+database), then by id, so the same data always gives the same ranking. Four
+queries whatever the size of the data.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Collate, Lower
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Collate, Least, Lower
 
 from members.models import User
 from members.roles import MEMBER
 from search.models import IndexEntry
 from taxonomy.models import Term
+from tta import access
 from tta.models import AreaRating, Cycle, Match, NeedsAssessment
 
 CONTENT_KINDS = {"resource": Match.Kind.RESOURCE, "practice": Match.Kind.PRACTICE}
@@ -31,6 +35,8 @@ STRONG_CAPACITY = 4
 HIGH_PRIORITY = 4
 LOW_CAPACITY = 2
 PER_KIND = 10
+EXPERTISE_POINTS = 3
+FORUM_POINTS_CAP = 3
 
 
 @dataclass(frozen=True)
@@ -110,14 +116,13 @@ def current_cycle() -> Cycle | None:
 
 
 def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=None) -> list[Candidate]:
-    cycle = cycle or current_cycle()
-    if cycle is None:
-        return []
+    # The open cycle is a subquery, not a query of its own: one round trip.
+    in_cycle = cycle.pk if cycle else Subquery(Cycle.objects.open_now().values("pk")[:1])
     ratings = (
         AreaRating.objects.filter(
             term=topic,
             capacity__gte=STRONG_CAPACITY,
-            assessment__cycle=cycle,
+            assessment__cycle=in_cycle,
             assessment__status=NeedsAssessment.Status.SUBMITTED,
             assessment__task_force__is_active=True,
         )
@@ -127,7 +132,12 @@ def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=No
             _code_point_order(Lower("assessment__task_force__name")),
             "assessment__task_force_id",
         )
-        .values_list("capacity", "assessment__task_force_id", "assessment__task_force__name")[:PER_KIND]
+        .values_list(
+            "capacity",
+            "assessment__task_force_id",
+            "assessment__task_force__name",
+            "assessment__cycle__name",
+        )[:PER_KIND]
     )
     found = [
         Candidate(
@@ -136,36 +146,122 @@ def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=No
             title=name,
             url="",
             score=float(capacity),
-            reason=f"rated its capacity in {_facet_words(topic)} {capacity} of 5 in the {cycle.name} cycle",
+            reason=f"rated its capacity in {_facet_words(topic)} {capacity} of 5 in the {cycle_name} cycle",
             peer_task_force_id=tf_id,
         )
-        for capacity, tf_id, name in ratings
+        for capacity, tf_id, name, cycle_name in ratings
     ]
     found.sort(key=lambda c: (-c.score, c.title.casefold(), c.peer_task_force_id))
     return found
 
 
-def peer_member_candidates(topic: Term, exclude_task_force_id=None) -> list[Candidate]:
-    from django.urls import reverse
+def _peers(exclude_task_force_id):
+    """Approved, active members, outside the task force asking. Group membership is an EXISTS,
+    not a join, so a member in several groups is one row and the planner never fans out."""
+    in_member_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MEMBER))
+    people = User.objects.filter(in_member_group, is_active=True, status=User.Status.APPROVED)
+    if exclude_task_force_id is not None:
+        people = people.exclude(task_force_id=exclude_task_force_id)
+    return people
 
-    people = (
-        User.objects.filter(expertise=topic, is_active=True, status=User.Status.APPROVED, groups__name=MEMBER)
-        .exclude(Q(task_force_id=exclude_task_force_id) & Q(task_force__isnull=False))
-        .order_by("full_name", "pk")
+
+def _experts_in(topic: Term, user_ref="pk"):
+    return User.expertise.through.objects.filter(user_id=OuterRef(user_ref), term=topic)
+
+
+def _forum_answerers(topic: Term, exclude_task_force_id):
+    """Peer members with accepted answers in forum topics tagged with ``topic``: the top PER_KIND
+    by score, as (pk, name, task force name, declared expertise, accepted answers).
+
+    Only topics every member can read count (tta.access), and only answers still
+    shown: a hidden, deleted or unapproved post or topic is no record.
+    """
+    from forum.models import Topic
+
+    answers = (
+        Topic.objects.filter(
+            tags=topic,
+            is_deleted=False,
+            awaiting_approval=False,
+            category__in=access.forum_categories_open_to_members().values("pk"),
+            accepted_post__is_deleted=False,
+            accepted_post__is_hidden=False,
+            accepted_post__awaiting_approval=False,
+            accepted_post__author__in=_peers(exclude_task_force_id).values("pk"),
+        )
+        .values("accepted_post__author_id")
+        .annotate(answers=Count("pk"))
+        .values("accepted_post__author_id", "answers")
+    )
+    rows = (
+        _peers(exclude_task_force_id)
+        .annotate(
+            answers=Subquery(answers.filter(accepted_post__author_id=OuterRef("pk")).values("answers")),
+            expert=Exists(_experts_in(topic)),
+        )
+        .filter(pk__in=answers.values("accepted_post__author_id"))
+        .annotate(score=_member_score())
+        .order_by("-score", _code_point_order(F("full_name")), "pk")
+        .values_list("pk", "full_name", "task_force__name", "expert", "answers")[:PER_KIND]
+    )
+    return list(rows)
+
+
+def _member_score():
+    """Points for declared expertise, plus one per accepted answer up to FORUM_POINTS_CAP."""
+    expertise = Case(When(Q(expert=True), then=EXPERTISE_POINTS), default=0, output_field=IntegerField())
+    return expertise + Least(F("answers"), Value(FORUM_POINTS_CAP))
+
+
+def _declared_experts(topic: Term, exclude_task_force_id):
+    """The first PER_KIND peer members by name who declared expertise in ``topic``."""
+    return list(
+        _peers(exclude_task_force_id)
+        .filter(Exists(_experts_in(topic)))
+        .order_by(_code_point_order(F("full_name")), "pk")
         .values_list("pk", "full_name", "task_force__name")[:PER_KIND]
     )
-    return [
-        Candidate(
-            kind=Match.Kind.PEER_MEMBER,
-            target_key=f"member:{pk}",
-            title=f"{name} ({tf_name})" if tf_name else name,
-            url=reverse("members:profile", args=[pk]),
-            score=3.0,
-            reason=f"declared expertise in {_facet_words(topic)}",
-            peer_member_id=pk,
+
+
+def _answers_words(count: int, topic: Term) -> str:
+    return f"{count} accepted answer{'s' if count != 1 else ''} on {topic.name} in the forum"
+
+
+def peer_member_candidates(topic: Term, exclude_task_force_id=None) -> list[Candidate]:
+    """Members who declared expertise in the area (3 points) or answered on it in the forum
+    (1 point per accepted answer, at most 3), best first, then by name.
+
+    Two queries of at most PER_KIND rows. Every forum answerer outranks every
+    expert without answers whose name comes after the PER_KIND-th expert, so
+    the first PER_KIND answerers and the first PER_KIND experts hold the exact
+    top PER_KIND of everyone.
+    """
+    from django.urls import reverse
+
+    people = {}
+    for pk, name, tf_name in _declared_experts(topic, exclude_task_force_id):
+        people[pk] = (name, tf_name, True, 0)
+    for pk, name, tf_name, expert, answers in _forum_answerers(topic, exclude_task_force_id):
+        people[pk] = (name, tf_name, bool(expert), answers)
+    found = []
+    for pk, (name, tf_name, expert, answers) in people.items():
+        reasons = [f"declared expertise in {_facet_words(topic)}"] if expert else []
+        if answers:
+            reasons.append(_answers_words(answers, topic))
+        found.append(
+            Candidate(
+                kind=Match.Kind.PEER_MEMBER,
+                target_key=f"member:{pk}",
+                title=f"{name} ({tf_name})" if tf_name else name,
+                url=reverse("members:profile", args=[pk]),
+                score=float((EXPERTISE_POINTS if expert else 0) + min(answers, FORUM_POINTS_CAP)),
+                reason="; ".join(reasons),
+                peer_member_id=pk,
+            )
         )
-        for pk, name, tf_name in people
-    ]
+    names = {pk: value[0] for pk, value in people.items()}
+    found.sort(key=lambda c: (-c.score, names[c.peer_member_id], c.peer_member_id))
+    return found[:PER_KIND]
 
 
 def candidates_for(topic: Term, audiences=(), exclude_task_force_id=None) -> list[Candidate]:

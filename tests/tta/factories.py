@@ -59,3 +59,24 @@ def all_rated_terms():
 
 def full_ratings(capacity=3, priority=3):
     return {t.pk: (capacity, priority) for t in all_rated_terms()}
+
+
+def accepted_answer(category, tag_slugs, *, asker, answerer, title="How did you set this up?"):
+    """A forum question tagged with the given Terms, answered by ``answerer`` and accepted by ``asker``.
+
+    Written through forum.services, as a member would, so the forum's own rules apply.
+    """
+    from forum import services as forum
+
+    tags = list(Term.objects.filter(slug__in=tag_slugs))
+    topic = forum.start_topic(
+        by=asker,
+        category=category,
+        kind="question",
+        title=title,
+        body="We are starting this work and would like to hear what worked for you.",
+        tags=tags,
+    )
+    post = forum.reply(topic, by=answerer, body="We wrote a one-page protocol first and met monthly.")
+    forum.accept_answer(topic, post, by=asker)
+    return post

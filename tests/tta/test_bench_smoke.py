@@ -4,6 +4,7 @@ import pytest
 
 from bench import tta_bench
 from bench.__main__ import discover
+from forum.models import Topic
 from search.models import IndexEntry
 from tta.models import Match, NeedsAssessment
 
@@ -34,5 +35,13 @@ def test_the_tta_bench_runs_at_smoke_size():
         Match.objects.filter(request__topic__slug=tta_bench.TOPIC_SLUG).count()
         == (figures["request: candidates proposed"])
     )
+    assert figures["forum questions"] == sizes["questions"]
+    assert 0 < figures["forum accepted answers"] < sizes["questions"]
+    assert (
+        Topic.objects.filter(title__startswith="Bench question ", accepted_post__isnull=False).count()
+        == (figures["forum accepted answers"])
+    )
     for figure in ("match_request", "match_need"):
-        assert 0 < figures[f"{figure}: median ms"] <= figures[f"{figure}: p95 ms"]
+        for label in ("before ANALYZE", "after ANALYZE"):
+            assert 0 < figures[f"{figure} {label}: median ms"] <= figures[f"{figure} {label}: p95 ms"]
+    assert figures["within target"] in ("yes", "NO")
