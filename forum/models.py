@@ -446,3 +446,6 @@ class PostReport(models.Model):
 
     def __str__(self):
         return f"Report of post {self.post_id} by {self.reporter_name}"
+
+
+from forum.moderation_models import *  # noqa: E402,F401,F403
