@@ -1,0 +1,299 @@
+"""Small-count suppression for sensitive data: primary and complementary.
+
+Primary: every count under the threshold (5) is shown as "<5". Zero counts too: a zero
+says nobody in the group has the trait, which can itself disclose something.
+
+Complementary: a hidden count must not be recoverable from what is shown. We assume
+the attacker knows every row and column total (the notebook may publish them, or they
+can be had elsewhere), and the grand total. A hidden cell is *exposed* when
+
+* the totals pin it down exactly by arithmetic: it is the only hidden cell of a row, or
+  more generally the linear system "rows and columns add up to their totals" has one
+  solution for it (checked with the null space of that system, which also catches
+  chains of subtractions across several rows and columns); or
+* one total pins it down with the bounds a reader knows: a "<5" cell is 0 to 4, and a
+  complementary cell is at least 5 (anything smaller would be "<5"). Two "<5" cells
+  adding up to 8 must both be 4.
+
+While some hidden cell is exposed, the smallest shown cell on one of its rows or columns
+is hidden as well (shown as "suppressed"). This greedy rule is the usual practice; it
+hides more than an optimal solver would, never less.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+THRESHOLD = 5
+PRIMARY = "<5"
+COMPLEMENTARY = "suppressed"
+TOTAL = "Total"
+NOTE = (
+    '"<5" means fewer than five (zero to four). "suppressed" hides a larger count so that '
+    'a "<5" cell cannot be worked out from the totals.'
+)
+
+# A cell is (row, column); margins use the TOTAL marker in place of the row or column position.
+Cell = tuple
+
+
+def is_small(value, threshold: int = THRESHOLD) -> bool:
+    return value < threshold
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    display: pd.DataFrame  # every cell a string: the count, "<5" or "suppressed"
+    primary: frozenset  # positions (row index, column index) of "<5" cells, margins as TOTAL
+    complementary: frozenset
+    # Hidden cells that their own totals give away whatever else is hidden (say a 2 x 2 table
+    # whose every cell is hidden): only withholding the totals protects them.
+    unprotectable: frozenset = frozenset()
+
+    @property
+    def suppressed_cells(self) -> int:
+        return len(self.primary) + len(self.complementary)
+
+
+class _Grid:
+    """The table as cells and the linear equations ("lines") a reader knows hold between them."""
+
+    def __init__(self, values: np.ndarray, totals_shown: bool):
+        rows, cols = values.shape
+        self.value: dict[Cell, int] = {}
+        self.margin: set[Cell] = set()
+        for i in range(rows):
+            for j in range(cols):
+                self.value[(i, j)] = int(values[i, j])
+        self.lines: list[dict[Cell, int]] = []  # coefficient per cell; every line sums to zero
+        # One-column tables have no row totals worth the name (a row total is the cell itself),
+        # and one-row tables no column totals.
+        has_row_totals, has_col_totals = cols > 1, rows > 1
+        if has_row_totals:
+            for i in range(rows):
+                self._margin((i, TOTAL), values[i, :].sum())
+                self.lines.append({**{(i, j): 1 for j in range(cols)}, (i, TOTAL): -1})
+        if has_col_totals:
+            for j in range(cols):
+                self._margin((TOTAL, j), values[:, j].sum())
+                self.lines.append({**{(i, j): 1 for i in range(rows)}, (TOTAL, j): -1})
+        if has_row_totals and has_col_totals:
+            self._margin((TOTAL, TOTAL), values.sum())
+            self.lines.append({**{(i, TOTAL): 1 for i in range(rows)}, (TOTAL, TOTAL): -1})
+            self.lines.append({**{(TOTAL, j): 1 for j in range(cols)}, (TOTAL, TOTAL): -1})
+        # Margins that are not shown are still assumed known, so they can never be hidden.
+        self.hideable = set(self.value) if totals_shown else set(self.value) - self.margin
+        self.cells = list(self.value)
+        self.shape = values.shape
+
+    def _margin(self, cell: Cell, total) -> None:
+        self.value[cell] = int(total)
+        self.margin.add(cell)
+
+    def determined(self, hidden: set) -> set:
+        """Hidden cells the published cells and the lines fix to one value."""
+        unknown = [c for c in self.cells if c in hidden]
+        if not unknown:
+            return set()
+        matrix = np.zeros((len(self.lines), len(unknown)))
+        position = {c: k for k, c in enumerate(unknown)}
+        for row, line in enumerate(self.lines):
+            for cell, coefficient in line.items():
+                if cell in position:
+                    matrix[row, position[cell]] = coefficient
+        _, singular, vt = np.linalg.svd(matrix)
+        rank = int((singular > 1e-9).sum())
+        null_space = vt[rank:]  # rows span every way the hidden cells can change together
+        free = np.abs(null_space).sum(axis=0) > 1e-9 if len(null_space) else np.zeros(len(unknown), bool)
+        return {cell for cell, moves in zip(unknown, free, strict=True) if not moves}
+
+    def pinned(self, primary: set, hidden: set, threshold: int) -> set:
+        """Hidden cells one known total fixes, given "<5" is 0..4 and a complementary cell is >= 5."""
+        pinned = set()
+        for line in self.lines:
+            hidden_here = [c for c in line if c in hidden]
+            # Only lines whose total is shown bound their cells; a hidden total adds freedom.
+            if not hidden_here or any(line[c] < 0 for c in hidden_here):
+                continue
+            residual = sum(self.value[c] for c in hidden_here)
+            bounds = {c: (0, threshold - 1) if c in primary else (threshold, np.inf) for c in hidden_here}
+            for cell in hidden_here:
+                others = [bounds[c] for c in hidden_here if c != cell]
+                low = max(bounds[cell][0], residual - sum(b[1] for b in others))
+                high = min(bounds[cell][1], residual - sum(b[0] for b in others))
+                if low == high:
+                    pinned.add(cell)
+        return pinned
+
+    def stuck(self, primary: set, hidden: set, threshold: int) -> set:
+        """Hidden inner cells no other table with the same totals and shown cells can change.
+
+        Two such tables differ by loops of hidden cells (+1, then -1 along its row, +1 down
+        that column, ... back to the start); if no loop through a cell can move it by one
+        while keeping "<5" cells in 0..4 and complementary cells at 5 or more, the cell is
+        known. With row and column totals this test is exact; it catches what one total
+        alone does not (two "<5" and two complementary cells fixed only in combination).
+        """
+        rows, cols = self.shape
+        inner = {c for c in hidden if c not in self.margin}
+
+        def fits(cell, change):
+            value = self.value[cell] + change
+            return 0 <= value < threshold if cell in primary else value >= threshold
+
+        if rows == 1 or cols == 1:  # one line: another hidden cell on it must move the other way
+            return {
+                c
+                for c in inner
+                if not any(fits(c, s) and any(fits(o, -s) for o in inner if o != c) for s in (1, -1))
+            }
+        # Rows and columns as nodes: a cell that may grow is an arc row -> column, one that may
+        # shrink an arc column -> row. A loop of changes is a directed cycle, so a cell can grow
+        # iff its column reaches its row without the cell itself (and the same for shrinking).
+        arcs: dict = {}
+        for i, j in inner:
+            if fits((i, j), 1):
+                arcs.setdefault(("row", i), []).append((("col", j), (i, j)))
+            if fits((i, j), -1):
+                arcs.setdefault(("col", j), []).append((("row", i), (i, j)))
+
+        def reaches(start, goal, without):
+            seen, frontier = {start}, [start]
+            while frontier:
+                node = frontier.pop()
+                for target, cell in arcs.get(node, ()):
+                    if cell == without or target in seen:
+                        continue
+                    if target == goal:
+                        return True
+                    seen.add(target)
+                    frontier.append(target)
+            return False
+
+        def movable(cell):
+            i, j = cell
+            grow = fits(cell, 1) and reaches(("col", j), ("row", i), cell)
+            return grow or (fits(cell, -1) and reaches(("row", i), ("col", j), cell))
+
+        return {cell for cell in inner if not movable(cell)}
+
+    def exposed(self, primary: set, hidden: set, threshold: int) -> set:
+        return (
+            self.determined(hidden)
+            | self.pinned(primary, hidden, threshold)
+            | self.stuck(primary, hidden, threshold)
+        )
+
+    def neighbours(self, cell: Cell) -> set:
+        return {c for line in self.lines if cell in line for c in line}
+
+
+def suppress_table(
+    counts: pd.DataFrame, *, threshold: int = THRESHOLD, totals: bool = False
+) -> SuppressedTable:
+    """Primary and complementary suppression of a table of counts.
+
+    `counts` holds non-negative whole numbers only (labels belong in the index).
+    With `totals=True` a "Total" row and column are added and protected as well.
+    """
+    values = _counts_array(counts)
+    grid = _Grid(values, totals_shown=totals)
+    primary = {c for c in grid.hideable if grid.value[c] < threshold}
+    hidden = set(primary)
+    unfixable: set = set()
+    while True:
+        exposed = grid.exposed(primary, hidden, threshold) - unfixable
+        if not exposed:
+            break
+        near = set().union(*(grid.neighbours(cell) for cell in exposed))
+        candidates = [c for c in near if c in grid.hideable and c not in hidden]
+        if not candidates:
+            # Every neighbour is hidden or is a total assumed known but not shown: nothing
+            # on this table can protect these further (their totals already tell all).
+            unfixable |= exposed
+            continue
+
+        # Look one step ahead: hide the cell that leaves the fewest cells exposed (closing a
+        # rectangle rather than starting a chain), then prefer inner cells to totals, then the
+        # smallest count, avoiding exactly the threshold (a reader knows complementary cells are >= 5).
+        def cost(candidate, unfixable=frozenset(unfixable)):
+            trial = hidden | {candidate}
+            still = grid.exposed(primary, trial, threshold) - unfixable
+            value = grid.value[candidate]
+            return (len(still), candidate in grid.margin, value == threshold, value, _order(candidate))
+
+        hidden.add(min(candidates, key=cost))
+    return SuppressedTable(
+        display=_display(counts, grid, primary, hidden, totals),
+        primary=frozenset(primary),
+        complementary=frozenset(hidden - primary),
+        unprotectable=frozenset(grid.exposed(primary, hidden, threshold)),
+    )
+
+
+def _order(cell: Cell):
+    return tuple((1, 0) if part == TOTAL else (0, part) for part in cell)
+
+
+def _counts_array(counts: pd.DataFrame) -> np.ndarray:
+    if counts.isna().any().any():
+        raise ValueError("Counts must not be blank: fill empty groups with 0 before recording.")
+    try:
+        values = counts.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("Counts must be numbers; put labels in the index, not in the columns.")
+    if (values < 0).any() or (values != np.round(values)).any():
+        raise ValueError("Counts must be whole numbers of zero or more.")
+    return values.astype(int)
+
+
+def _display(counts: pd.DataFrame, grid: _Grid, primary: set, hidden: set, totals: bool) -> pd.DataFrame:
+    def shown(cell):
+        if cell in primary:
+            return PRIMARY
+        if cell in hidden:
+            return COMPLEMENTARY
+        return str(grid.value[cell])
+
+    rows, cols = counts.shape
+    table = pd.DataFrame(
+        [[shown((i, j)) for j in range(cols)] for i in range(rows)],
+        index=counts.index.astype(str),
+        columns=[str(c) for c in counts.columns],
+        dtype=object,
+    )
+    if totals:
+        if cols > 1:
+            table[TOTAL] = [shown((i, TOTAL)) for i in range(rows)]
+        if rows > 1:
+            last = [shown((TOTAL, j)) for j in range(cols)]
+            if cols > 1:
+                last.append(shown((TOTAL, TOTAL)))
+            table.loc[TOTAL] = last
+    return table
+
+
+def plain_table(counts: pd.DataFrame, *, totals: bool = False) -> pd.DataFrame:
+    """The same table unsuppressed, as strings, for data that is not sensitive."""
+    values = counts.copy()
+    if totals:
+        if values.shape[1] > 1:
+            values[TOTAL] = values.sum(axis=1)
+        if values.shape[0] > 1:
+            values.loc[TOTAL] = values.sum(axis=0)
+    values.index = values.index.astype(str)
+    values.columns = [str(c) for c in values.columns]
+    return values.map(_format_value).astype(object)
+
+
+def _format_value(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return f"{value:.4g}"
+    return str(value)
