@@ -261,7 +261,7 @@ def _display(counts: pd.DataFrame, grid: _Grid, primary: set, hidden: set, total
     rows, cols = counts.shape
     table = pd.DataFrame(
         [[shown((i, j)) for j in range(cols)] for i in range(rows)],
-        index=counts.index.astype(str),
+        index=counts.index,
         columns=[str(c) for c in counts.columns],
         dtype=object,
     )
@@ -272,28 +272,44 @@ def _display(counts: pd.DataFrame, grid: _Grid, primary: set, hidden: set, total
             last = [shown((TOTAL, j)) for j in range(cols)]
             if cols > 1:
                 last.append(shown((TOTAL, TOTAL)))
-            table.loc[TOTAL] = last
+            table = _with_total_row(table, last)
     return table
+
+
+def _with_total_row(table: pd.DataFrame, values: list) -> pd.DataFrame:
+    index = table.index
+    if index.nlevels > 1:
+        key = pd.MultiIndex.from_tuples([(TOTAL,) + ("",) * (index.nlevels - 1)], names=index.names)
+    else:
+        key = pd.Index([TOTAL], name=index.name)
+    return pd.concat([table, pd.DataFrame([values], index=key, columns=table.columns, dtype=object)])
 
 
 def plain_table(counts: pd.DataFrame, *, totals: bool = False) -> pd.DataFrame:
     """The same table unsuppressed, as strings, for data that is not sensitive."""
-    values = counts.copy()
-    if totals:
-        if values.shape[1] > 1:
-            values[TOTAL] = values.sum(axis=1)
-        if values.shape[0] > 1:
-            values.loc[TOTAL] = values.sum(axis=0)
-    values.index = values.index.astype(str)
+    values = counts.map(_format_value).astype(object)
     values.columns = [str(c) for c in values.columns]
-    return values.map(_format_value).astype(object)
+    if totals:
+        sums = counts.sum(axis=0)
+        if counts.shape[1] > 1:
+            values[TOTAL] = [_format_value(v) for v in counts.sum(axis=1)]
+        if counts.shape[0] > 1:
+            last = [_format_value(v) for v in sums]
+            if counts.shape[1] > 1:
+                last.append(_format_value(sums.sum()))
+            values = _with_total_row(values, last)
+    return values
 
 
 def _format_value(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ""
-    if isinstance(value, float | np.floating) and float(value).is_integer():
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, float | np.floating):
-        return f"{value:.4g}"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
     return str(value)

@@ -1,0 +1,287 @@
+"""The Recorder: how a notebook records its results for the platform to publish.
+
+A notebook makes one `Recorder(results_dir, sensitive=sensitive)` and records named
+numbers, tables and figures. Every call rewrites `<results_dir>/results.json` in full,
+atomically (a temporary file, then `os.replace`), so a run killed mid-way leaves the last
+complete file, never half of one. Figures are saved next to it as `<name>.png`.
+
+When the data are sensitive, counts under 5 show as "<5" and tables get complementary
+suppression (research.suppression). Plot `rec.protect(counts)` rather than the raw counts,
+so a chart never shows what its table hides.
+
+Importable without Django: notebooks run in a bare kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from research import suppression
+
+VERSION = 1
+NAME = re.compile(r"[a-z0-9_-]+")
+SYNTHETIC_LABEL = "SYNTHETIC DATA"
+SUPPRESSED_SHARE = "suppressed"
+
+
+def _plain(value):
+    """JSON-safe Python scalar from numpy or pandas scalars."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "y", "t")
+    return bool(value)
+
+
+class Recorder:
+    def __init__(self, results_dir, sensitive: bool = True, threshold: int = suppression.THRESHOLD):
+        self.dir = Path(results_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.sensitive = _as_bool(sensitive)
+        self.threshold = threshold
+        self.synthetic = False
+        self.results = {
+            "version": VERSION,
+            "sensitive": self.sensitive,
+            "numbers": [],
+            "tables": [],
+            "figures": [],
+        }
+        self.results["notes"] = []
+        self._write()
+
+    # --- what notebooks call ------------------------------------------------------------------
+
+    def number(
+        self,
+        name: str,
+        value,
+        unit: str = "",
+        sentence: str = "",
+        count: bool = True,
+        decimals: int | None = None,
+    ) -> dict:
+        """A named number. `sentence` may hold `{value}`, filled with what is shown ("<5" if hidden)."""
+        value = _plain(value)
+        if value is not None and not isinstance(value, numbers.Real):
+            raise ValueError(f"Number {name!r} must be a number, not {type(value).__name__}.")
+        if count and value is not None and (value < 0 or value != int(value)):
+            raise ValueError(f"Number {name!r} is a count, so it must be a whole number of zero or more.")
+        hidden = bool(count and self.sensitive and value is not None and value < self.threshold)
+        display = suppression.PRIMARY if hidden else self._format(value, count, decimals)
+        return self._put(
+            "numbers",
+            {
+                "name": self._name(name),
+                "value": None if hidden else (int(value) if count and value is not None else value),
+                "display": display,
+                "unit": unit,
+                "sentence": self._label(sentence.replace("{value}", display)),
+                "suppressed": hidden,
+            },
+        )
+
+    def share(self, name: str, part, whole, sentence: str = "", decimals: int = 0) -> dict:
+        """A percentage of two counts. Hidden when sensitive and either side of it is under 5
+        (3 of 4 answered tells that 3 were answered and 1 was not)."""
+        part, whole = int(_plain(part)), int(_plain(whole))
+        if whole <= 0 or not 0 <= part <= whole:
+            raise ValueError(f"Share {name!r} needs 0 <= part <= whole and whole > 0; got {part} of {whole}.")
+        hidden = self.sensitive and (part < self.threshold or whole - part < self.threshold)
+        value = 100 * part / whole
+        display = SUPPRESSED_SHARE if hidden else f"{value:.{decimals}f}"
+        return self._put(
+            "numbers",
+            {
+                "name": self._name(name),
+                "value": None if hidden else round(value, max(decimals, 2)),
+                "display": display,
+                "unit": "%",
+                "sentence": self._label(sentence.replace("{value}", display)),
+                "suppressed": hidden,
+            },
+        )
+
+    def table(self, name: str, frame, caption: str, counts: bool = True, totals: bool = False) -> dict:
+        """A table. With `counts`, text columns label the rows and every other column is a count."""
+        shown, hidden = self._shown(frame, counts, totals)
+        if hidden and suppression.NOTE not in caption:
+            caption = f"{caption} {suppression.NOTE}".strip()
+        return self._put(
+            "tables",
+            {
+                "name": self._name(name),
+                "caption": self._label(caption),
+                "columns": list(shown.columns),
+                "rows": shown.to_numpy().tolist(),
+                "suppressed_cells": hidden,
+            },
+        )
+
+    def figure(self, name: str, fig, caption: str, alt: str, data=None, counts: bool = True) -> dict:
+        """A matplotlib figure saved as `<name>.png`, with the table of the data it plots."""
+        name = self._name(name)
+        if not alt.strip():
+            raise ValueError(f"Figure {name!r} needs alt text describing what it shows.")
+        if self.synthetic:
+            fig.text(
+                0.5, 0.5, SYNTHETIC_LABEL, fontsize=28, color="grey", alpha=0.25, ha="center", va="center"
+            )
+            fig.text(0.01, 0.01, SYNTHETIC_LABEL, fontsize=9, color="black")
+        self._atomic(self.dir / f"{name}.png", lambda handle: fig.savefig(handle, format="png", dpi=110))
+        entry = {
+            "name": name,
+            "caption": self._label(caption),
+            "alt": self._label(alt),
+            "file": f"{name}.png",
+        }
+        if data is not None:
+            shown, hidden = self._shown(data, counts, totals=False)
+            entry["data"] = {"columns": list(shown.columns), "rows": shown.to_numpy().tolist()}
+            entry["suppressed_cells"] = hidden
+        else:
+            entry["data"] = {"columns": [], "rows": []}
+        return self._put("figures", entry)
+
+    def note(self, markdown: str) -> None:
+        self.results["notes"].append(markdown)
+        self._write()
+
+    def mark_synthetic(self, why: str = "") -> None:
+        """Label every output of this run as made from synthetic data."""
+        self.synthetic = True
+        self.results["synthetic"] = True
+        text = f"**{SYNTHETIC_LABEL}.** These results come from generated, synthetic records, not real cases."
+        self.results["notes"].insert(0, f"{text} {why}".strip())
+        self._write()
+
+    def protect(self, counts, totals: bool = False):
+        """The counts as numbers with every suppressed cell blank (NaN): plot this, not the raw counts."""
+        frame = self._frame(counts)
+        labels, values = self._split(frame)
+        if not self.sensitive:
+            return values.astype(float)
+        result = suppression.suppress_table(values, threshold=self.threshold)
+        out = values.astype(float)
+        for i, j in result.primary | result.complementary:
+            out.iat[i, j] = math.nan
+        if result.unprotectable:
+            out.loc[:, :] = math.nan
+        return out
+
+    # --- internals -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _frame(data):
+        import pandas as pd
+
+        if isinstance(data, pd.Series):
+            return data.to_frame(name=data.name or "count")
+        if not isinstance(data, pd.DataFrame):
+            raise ValueError("Tables and figure data must be pandas DataFrames or Series.")
+        return data
+
+    @staticmethod
+    def _split(frame):
+        """Row labels (the index plus any text columns) and the count columns."""
+        import pandas as pd
+
+        text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        values = frame.set_index(text, append=True) if text else frame
+        if text and isinstance(frame.index, pd.RangeIndex):
+            values = values.droplevel(0)
+        return text, values
+
+    def _shown(self, data, counts: bool, totals: bool):
+        """The table as strings, with its row labels as leading columns, and how many cells are hidden."""
+        import pandas as pd
+
+        frame = self._frame(data)
+        if counts:
+            _, values = self._split(frame)
+            if self.sensitive:
+                result = suppression.suppress_table(values, threshold=self.threshold, totals=totals)
+                shown, hidden = result.display, result.suppressed_cells
+                if result.unprotectable:
+                    # Even with every cell hidden its totals give a count away: withhold it all.
+                    shown = shown.map(lambda _: suppression.COMPLEMENTARY)
+                    hidden = shown.size
+            else:
+                shown, hidden = suppression.plain_table(values, totals=totals), 0
+            index = values.index
+        else:
+            shown, hidden, index = suppression.plain_table(frame), 0, frame.index
+        has_labels = not (isinstance(index, pd.RangeIndex) and index.name is None)
+        if has_labels:
+            names = [n if n is not None else "" for n in index.names]
+            labels = [list(k) if isinstance(k, tuple) else [k] for k in shown.index]
+            rows = [
+                [str(x) for x in lab] + list(r)
+                for lab, r in zip(labels, shown.to_numpy().tolist(), strict=True)
+            ]
+            shown = pd.DataFrame(
+                rows, columns=[str(n) for n in names] + [str(c) for c in shown.columns], dtype=object
+            )
+        shown.columns = [str(c) for c in shown.columns]
+        return shown.astype(str), int(hidden)
+
+    def _name(self, name: str) -> str:
+        if not isinstance(name, str) or not NAME.fullmatch(name):
+            raise ValueError(f"Result name {name!r} must be lower-case letters, digits, '-' or '_'.")
+        return name
+
+    def _label(self, text: str) -> str:
+        if self.synthetic and text and not text.startswith(SYNTHETIC_LABEL):
+            return f"{SYNTHETIC_LABEL}: {text}"
+        return text
+
+    @staticmethod
+    def _format(value, count: bool, decimals: int | None) -> str:
+        if value is None:
+            return ""
+        if count or (decimals is None and float(value).is_integer()):
+            return f"{int(value):,}"
+        return f"{value:,.{1 if decimals is None else decimals}f}"
+
+    def _put(self, kind: str, entry: dict) -> dict:
+        # A name is unique across numbers, tables and figures: a repeat replaces the earlier item.
+        for other in ("numbers", "tables", "figures"):
+            kept = [item for item in self.results[other] if item["name"] != entry["name"]]
+            if other == "figures" and kind != "figures" and len(kept) != len(self.results[other]):
+                (self.dir / f"{entry['name']}.png").unlink(missing_ok=True)
+            self.results[other] = kept
+        self.results[kind].append(entry)
+        self._write()
+        return entry
+
+    def _write(self) -> None:
+        text = json.dumps(self.results, indent=2, ensure_ascii=False, allow_nan=False)
+        self._atomic(self.dir / "results.json", lambda handle: handle.write(text.encode()))
+
+    def _atomic(self, path: Path, write) -> None:
+        handle = tempfile.NamedTemporaryFile(
+            dir=self.dir, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+        try:
+            with handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(handle.name, path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
