@@ -230,3 +230,95 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- small synthetic platform exports, so the TTA and forum notebooks also run in `make lab` -------------
+
+_AREAS = {
+    "coordination": "Coordination",
+    "proactive-investigations": "Proactive investigations",
+    "information-sharing": "Information sharing",
+    "victim-centered-response": "Victim-centered and trauma-informed response",
+    "training": "Training",
+    "data-collection": "Data collection and analysis",
+    "prosecution": "Prosecution and case review",
+    "financial-investigation": "Financial investigation",
+    "labor-trafficking-investigation": "Labor trafficking investigation",
+}
+_STATES = ("CA", "TX", "FL", "NY", "OH", "WA", "GA", "IL", "MN", "AZ", "NV", "OR", "MI", "PA", "CO")
+_REGION = {"CA": 9, "TX": 6, "FL": 4, "NY": 2, "OH": 5, "WA": 10, "GA": 4, "IL": 5, "MN": 5, "AZ": 9}
+_REGION |= {"NV": 9, "OR": 10, "MI": 5, "PA": 3, "CO": 8}
+
+
+def _text_frame(rows, columns):
+    import pandas as pd
+
+    return pd.DataFrame([{c: str(r[c]) for c in columns} for r in rows], columns=columns, dtype=str)
+
+
+def tta_frames(task_forces: int = 30, seed: int = 0):
+    """SYNTHETIC needs assessments and TTA requests in the export layout: (needs, requests)."""
+    rng = random.Random(seed)
+    needs, requests = [], []
+    for number in range(1, task_forces + 1):
+        state = rng.choice(_STATES)
+        name = f"Synthetic task force {number}"
+        for area, label in _AREAS.items():
+            capacity = rng.choices(range(1, 6), weights=(2, 4, 4, 3, 1))[0]
+            priority = min(5, max(1, 6 - capacity + rng.choice((-1, 0, 0, 1))))
+            needs.append(
+                {"cycle": "2025", "task_force": name, "state": state, "region": _REGION[state], "area": area,
+                 "area_label": label, "facet": "practice area", "capacity": capacity, "priority": priority}
+            )  # fmt: skip
+            if priority - capacity >= 2 and rng.random() < 0.5:
+                delivered = rng.random() < 0.5
+                month = rng.randint(1, 9)
+                requests.append(
+                    {"request_id": len(requests) + 1, "task_force": name, "region": _REGION[state],
+                     "topic": area, "topic_label": label,
+                     "status": "delivered" if delivered else rng.choice(("new", "matched")),
+                     "created": f"2025-{month:02d}-0{rng.randint(1, 9)}",
+                     "closed": f"2025-{month + 2:02d}-15" if delivered else "", "delivered": delivered}
+                )  # fmt: skip
+    from research.schemas import TTA_NEEDS, TTA_REQUESTS
+
+    return (
+        _text_frame(needs, [c.name for c in TTA_NEEDS.columns]),
+        _text_frame(requests, [c.name for c in TTA_REQUESTS.columns]),
+    )
+
+
+def forum_frames(topics: int = 120, seed: int = 0):
+    """SYNTHETIC forum topics and posts in the export layout: (topics, posts)."""
+    from datetime import datetime, timedelta
+
+    from research.schemas import FORUM_POSTS, FORUM_TOPICS
+
+    rng = random.Random(seed)
+    roles = {"member": 60, "task force coordinator": 15, "researcher": 10, "tta staff": 10, "moderator": 5}
+    tags = list(_AREAS)
+    start = datetime(2025, 1, 6, 9, 0)
+    topic_rows, post_rows = [], []
+    for number in range(1, topics + 1):
+        created = start + timedelta(hours=rng.randint(0, 24 * 300))
+        kind = "question" if rng.random() < 0.6 else "discussion"
+        replies = rng.choices(range(0, 8), weights=(15, 20, 20, 15, 10, 8, 7, 5))[0]
+        waits = sorted(rng.expovariate(1 / 20) for _ in range(replies))
+        author = _pick(rng, roles)
+        post_rows.append({"post_id": len(post_rows) + 1, "topic_id": number, "created": created.isoformat(),
+                          "author_role": author})  # fmt: skip
+        for wait in waits:
+            post_rows.append({"post_id": len(post_rows) + 1, "topic_id": number,
+                              "created": (created + timedelta(hours=wait)).isoformat(),
+                              "author_role": _pick(rng, roles)})  # fmt: skip
+        topic_rows.append(
+            {"topic_id": number, "category": rng.choice(("General", "Investigations", "Victim services")),
+             "kind": kind, "created": created.isoformat(),
+             "first_reply_at": (created + timedelta(hours=waits[0])).isoformat() if waits else "",
+             "answered": kind == "question" and replies > 0 and rng.random() < 0.7, "replies": replies,
+             "tags": ";".join(rng.sample(tags, rng.randint(0, 2))), "author_role": author}
+        )  # fmt: skip
+    return (
+        _text_frame(topic_rows, [c.name for c in FORUM_TOPICS.columns]),
+        _text_frame(post_rows, [c.name for c in FORUM_POSTS.columns]),
+    )

@@ -85,3 +85,16 @@ def test_real_looking_files_are_not_taken_for_synthetic():
     mixed = synthetic.frame(5, seed=0)
     mixed.loc[2, "isSynthetic"] = "0"
     assert not synthetic.is_synthetic(mixed)
+
+
+def test_synthetic_platform_exports_validate_against_their_schemas():
+    needs, requests = synthetic.tta_frames(12, seed=2)
+    topics, posts = synthetic.forum_frames(40, seed=2)
+    for name, frame in (("tta_needs", needs), ("tta_requests", requests), ("forum_topics", topics),
+                        ("forum_posts", posts)):  # fmt: skip
+        report = validate(SCHEMAS[name], frame)
+        assert report.ok, (name, report.errors)
+        assert report.unusable == []
+    assert needs["task_force"].str.startswith("Synthetic").all()
+    assert set(posts["topic_id"]) == set(topics["topic_id"])
+    assert synthetic.tta_frames(12, seed=2)[0].equals(needs)
