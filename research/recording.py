@@ -116,8 +116,10 @@ class Recorder:
             },
         )
 
-    def table(self, name: str, frame, caption: str, counts: bool = True, totals: bool = False) -> dict:
-        """A table. With `counts`, text columns label the rows and every other column is a count."""
+    def table(self, name: str, frame, caption: str, counts=True, totals: bool = False) -> dict:
+        """A table. With `counts=True`, text columns label the rows and every other column is a count.
+        `counts` may instead list the count columns; other numeric columns are then statistics of their
+        row (a mean, a share) and are hidden wherever a count of the row is hidden."""
         shown, hidden = self._shown(frame, counts, totals)
         if hidden and suppression.NOTE not in caption:
             caption = f"{caption} {suppression.NOTE}".strip()
@@ -211,8 +213,18 @@ class Recorder:
         import pandas as pd
 
         frame = self._frame(data)
-        if counts:
+        if counts is True:
             _, values = self._split(frame)
+            statistics = None
+        elif counts:  # a list: these columns are counts, other numeric columns are statistics of the rows
+            missing = [c for c in counts if c not in frame.columns]
+            if missing:
+                raise ValueError(f"Count columns {missing} are not in the table.")
+            _, whole = self._split(frame)
+            values, statistics = whole[list(counts)], whole.drop(columns=list(counts))
+            if totals:
+                raise ValueError("Totals are only added to tables that are all counts.")
+        if counts:
             if self.sensitive:
                 result = suppression.suppress_table(values, threshold=self.threshold, totals=totals)
                 shown, hidden = result.display, result.suppressed_cells
@@ -222,6 +234,18 @@ class Recorder:
                     hidden = shown.size
             else:
                 shown, hidden = suppression.plain_table(values, totals=totals), 0
+            if statistics is not None:
+                # A mean or a share over a hidden count could give that count away: hide it too.
+                stats = suppression.plain_table(statistics)
+                rows_hidden = (
+                    shown.isin([suppression.PRIMARY, suppression.COMPLEMENTARY]).any(axis=1).to_numpy()
+                )
+                stats.loc[rows_hidden, :] = suppression.COMPLEMENTARY
+                hidden += int(rows_hidden.sum()) * stats.shape[1]
+                stats.index = shown.index
+                shown = pd.concat([shown, stats], axis=1)
+                order = [str(c) for c in frame.columns if str(c) in shown.columns]
+                shown = shown[order]
             index = values.index
         else:
             shown, hidden, index = suppression.plain_table(frame), 0, frame.index

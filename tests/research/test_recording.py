@@ -190,3 +190,21 @@ def test_recording_works_without_django(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert results(tmp_path)["numbers"][0]["display"] == "<5"
+
+
+def test_statistics_beside_hidden_counts_are_hidden_too(tmp_path):
+    rec = Recorder(tmp_path, sensitive=True)
+    frame = pd.DataFrame(
+        {"area": ["coordination", "training", "data", "finance"], "task forces": [3, 12, 9, 20],
+         "mean gap": [2.5, 1.25, 0.5, 1.0]}
+    )  # fmt: skip
+    rec.table("gaps", frame, "Gaps by area", counts=["task forces"])
+    table = results(tmp_path)["tables"][0]
+    assert table["columns"] == ["area", "task forces", "mean gap"]
+    rows = {row[0]: row[1:] for row in table["rows"]}
+    assert rows["coordination"] == [PRIMARY, COMPLEMENTARY]
+    assert rows["finance"] == ["20", "1"]
+    hidden_rows = [r for r in rows.values() if r[0] in (PRIMARY, COMPLEMENTARY)]
+    assert len(hidden_rows) == 2 and all(r[1] == COMPLEMENTARY for r in hidden_rows)
+    with pytest.raises(ValueError, match="not in the table"):
+        rec.table("gaps", frame, "Gaps", counts=["victims"])
