@@ -74,8 +74,13 @@ class Recorder:
         sentence: str = "",
         count: bool = True,
         decimals: int | None = None,
+        based_on: int | None = None,
     ) -> dict:
-        """A named number. `sentence` may hold `{value}`, filled with what is shown ("<5" if hidden)."""
+        """A named number. `sentence` may hold `{value}`, filled with what is shown ("<5" if hidden).
+
+        A statistic that is not a count (a median, a mean) can say `based_on=n`, the number of
+        records behind it: when sensitive and n is under 5 it is hidden ("suppressed"), since the
+        median of two reply times tells a lot about each."""
         value = _plain(value)
         if value is not None and not isinstance(value, numbers.Real):
             raise ValueError(f"Number {name!r} must be a number, not {type(value).__name__}.")
@@ -83,6 +88,8 @@ class Recorder:
             raise ValueError(f"Number {name!r} is a count, so it must be a whole number of zero or more.")
         hidden = bool(count and self.sensitive and value is not None and value < self.threshold)
         display = suppression.PRIMARY if hidden else self._format(value, count, decimals)
+        if not count and based_on is not None and self.sensitive and based_on < self.threshold:
+            hidden, display = True, SUPPRESSED_SHARE
         return self._put(
             "numbers",
             {

@@ -69,6 +69,7 @@ class Report:
         default_factory=list
     )  # file columns that cannot be used, as named in the file
     missing: list[str] = field(default_factory=list)  # optional schema columns the file lacks
+    reasons: dict[str, str] = field(default_factory=dict)  # why each unusable or missing column is not used
 
     @property
     def ok(self) -> bool:
@@ -405,7 +406,11 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
         names = ", ".join(f"'{n}'" for n in absent_required)
         plural = "columns" if len(absent_required) > 1 else "column"
         report.errors.append(f"Missing required {plural} {names}.")
-    report.missing = [c.name for c in schema.columns if not c.required and c.name not in found]
+    # Our own synthetic flag is not expected in real files, so its absence is not worth a mention.
+    report.missing = [
+        c.name for c in schema.columns if not c.required and c.name not in found and c.name != SYNTHETIC_FLAG
+    ]
+    report.reasons.update(dict.fromkeys(report.missing, "not in the file"))
     if report.missing:
         report.warnings.append(
             f"{len(report.missing)} optional column(s) absent, so not analysed: "
@@ -417,6 +422,7 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
     for name in frame.columns:
         if name not in mapping:
             report.unusable.append(str(name))
+            report.reasons[str(name)] = f"not a {schema.title} column"
             report.warnings.append(
                 f"Column '{name}' is not part of the {schema.title} schema and was not used."
             )
@@ -430,6 +436,7 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
             else:
                 # An optional column with bad cells is set aside, not fatal: real CTDC files vary.
                 report.unusable.append(str(name))
+                report.reasons[str(name)] = f"must be {_expectation(column)}; {_rows_phrase(rows)}"
                 report.warnings.append(message + " The column was not used.")
             continue
         if column.required and all(_is_missing(v, schema) for v in frame[name].tolist()) and len(frame):

@@ -208,3 +208,12 @@ def test_statistics_beside_hidden_counts_are_hidden_too(tmp_path):
     assert len(hidden_rows) == 2 and all(r[1] == COMPLEMENTARY for r in hidden_rows)
     with pytest.raises(ValueError, match="not in the table"):
         rec.table("gaps", frame, "Gaps", counts=["victims"])
+
+
+def test_a_statistic_over_fewer_than_five_records_is_hidden_when_sensitive(tmp_path):
+    rec = Recorder(tmp_path, sensitive=True)
+    rec.number("median-hours", 3.25, unit="hours", count=False, based_on=2, decimals=1)
+    rec.number("median-hours-all", 3.25, unit="hours", count=False, based_on=50, decimals=1)
+    numbers = {n["name"]: n for n in results(tmp_path)["numbers"]}
+    assert numbers["median-hours"]["value"] is None and numbers["median-hours"]["display"] == "suppressed"
+    assert numbers["median-hours-all"]["value"] == 3.25 and numbers["median-hours-all"]["display"] == "3.2"
