@@ -136,6 +136,10 @@ def test_ctdc_reads_what_is_there_and_names_what_it_could_not_use():
     assert report.unusable == ["meansOfControlThreats", "favouriteColour"]
     assert any("'meansOfControlThreats' must be yes/no" in w and "row 2 is not" in w for w in report.warnings)
     assert "isSexualExploit" in report.missing and "gender" not in report.missing
+    assert "isSynthetic" not in report.missing, "our own flag is not expected in real files"
+    assert report.reasons["favouriteColour"] == "not a CTDC victim records column"
+    assert report.reasons["meansOfControlThreats"].startswith("must be yes/no values")
+    assert report.reasons["isSexualExploit"] == "not in the file"
 
 
 def test_ctdc_without_year_is_an_error_and_typed_frame_maps_unknowns_to_missing(tmp_path):
