@@ -31,6 +31,7 @@ THRESHOLD = 5
 PRIMARY = "<5"
 COMPLEMENTARY = "suppressed"
 TOTAL = "Total"
+LOOKAHEAD = 8  # candidates tried per step; more hides less, slower
 NOTE = (
     '"<5" means fewer than five (zero to four). "suppressed" hides a larger count so that '
     'a "<5" cell cannot be worked out from the totals.'
@@ -225,7 +226,13 @@ def suppress_table(
             value = grid.value[candidate]
             return (len(still), candidate in grid.margin, value == threshold, value, _order(candidate))
 
-        hidden.add(min(candidates, key=cost))
+        # Only the likeliest few are tried: those on the lines of the most exposed cells, smallest first.
+        def touches(candidate, exposed=frozenset(exposed)):
+            lines = grid.neighbours(candidate)
+            return (-sum(cell in lines for cell in exposed), candidate in grid.margin, grid.value[candidate])
+
+        shortlist = sorted(candidates, key=touches)[:LOOKAHEAD]
+        hidden.add(min(shortlist, key=cost))
     return SuppressedTable(
         display=_display(counts, grid, primary, hidden, totals),
         primary=frozenset(primary),
