@@ -1,0 +1,89 @@
+"""What makes a run reproducible: canonical parameters, file hashes, code and package versions.
+
+Two runs with the same provenance hash would compute the same results, so the
+second reuses the first's (the cache). Exported platform data is hashed like
+an upload, which keeps that promise for notebooks fed by the live site.
+"""
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+from functools import lru_cache
+from importlib import metadata
+
+from django.conf import settings
+
+# Set at image build time where the deployed tree has no .git folder.
+CODE_VERSION_ENV = "TFC_CODE_VERSION"
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path_or_file, chunk=1024 * 1024) -> str:
+    digest = hashlib.sha256()
+    if hasattr(path_or_file, "read"):
+        for block in iter(lambda: path_or_file.read(chunk), b""):
+            digest.update(block)
+        return digest.hexdigest()
+    with open(path_or_file, "rb") as handle:
+        for block in iter(lambda: handle.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The git commit of the running code, else the build-time variable, else "unknown"."""
+    git = shutil.which("git")
+    if git and (settings.BASE_DIR / ".git").exists():
+        try:
+            out = subprocess.run(  # noqa: S603 - fixed arguments, no user input
+                [git, "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=True,
+            )
+            return out.stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return os.environ.get(CODE_VERSION_ENV, "unknown")
+
+
+@lru_cache(maxsize=1)
+def packages_sha256() -> str:
+    """Hash of every installed distribution and its version, sorted."""
+    names = sorted({f"{(d.metadata['Name'] or '').lower()}=={d.version}" for d in metadata.distributions()})
+    return sha256_text("\n".join(names))
+
+
+@lru_cache(maxsize=1)
+def kernel_version() -> str:
+    # The kernel spec ("python3") runs the worker's own interpreter, so its
+    # Python and ipykernel versions are the worker's.
+    return f"Python {platform.python_version()}, ipykernel {metadata.version('ipykernel')}"
+
+
+def provenance_sha256(*, notebook_path, notebook_sha256, parameters_sha256, data_versions, kernel_name):
+    return sha256_text(
+        canonical_json(
+            {
+                "notebook": notebook_path,
+                "notebook_sha256": notebook_sha256,
+                "parameters_sha256": parameters_sha256,
+                "data": {schema: entry.get("sha256", "synthetic") for schema, entry in data_versions.items()},
+                "code": code_version(),
+                "packages": packages_sha256(),
+                "kernel": [kernel_name, kernel_version()],
+            }
+        )
+    )

@@ -1,0 +1,347 @@
+"""Execute one queued run in a worker: claim it, run papermill under a watchdog, record the outcome.
+
+The outcome is classified by exception type, because papermill's notebook
+metadata cannot tell a timeout from any other stop:
+
+- ``PapermillExecutionError`` (a cell raised, ``sys.exit(1)`` included): failed;
+- nbclient's ``CellTimeoutError``, or the watchdog reaching the wall-clock limit: timed out;
+- ``DeadKernelError`` (``os._exit``, out of memory, killed): failed, "the kernel died";
+- the watchdog seeing a cancel request: cancelled.
+
+Whatever happens, the kernel's whole process group is killed before the run
+is closed, and its working folder is removed.
+"""
+
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+import traceback as tb
+from datetime import timedelta
+from pathlib import Path
+
+import papermill
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.exceptions import PapermillExecutionError
+
+from research import execution, registry
+from research.conf import setting
+from research.models import Run
+from research.storage import research_storage
+
+log = logging.getLogger(__name__)
+Status = Run.Status
+FIGURE_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+def kill_process_group(pgid):
+    """SIGKILL a kernel's process group; True if anything was there to kill."""
+    if not pgid or pgid <= 1 or pgid == os.getpgid(0):
+        return False
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+class Watchdog(threading.Thread):
+    """Renews the run's lease, and kills the kernel on cancel, on the wall-clock limit or a lost lease."""
+
+    def __init__(self, run_id, wall_clock_limit):
+        super().__init__(daemon=True, name=f"run-{run_id}-watchdog")
+        self.run_id = run_id
+        self.deadline = time.monotonic() + wall_clock_limit
+        self.wall_clock_limit = wall_clock_limit
+        self.pgid = None
+        self.reason = None  # "cancelled", "timed_out" or "lost"
+        self._halt = threading.Event()
+
+    def kernel_started(self, pid, pgid):
+        self.pgid = pgid
+        Run.objects.filter(pk=self.run_id).update(process_group=pgid)
+        if self.reason:  # cancelled while the kernel was starting
+            kill_process_group(pgid)
+
+    def stop(self):
+        self._halt.set()
+        self.join(timeout=10)
+
+    def _trip(self, reason):
+        if self.reason is None:
+            self.reason = reason
+        kill_process_group(self.pgid)
+
+    def run(self):
+        beat = setting("RESEARCH_HEARTBEAT_SECONDS")
+        next_beat = 0.0
+        try:
+            while not self._halt.wait(0.2):
+                now = time.monotonic()
+                if now >= self.deadline:
+                    self._trip("timed_out")
+                if now >= next_beat:
+                    next_beat = now + beat
+                    self._heartbeat()
+        finally:
+            connection.close()
+
+    def _heartbeat(self):
+        at = timezone.now()
+        renewed = Run.objects.filter(pk=self.run_id, status=Status.RUNNING).update(
+            heartbeat_at=at, lease_expires_at=at + timedelta(seconds=setting("RESEARCH_LEASE_SECONDS"))
+        )
+        if not renewed:
+            # Another worker declared this run dead (our lease expired): stop at once.
+            self._trip("lost")
+            return
+        if Run.objects.filter(pk=self.run_id, cancel_requested=True).exists():
+            self._trip("cancelled")
+
+
+def claim(run_id):
+    """Move a queued run to running; None if it was cancelled or another worker took it."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Run.objects.filter(pk=run_id, status=Status.QUEUED, cancel_requested=False).update(
+            status=Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            lease_expires_at=now + timedelta(seconds=setting("RESEARCH_LEASE_SECONDS")),
+            host=socket.gethostname(),
+            worker_pid=os.getpid(),
+        )
+    return Run.objects.get(pk=run_id) if claimed else None
+
+
+def kernel_env():
+    """The kernel's environment: it can import the project's research helpers, never Django settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    env.pop("SECRET_KEY", None)
+    base = str(registry.project_root())
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [base, env.get("PYTHONPATH", "")]))
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def prepare_inputs(run, work_dir):
+    """Copy each pinned dataset version into the working folder; the reserved parameters."""
+    params = dict(run.parameters)
+    results_dir = work_dir / "results"
+    results_dir.mkdir()
+    params["results_dir"] = str(results_dir)
+    params["sensitive"] = run.sensitive
+    versions = {v.pk: v for v in run.dataset_versions.all()}
+    for schema, entry in run.data_versions.items():
+        version = versions.get(entry.get("version_id"))
+        if version is None:
+            params[f"{schema}_csv"] = ""  # the notebook's synthetic data
+            continue
+        target = work_dir / f"{schema}.csv"
+        with version.file.open("rb") as source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out)
+        params[f"{schema}_csv"] = str(target)
+    return params, results_dir
+
+
+def execute(run_id):
+    """Run one queued run to its end. Safe to call twice: only one caller claims it."""
+    close_old_connections()
+    reap_expired_runs()
+    run = claim(run_id)
+    if run is None:
+        return None
+    work_root = Path(setting("RESEARCH_WORK_DIR"))
+    work_root.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix=f"r{run.pk}-", dir=work_root))
+    watchdog = Watchdog(run.pk, setting("RESEARCH_WALL_CLOCK_LIMIT"))
+    outcome = {}
+    try:
+        notebook = registry.get(Path(run.notebook_path).stem)
+        params, results_dir = prepare_inputs(run, work_dir)
+        output = work_dir / "executed.ipynb"
+        hooks = execution.RunHooks(
+            work_dir=work_dir,
+            env=kernel_env(),
+            output_cap=setting("RESEARCH_OUTPUT_CAP_BYTES"),
+            on_kernel_started=watchdog.kernel_started,
+            on_progress=lambda done, total: Run.objects.filter(pk=run.pk).update(
+                cells_done=done, cells_total=total
+            ),
+        )
+        watchdog.start()
+        try:
+            papermill.execute_notebook(
+                str(notebook.path),
+                str(output),
+                parameters=params,
+                engine_name=execution.ENGINE_NAME,
+                kernel_name=run.kernel_name,
+                execution_timeout=setting("RESEARCH_CELL_TIMEOUT"),
+                start_timeout=setting("RESEARCH_KERNEL_START_TIMEOUT"),
+                cwd=str(work_dir),
+                progress_bar=False,
+                log_output=False,
+                tfc_hooks=hooks,
+            )
+            outcome = {"status": Status.SUCCEEDED}
+        except PapermillExecutionError as error:
+            outcome = {
+                "status": Status.FAILED,
+                "error_class": error.ename,
+                "error_message": str(error.evalue)[:5000],
+                "failing_cell": error.cell_index + 1,
+                "traceback": "\n".join(error.traceback)[:50000],
+            }
+        except CellTimeoutError as error:
+            outcome = {
+                "status": Status.TIMED_OUT,
+                "error_class": "CellTimeoutError",
+                "error_message": f"A cell ran longer than the {setting('RESEARCH_CELL_TIMEOUT')} s limit "
+                "per cell.",
+                "traceback": str(error)[:50000],
+            }
+        except DeadKernelError as error:
+            outcome = {
+                "status": Status.FAILED,
+                "error_class": "DeadKernelError",
+                "error_message": "The kernel died (the notebook ended its own process, "
+                "or ran out of memory).",
+                "traceback": str(error)[:50000],
+            }
+        finally:
+            watchdog.stop()
+        outcome = _watchdog_outcome(watchdog) or outcome
+        outcome.update(_collect(run, output, results_dir, outcome["status"]))
+    except Exception as error:  # noqa: BLE001 - the run must be closed whatever broke
+        outcome = _watchdog_outcome(watchdog) or {
+            "status": Status.FAILED,
+            "error_class": type(error).__name__,
+            "error_message": str(error)[:5000],
+            "traceback": "".join(tb.format_exception(error))[:50000],
+        }
+    finally:
+        kill_process_group(watchdog.pgid)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return _close(run, outcome)
+
+
+def _watchdog_outcome(watchdog):
+    if watchdog.reason == "cancelled":
+        return {"status": Status.CANCELLED, "error_message": "Cancelled by a researcher."}
+    if watchdog.reason == "timed_out":
+        return {
+            "status": Status.TIMED_OUT,
+            "error_class": "WallClockLimit",
+            "error_message": f"The run took longer than its {watchdog.wall_clock_limit} s limit; "
+            "its kernel was stopped.",
+        }
+    if watchdog.reason == "lost":
+        return {
+            "status": Status.FAILED,
+            "error_class": "LeaseLost",
+            "error_message": "This worker lost its lease on the run; the kernel was stopped.",
+        }
+    return None
+
+
+def _collect(run, output, results_dir, status):
+    """Store the executed notebook and, for a success, results.json and its figures."""
+    stored = {}
+    storage = research_storage()
+    if output.exists():
+        with open(output, "rb") as handle:
+            stored["executed_notebook"] = storage.save(f"runs/{run.pk}/executed.ipynb", File(handle))
+    if status != Status.SUCCEEDED:
+        return stored
+    results_file = results_dir / "results.json"
+    results = {}
+    if results_file.exists():
+        if results_file.stat().st_size > setting("RESEARCH_MAX_RESULTS_BYTES"):
+            raise ValueError("results.json is larger than the limit; record fewer or smaller tables.")
+        results = json.loads(results_file.read_text(encoding="utf-8"))
+        if not isinstance(results, dict):
+            raise ValueError("results.json must hold an object.")
+    kept = []
+    for figure in results.get("figures", []) or []:
+        name = str(figure.get("name", ""))
+        png = results_dir / f"{name}.png"
+        if not FIGURE_NAME.match(name) or not png.is_file():
+            continue
+        if png.stat().st_size > setting("RESEARCH_MAX_FIGURE_BYTES"):
+            continue
+        storage.save(run.figure_path(name), ContentFile(png.read_bytes()))
+        kept.append(figure)
+    if results:
+        results["figures"] = kept
+    stored["results"] = results
+    return stored
+
+
+def _close(run, outcome):
+    ended = timezone.now()
+    fields = {
+        "ended_at": ended,
+        "duration_seconds": (ended - run.started_at).total_seconds() if run.started_at else None,
+        "lease_expires_at": None,
+        **outcome,
+    }
+    # Only a running run is closed: a reaper may have closed it already.
+    Run.objects.filter(pk=run.pk, status=Status.RUNNING).update(**fields)
+    run.refresh_from_db()
+    return run
+
+
+def reap_expired_runs():
+    """Fail running runs whose worker stopped renewing the lease, killing kernels on this host.
+
+    Called by the scheduler every minute and by every worker before it claims a
+    run, so a dead worker is noticed by whichever process looks first.
+    """
+    now = timezone.now()
+    host = socket.gethostname()
+    reaped = 0
+    for run in Run.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now).only(
+        "pk", "host", "process_group", "started_at"
+    ):
+        closed = Run.objects.filter(pk=run.pk, status=Status.RUNNING, lease_expires_at__lt=now).update(
+            status=Status.FAILED,
+            ended_at=now,
+            duration_seconds=(now - run.started_at).total_seconds() if run.started_at else None,
+            lease_expires_at=None,
+            error_class="WorkerLost",
+            error_message="The worker running this notebook stopped answering (its lease expired); "
+            "the run was stopped. Start it again.",
+        )
+        if closed:
+            reaped += 1
+            if run.host == host and _is_kernel_group(run.process_group):
+                kill_process_group(run.process_group)
+    return reaped
+
+
+def _is_kernel_group(pgid):
+    # A process group id can be reused after its kernel exits; only kill a
+    # group still led by a kernel.
+    try:
+        import psutil
+
+        leader = psutil.Process(pgid)
+        return "ipykernel" in " ".join(leader.cmdline()) and os.getpgid(pgid) == pgid
+    except Exception:  # noqa: BLE001 - gone or not ours: nothing to kill
+        return False
+
+
+def python_executable():
+    return sys.executable
