@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format lab bench bench-smoke migrate seed install clean-var
+.PHONY: help run test lint format lab bench bench-smoke migrate seed install clean-var audit
 
 help: ## Show the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ bench: $(STAMP) ## Run the benchmarks at scale (see bench/README.md)
 
 bench-smoke: $(STAMP) ## Run the benchmarks at a tiny scale, as CI does
 	$(PY) -m bench --smoke
+
+audit: $(STAMP) ## Lighthouse scores of home, practices, an article, search and report (audit/README.md)
+	@test -d audit/node_modules || (cd audit && npm ci --ignore-scripts --no-audit --no-fund)
+	$(PY) audit/run.py
 
 clean-var: ## Delete the embedded database, media and mail outbox
 	rm -rf var
