@@ -242,6 +242,9 @@ class TopicState(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="states")
     last_read_post_number = models.PositiveIntegerField(default=0)
     watch_level = models.CharField(max_length=16, choices=WatchLevel.choices, default=WatchLevel.NORMAL)
+    # A level other than normal always overrides the category's; "normal" does only when the member
+    # chose it for this topic (a row made just to record reading says nothing about watching).
+    level_chosen = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -251,6 +254,30 @@ class TopicState(models.Model):
 
     def __str__(self):
         return f"Member {self.user_id} in topic {self.topic_id}: read to #{self.last_read_post_number}"
+
+    @property
+    def overrides_category(self) -> bool:
+        return self.level_chosen or self.watch_level != WatchLevel.NORMAL
+
+
+class CategoryState(models.Model):
+    """How closely a member watches a whole category (and its sub-categories without a level of their own).
+
+    A topic's own level (TopicState) overrides it. Muted categories also drop out of the member's Latest.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="states")
+    watch_level = models.CharField(max_length=16, choices=WatchLevel.choices, default=WatchLevel.NORMAL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="forum_one_state_per_member_category")
+        ]
+        indexes = [models.Index(fields=["category", "watch_level"], name="forum_category_watchers")]
+
+    def __str__(self):
+        return f"Member {self.user_id} in category {self.category_id}: {self.watch_level}"
 
 
 class PostReaction(models.Model):
@@ -328,6 +355,34 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.user_id} (post {self.post_id})"
+
+
+class Draft(models.Model):
+    """A member's unsent text, kept on the server: one per member per topic (a reply) and one new topic.
+
+    A new-topic draft has no topic. Deleted when the post it was for is posted.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Kept as typed, even past the limits a post must meet: a draft must never lose text.
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=16, blank=True)
+    tag_ids = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="forum_one_reply_draft_per_member_topic"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(topic__isnull=True), name="forum_one_new_topic_draft_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft by {self.user_id} for {'a new topic' if self.topic_id is None else self.topic_id}"
 
 
 class EmailFrequency(models.TextChoices):

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from forum import access
 from forum.models import (
+    CategoryState,
     DigestDelivery,
     EmailFrequency,
     Notification,
@@ -71,16 +72,35 @@ def _mentioned_users(text: str) -> list[User]:
     return [users[0] for users in by_name.values() if len(users) == 1]
 
 
+def watch_levels(topic) -> dict[int, str]:
+    """Every member's effective level for this topic, other than plain normal.
+
+    The topic's own level wins; otherwise the level of its category, or of the
+    parent category when the sub-category has none (Discourse's rule). Two queries.
+    """
+    category = topic.category
+    categories = [category.pk, category.parent_id] if category.parent_id else [category.pk]
+    levels = {}
+    # The parent first, so the sub-category's own level replaces it.
+    for state in sorted(
+        CategoryState.objects.filter(category_id__in=categories).exclude(watch_level=WatchLevel.NORMAL),
+        key=lambda state: state.category_id == category.pk,
+    ):
+        levels[state.user_id] = state.watch_level
+    for state in TopicState.objects.filter(topic=topic).filter(
+        Q(level_chosen=True) | ~Q(watch_level=WatchLevel.NORMAL)
+    ):
+        levels[state.user_id] = state.watch_level
+    return {user_id: level for user_id, level in levels.items() if level != WatchLevel.NORMAL}
+
+
 def fan_out(post_id: int) -> int:
     """Create the notifications for one new post; returns how many were created."""
-    post = Post.objects.select_related("topic", "quoted_post").filter(pk=post_id).first()
+    post = Post.objects.select_related("topic", "topic__category", "quoted_post").filter(pk=post_id).first()
     if post is None or post.is_deleted or post.is_hidden or post.awaiting_approval:
         return 0
     topic = post.topic
-    states = {
-        state.user_id: state.watch_level
-        for state in TopicState.objects.filter(topic=topic).exclude(watch_level=WatchLevel.NORMAL)
-    }
+    states = watch_levels(topic)
     wanted = {}
     for user_id, level in states.items():
         if level == WatchLevel.WATCHING:

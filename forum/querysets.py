@@ -41,7 +41,29 @@ class TopicQuerySet(models.QuerySet):
         return self.annotate(
             last_read=Coalesce(Subquery(states.values("last_read_post_number")[:1]), Value(0)),
             watch_level=Coalesce(Subquery(states.values("watch_level")[:1]), Value("normal")),
+            level_chosen=Coalesce(Subquery(states.values("level_chosen")[:1]), Value(False)),
         )
+
+    def with_draft(self, user):
+        """Annotate draft_body: the member's saved reply to the topic, if any (forum.drafts)."""
+        drafts = apps.get_model("forum", "Draft").objects.filter(user_id=user.pk, topic=OuterRef("pk"))
+        return self.annotate(draft_body=Subquery(drafts.values("body")[:1]))
+
+    def with_category_level(self, user):
+        """Annotate category_watch_level: the member's level for the topic's category, or its parent's."""
+        states = apps.get_model("forum", "CategoryState").objects.filter(user_id=user.pk)
+        own = states.filter(category=OuterRef("category_id")).values("watch_level")[:1]
+        parent = states.filter(category=OuterRef("category__parent_id")).values("watch_level")[:1]
+        return self.annotate(category_watch_level=Coalesce(Subquery(own), Subquery(parent), Value("normal")))
+
+    def without_muted_categories(self, user):
+        """Leave out topics in categories the member muted, sub-categories of a muted one included."""
+        muted = (
+            apps.get_model("forum", "CategoryState")
+            .objects.filter(user_id=user.pk, watch_level="muted")
+            .values("category_id")
+        )
+        return self.exclude(Q(category_id__in=muted) | Q(category__parent_id__in=muted))
 
     def for_list(self):
         term = apps.get_model("taxonomy", "Term")

@@ -20,6 +20,8 @@ from forum import access, privacy, search_provider, tasks
 from forum.models import (
     MAX_TITLE_LENGTH,
     Category,
+    CategoryState,
+    Draft,
     ModerationAction,
     Post,
     PostReaction,
@@ -172,6 +174,8 @@ def start_topic(
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
         )
         _watch(by.pk, topic.pk, read_up_to=1)
+        # Published: the new-topic draft has done its job (forum.drafts).
+        Draft.objects.filter(user=by, topic__isnull=True).delete()
         search_provider.index_topic(topic, post, tags)
         tasks.defer_notify(post.pk)
     return topic
@@ -220,6 +224,7 @@ def reply(
             post_count=F("post_count") + 1, last_post_at=now
         )
         _watch(by.pk, locked.pk, read_up_to=post.number)
+        Draft.objects.filter(user=by, topic=locked).delete()
         _log_confirmation(post, by, flagged)
         search_provider.index_post(post, locked)
         tasks.defer_notify(post.pk)
@@ -319,7 +324,21 @@ def set_watch_level(topic: Topic, *, by, level: str) -> None:
         raise ForumError("Choose watching, tracking, normal or muted.")
     if not access.can_read_topic(by, topic):
         raise NotAllowed("You cannot watch this topic.")
-    TopicState.objects.update_or_create(user=by, topic=topic, defaults={"watch_level": level})
+    TopicState.objects.update_or_create(
+        user=by, topic=topic, defaults={"watch_level": level, "level_chosen": True}
+    )
+
+
+def set_category_watch_level(category: Category, *, by, level: str) -> None:
+    """Watch, track, mute or reset a whole category; a topic's own level still wins."""
+    if level not in WatchLevel.values:
+        raise ForumError("Choose watching, tracking, normal or muted.")
+    if not access.can_read_category(by, category):
+        raise NotAllowed("You cannot watch this category.")
+    if level == WatchLevel.NORMAL:
+        CategoryState.objects.filter(user=by, category=category).delete()
+    else:
+        CategoryState.objects.update_or_create(user=by, category=category, defaults={"watch_level": level})
 
 
 def record_read(user_id: int, topic_id: int, number: int) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum import preferences, views
+from forum import drafts_views, preferences, views
 
 app_name = "forum"
 urlpatterns = [
@@ -14,10 +14,13 @@ urlpatterns = [
     path("watched/", views.watched, name="watched"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
     path("c/<slug:slug>/", views.category, name="category"),
+    path("c/<slug:slug>/watch/", views.category_watch, name="category_watch"),
     path("new/", views.new_topic, name="new_topic"),
+    path("new/draft/", drafts_views.save_new_topic, name="new_topic_draft"),
     path("t/<int:pk>/", views.topic, name="topic"),
     path("t/<int:pk>/p/<int:number>/", views.post_link, name="post"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path("t/<int:pk>/draft/", drafts_views.save_reply, name="reply_draft"),
     path("t/<int:pk>/watch/", views.watch, name="watch"),
     path("t/<int:pk>/unaccept/", views.unaccept, name="unaccept"),
     path("t/<int:pk>/moderate/", views.moderate, name="moderate"),

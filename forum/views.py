@@ -10,21 +10,24 @@ import difflib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum import access, limits, services
+from forum import access, drafts, limits, services
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
 from forum.models import (
     POSTS_PER_PAGE,
     Category,
+    CategoryState,
     Notification,
     Post,
     PostReport,
     PrivacyConfirmation,
     Topic,
+    WatchLevel,
     page_of,
 )
 from forum.notifications import mark_all_read
@@ -73,7 +76,8 @@ def index(request):
 
 @members_only
 def latest(request):
-    topics = Topic.objects.visible_to(request.user).latest()
+    # Muted categories stay out of Latest, as in Discourse; their own pages still list them.
+    topics = Topic.objects.visible_to(request.user).without_muted_categories(request.user).latest()
     return _topic_list(request, topics, heading="Latest topics", current="latest")
 
 
@@ -118,7 +122,13 @@ def tag(request, slug):
 
 @members_only
 def category(request, slug):
-    found = get_object_or_404(Category.objects.visible_to(request.user), slug=slug)
+    # The member's watch level comes in the same query as the category.
+    level = CategoryState.objects.filter(user_id=request.user.pk, category=OuterRef("pk")).values(
+        "watch_level"
+    )
+    found = get_object_or_404(
+        Category.objects.visible_to(request.user).annotate(my_level=Subquery(level[:1])), slug=slug
+    )
     if not access.can_read_category(request.user, found):
         return render(request, "forum/category_closed.html", {"category": found}, status=403)
     topics = Topic.objects.visible_to(request.user).in_category(found)
@@ -127,23 +137,44 @@ def category(request, slug):
         topics,
         heading=found.name,
         intro=found.description,
-        extra={"category": found, "can_start": access.can_start_in(request.user, found)},
+        extra={
+            "category": found,
+            "can_start": access.can_start_in(request.user, found),
+            "watch_form": WatchForm(initial={"level": found.my_level or WatchLevel.NORMAL}),
+        },
     )
 
 
-def _readable_topic(request, pk):
-    return get_object_or_404(
+@members_only
+@require_POST
+def category_watch(request, slug):
+    found = get_object_or_404(Category.objects.visible_to(request.user), slug=slug)
+    form = WatchForm(request.POST)
+    level = form.cleaned_data["level"] if form.is_valid() else ""
+    return _act(
+        request,
+        lambda: services.set_category_watch_level(found, by=request.user, level=level),
+        reverse("forum:category", args=[found.slug]),
+        "Notification level for the category saved.",
+    )
+
+
+def _readable_topic(request, pk, *, with_draft=False):
+    topics = (
         Topic.objects.readable_by(request.user)
         .with_state(request.user)
-        .select_related("category", "accepted_post"),
-        pk=pk,
+        .with_category_level(request.user)
+        .select_related("category", "accepted_post")
     )
+    if with_draft:
+        topics = topics.with_draft(request.user)
+    return get_object_or_404(topics, pk=pk)
 
 
 @members_only
 def topic(request, pk):
     user = request.user
-    found = _readable_topic(request, pk)
+    found = _readable_topic(request, pk, with_draft=True)
     page_count = found.page_count
     number = min(_page_number(request), page_count)
     first = (number - 1) * POSTS_PER_PAGE + 1
@@ -171,11 +202,23 @@ def topic(request, pk):
             "page_range": range(1, page_count + 1),
             "page_count": page_count,
             "reply_refusal": refusal,
-            "reply_form": ReplyForm() if refusal is None else None,
-            "watch_form": WatchForm(initial={"level": found.watch_level}),
+            "reply_form": ReplyForm(initial={"body": found.draft_body or ""}) if refusal is None else None,
+            "has_draft": bool(found.draft_body),
+            "watch_form": WatchForm(initial={"level": _effective_level(found)}),
+            "level_from_category": not _topic_level_chosen(found)
+            and found.category_watch_level != WatchLevel.NORMAL,
             "is_moderator": access.is_moderator(user),
         },
     )
+
+
+def _topic_level_chosen(topic) -> bool:
+    return bool(topic.level_chosen) or topic.watch_level != WatchLevel.NORMAL
+
+
+def _effective_level(topic) -> str:
+    """The level that decides this member's notifications: the topic's own, else its category's."""
+    return topic.watch_level if _topic_level_chosen(topic) else topic.category_watch_level
 
 
 @members_only
@@ -195,11 +238,28 @@ def new_topic(request):
     user = request.user
     categories = _startable_categories(user)
     initial = {}
-    if slug := request.GET.get("category"):
+    draft = drafts.topic_draft(user) if request.method == "GET" else None
+    if draft is not None:
+        initial.update(drafts.topic_form_initial(draft))
+    if (slug := request.GET.get("category")) and "category" not in initial:
         initial["category"] = categories.filter(slug=slug).first()
     form = TopicForm(request.POST or None, categories=categories, initial=initial)
     preview, findings = None, []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "save_draft" in request.POST:
+        saved = _save_draft(
+            request,
+            lambda: drafts.save_topic_draft(
+                user,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                category_id=request.POST.get("category"),
+                kind=request.POST.get("kind", ""),
+                tag_ids=request.POST.getlist("tags"),
+            ),
+        )
+        if saved:
+            return redirect("forum:new_topic")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
             preview = render_markdown(data["body"])
@@ -221,8 +281,19 @@ def new_topic(request):
                 messages.success(request, "Your topic is posted.")
                 return redirect("forum:topic", pk=created.pk)
     status = 400 if request.method == "POST" and form.errors else 200
-    context = {"form": form, "preview": preview, "findings": findings}
+    context = {"form": form, "preview": preview, "findings": findings, "draft": draft}
     return render(request, "forum/topic_form.html", context, status=status)
+
+
+def _save_draft(request, save) -> bool:
+    """The forms' "Save draft" button (no JavaScript needed). On refusal the text stays in the form."""
+    try:
+        save()
+    except services.ForumError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, "Draft saved. It will be here when you come back.")
+    return True
 
 
 @members_only
@@ -234,17 +305,28 @@ def reply(request, pk):
         messages.error(request, refusal)
         return redirect("forum:topic", pk=found.pk)
     initial = {}
+    draft = drafts.reply_draft(user, found) if request.method == "GET" else None
+    if draft is not None:
+        initial["body"] = draft.body
     quote_number = request.POST.get("quote") or request.GET.get("quote")
     quoted = None
-    if quote_number and str(quote_number).isdigit():
+    if quote_number and str(quote_number).isdigit() and len(quote_number) < 10:
         quoted = found.posts.filter(number=int(quote_number)).first()
         if quoted is not None and not access.can_see_post(user, quoted):
             quoted = None
         if quoted is not None:
-            initial = {"body": services.quote_markdown(quoted), "quote": quoted.number}
+            # A quote is added to the draft, never in place of it.
+            before = f"{draft.body.rstrip()}\n\n" if draft is not None else ""
+            initial = {"body": before + services.quote_markdown(quoted), "quote": quoted.number}
     form = ReplyForm(request.POST or None, initial=initial)
     preview, findings = None, []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "save_draft" in request.POST:
+        saved = _save_draft(
+            request, lambda: drafts.save_reply_draft(user, found, body=request.POST.get("body", ""))
+        )
+        if saved:
+            return redirect("forum:reply", pk=found.pk)
+    elif request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["body"])
         else:
@@ -262,7 +344,7 @@ def reply(request, pk):
             else:
                 return redirect("forum:post", pk=found.pk, number=post.number)
     status = 400 if request.method == "POST" and form.errors else 200
-    context = {"topic": found, "form": form, "preview": preview, "findings": findings}
+    context = {"topic": found, "form": form, "preview": preview, "findings": findings, "draft": draft}
     return render(request, "forum/reply_form.html", context, status=status)
 
 

@@ -1,0 +1,53 @@
+/* Server-side drafts: while a member writes, save the form every few seconds to its data-draft-url.
+   Loaded as an external file (the CSP forbids inline script); without JavaScript the form's
+   "Save draft" button does the same job. Saves only when the text changed since the last save. */
+(function () {
+  "use strict";
+  var INTERVAL_MS = 5000;
+
+  function snapshot(form) {
+    var fields = new FormData(form);
+    fields.delete("csrfmiddlewaretoken");
+    return new URLSearchParams(fields).toString();
+  }
+
+  function watch(form) {
+    var url = form.getAttribute("data-draft-url");
+    var status = form.querySelector("[data-draft-status]");
+    var last = snapshot(form);
+    var saving = false;
+
+    function say(text) {
+      if (status) { status.textContent = text; }
+    }
+
+    function save() {
+      var now = snapshot(form);
+      if (saving || now === last) { return; }
+      saving = true;
+      fetch(url, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().then(function (answer) {
+          if (response.ok) {
+            last = now;
+            say(answer.saved ? "Draft saved at " + answer.saved_at + "." : "");
+          } else {
+            say(answer.error || "The draft could not be saved; your text is still here.");
+          }
+        });
+      }).catch(function () {
+        say("The draft could not be saved just now; your text is still here.");
+      }).then(function () {
+        saving = false;
+      });
+    }
+
+    window.setInterval(save, INTERVAL_MS);
+  }
+
+  document.querySelectorAll("form[data-draft-url]").forEach(watch);
+})();
