@@ -82,6 +82,16 @@ def can_view_exchange(user, exchange) -> bool:
     )
 
 
+def can_mark_figures_public(user) -> bool:
+    return is_tta_staff(user)
+
+
+def can_view_figure(user, is_public: bool) -> bool:
+    """Staff see every dashboard figure; anyone, signed in or not, sees a figure staff marked public,
+    and then only its aggregated, suppressed version (tta.analysis.public_version)."""
+    return is_public or is_tta_staff(user)
+
+
 def forum_categories_open_to_members():
     """Forum categories every member may read, as the forum's rules give them to the Member group.
 

@@ -33,6 +33,7 @@ class Bar:
     y: int
     width: int
     text_y: int
+    shown: str = ""  # a suppressed cell's text ("<5"), shown instead of the value
 
 
 @dataclass
@@ -42,11 +43,16 @@ class Table:
     headers: list[str]
     rows: list[list]
     chart_column: int = 1
+    # For the public version: the column holding each row's group size (task forces or
+    # requests), and the columns that are counts.
+    base_column: int | None = None
+    count_columns: tuple[int, ...] = ()
+    suppressed: bool = False
     bars: list[Bar] = field(default_factory=list)
     chart_height: int = 0
 
     def draw(self):
-        values = [float(row[self.chart_column] or 0) for row in self.rows]
+        values = [_number(row[self.chart_column]) for row in self.rows]
         top = max(values, default=0) or 1
         step = BAR_HEIGHT * 2 + BAR_GAP
         self.bars = [
@@ -56,6 +62,7 @@ class Table:
                 y=i * step + BAR_HEIGHT,
                 width=max(1, round(CHART_WIDTH * value / top)) if value else 0,
                 text_y=i * step + BAR_HEIGHT - 4,
+                shown=row[self.chart_column] if isinstance(row[self.chart_column], str) else "",
             )
             for i, (row, value) in enumerate(zip(self.rows, values, strict=True))
         ]
@@ -77,6 +84,7 @@ def needs_by_area(cycle) -> Table:
             high=Count("pk", filter=Q(priority__gte=HIGH_PRIORITY)),
             priority=Avg("priority"),
             capacity=Avg("capacity"),
+            rating=Count("pk"),
         )
         .order_by("-high", "term__facet", "term__sort_order", "term__name")
     )
@@ -88,14 +96,24 @@ def needs_by_area(cycle) -> Table:
             facets.get(s["term__facet"], ""),
             _round(s["priority"]),
             _round(s["capacity"]),
+            s["rating"],
         ]
         for s in stats
     ]
     return Table(
         "needs-by-area",
         "Needs by area: task forces rating priority 4 or 5",
-        ["Area", "High-priority task forces", "Facet", "Mean priority", "Mean capacity"],
+        [
+            "Area",
+            "High-priority task forces",
+            "Facet",
+            "Mean priority",
+            "Mean capacity",
+            "Task forces rating",
+        ],
         rows,
+        base_column=5,
+        count_columns=(1, 5),
     ).draw()
 
 
@@ -120,6 +138,8 @@ def needs_by_region(cycle) -> Table:
         "Needs by federal region: high-priority ratings",
         ["Region", "High-priority ratings", "Assessments submitted"],
         rows,
+        base_column=2,
+        count_columns=(1, 2),
     ).draw()
 
 
@@ -127,7 +147,7 @@ def gaps(cycle) -> Table:
     stats = (
         _submitted(cycle)
         .values("term__name", "term__sort_order", "term__facet")
-        .annotate(priority=Avg("priority"), capacity=Avg("capacity"))
+        .annotate(priority=Avg("priority"), capacity=Avg("capacity"), rating=Count("pk"))
     )
     rows = sorted(
         (
@@ -136,6 +156,7 @@ def gaps(cycle) -> Table:
                 _round((s["priority"] or 0) - (s["capacity"] or 0)),
                 _round(s["priority"]),
                 _round(s["capacity"]),
+                s["rating"],
             ]
             for s in stats
         ),
@@ -144,8 +165,10 @@ def gaps(cycle) -> Table:
     return Table(
         "gaps",
         "Gap between priority of need and capacity (mean priority minus mean capacity)",
-        ["Area", "Gap", "Mean priority", "Mean capacity"],
+        ["Area", "Gap", "Mean priority", "Mean capacity", "Task forces rating"],
         [row for row in rows],
+        base_column=4,
+        count_columns=(4,),
     ).draw()
 
 
@@ -184,6 +207,8 @@ def requests_by_status(now=None) -> Table:
         "Requests by status and age",
         ["Status", "Requests", "Mean age (days)", "Oldest (days)", "Overdue"],
         rows,
+        base_column=1,
+        count_columns=(1, 4),
     ).draw()
 
 
@@ -199,18 +224,68 @@ def delivered_by_topic() -> Table:
         "Delivered TTA by topic",
         ["Topic", "Requests delivered"],
         [[s["topic__name"], s["n"]] for s in stats],
+        base_column=1,
+        count_columns=(1,),
     ).draw()
 
 
-def dashboard_tables(cycle) -> list[Table]:
-    tables = [requests_by_status(), delivered_by_topic()]
-    if cycle is not None:
-        tables[:0] = [needs_by_area(cycle), needs_by_region(cycle), gaps(cycle)]
-    return tables
+FIGURES = [
+    ("needs-by-area", "Needs by area: task forces rating priority 4 or 5"),
+    ("needs-by-region", "Needs by federal region: high-priority ratings"),
+    ("gaps", "Gap between priority of need and capacity (mean priority minus mean capacity)"),
+    ("requests-by-status", "Requests by status and age"),
+    ("delivered-by-topic", "Delivered TTA by topic"),
+]
+
+
+def dashboard_tables(cycle, only=None) -> list[Table]:
+    """The dashboard's figures in order; ``only`` (slugs) builds just those. Needs figures need a cycle."""
+    builders = {
+        "needs-by-area": lambda: needs_by_area(cycle) if cycle else None,
+        "needs-by-region": lambda: needs_by_region(cycle) if cycle else None,
+        "gaps": lambda: gaps(cycle) if cycle else None,
+        "requests-by-status": requests_by_status,
+        "delivered-by-topic": delivered_by_topic,
+    }
+    wanted = [slug for slug, _ in FIGURES if only is None or slug in only]
+    return [table for slug in wanted if (table := builders[slug]()) is not None]
 
 
 def table_by_slug(slug, cycle) -> Table | None:
     return next((t for t in dashboard_tables(cycle) if t.slug == slug), None)
+
+
+def public_version(table: Table) -> Table:
+    """The table as anyone may see it: a row about fewer than SUPPRESS_BELOW task forces or
+    requests keeps only its label ("<5" and dashes), and any other count under SUPPRESS_BELOW
+    shows as "<5", so no small group, and so no single task force, can be picked out."""
+    rows = []
+    for row in table.rows:
+        small = table.base_column is not None and _number(row[table.base_column]) < SUPPRESS_BELOW
+        cells = [row[0]]
+        for index, cell in enumerate(row[1:], start=1):
+            if index in table.count_columns and _number(cell) < SUPPRESS_BELOW:
+                cells.append(f"<{SUPPRESS_BELOW}")
+            elif small and isinstance(cell, int | float):
+                cells.append("–")
+            else:
+                cells.append(cell)
+        rows.append(cells)
+    return Table(
+        table.slug,
+        table.title,
+        table.headers,
+        rows,
+        chart_column=table.chart_column,
+        base_column=table.base_column,
+        count_columns=table.count_columns,
+        suppressed=True,
+    ).draw()
+
+
+def _number(value) -> float:
+    """A cell as a number for charts and thresholds; a suppressed or empty cell is 0."""
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _round(value):

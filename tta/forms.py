@@ -81,3 +81,13 @@ class CycleForm(forms.Form):
 class ServiceTargetForm(forms.Form):
     status = forms.ChoiceField(choices=RequestStatus.choices)
     days = forms.IntegerField(min_value=1, max_value=365)
+
+
+class DeclineExchangeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you declining?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The other task force's coordinator and TTA staff read this.",
+        error_messages={"required": "Give the other task force a reason for declining."},
+    )

@@ -220,6 +220,7 @@ class RequestEvent(models.Model):
         DUE = "due", "Due date set"
         NOTE = "note", "Internal note added"
         MATCH = "match", "Match changed"
+        EXCHANGE = "exchange", "Peer exchange"
 
     request = models.ForeignKey(TTARequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -344,12 +345,39 @@ class PeerExchange(models.Model):
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
     created_at = models.DateTimeField(default=timezone.now)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied so the other side still reads who declined after an account is deleted.
+    declined_by_name = models.CharField(max_length=150, blank=True)
+    declined_side = models.CharField(max_length=8, blank=True)  # "seeking" or "host"
+    decline_reason = models.TextField(max_length=2000, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(seeking=models.F("host")), name="exchange_two_task_forces")
+            models.CheckConstraint(condition=~Q(seeking=models.F("host")), name="exchange_two_task_forces"),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""), name="exchange_decline_has_reason"
+            ),
         ]
 
     def __str__(self):
         return f"{self.seeking_id} with {self.host_id}"
+
+
+class PublicFigure(models.Model):
+    """A dashboard figure staff have marked public: shown, aggregated and with small counts suppressed,
+    on the TTA figures page anyone can read. A figure without a row, or with is_public off, stays staff-only.
+    """
+
+    slug = models.SlugField(max_length=60, unique=True)
+    is_public = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.slug}: {'public' if self.is_public else 'staff only'}"

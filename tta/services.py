@@ -9,13 +9,14 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import TaskForce, User
+from members.roles import TTA_STAFF
 from taxonomy.models import Facet, Term
 from tta import access
 from tta.models import (
@@ -28,6 +29,7 @@ from tta.models import (
     Match,
     NeedsAssessment,
     PeerExchange,
+    PublicFigure,
     RequestEvent,
     RequestStatus,
     ServiceTarget,
@@ -508,11 +510,7 @@ def reject_match(user, match_id: int) -> Match:
     return _decide(user, match_id, Match.State.REJECTED)
 
 
-def add_match(
-    user, request_id: int, *, title: str, url: str = "", reason: str = "", peer_member: User | None = None
-):
-    """Staff add help the matcher did not find: a link, or a member; it is accepted at once."""
-    _require(access.can_triage(user), "Only TTA staff add matches.")
+def _staff_match_fields(title, url, reason, peer_member):
     title = _text(title, "title", required=True, limit=300)
     url = _text(url, "url", limit=500)
     if url and not url.startswith(("https://", "http://", "/")):
@@ -524,27 +522,108 @@ def add_match(
     if peer_member is not None:
         kind, key = Match.Kind.PEER_MEMBER, f"member:{peer_member.pk}"
         url = url or reverse("members:profile", args=[peer_member.pk])
+    return key, {
+        "kind": kind,
+        "title": title,
+        "url": url,
+        "reason": reason,
+        "peer_member": peer_member,
+        "score": 0,
+        "added_by_staff": True,
+        "state": Match.State.ACCEPTED,
+    }
+
+
+def add_match(
+    user, request_id: int, *, title: str, url: str = "", reason: str = "", peer_member: User | None = None
+):
+    """Staff add help the matcher did not find: a link, or a member; it is accepted at once."""
+    _require(access.can_triage(user), "Only TTA staff add matches.")
+    key, fields = _staff_match_fields(title, url, reason, peer_member)
     with transaction.atomic():
         tta_request = TTARequest.objects.get(pk=request_id)
         match, created = Match.objects.get_or_create(
             request=tta_request,
             target_key=key,
-            defaults={
-                "kind": kind,
-                "title": title,
-                "url": url,
-                "reason": reason,
-                "peer_member": peer_member,
-                "score": 0,
-                "added_by_staff": True,
-                "state": Match.State.ACCEPTED,
-                "decided_by": user,
-                "decided_at": timezone.now(),
-            },
+            defaults={**fields, "decided_by": user, "decided_at": timezone.now()},
         )
         if not created:
             raise ValidationError("That match is already on this request.")
-        _event(tta_request, user, RequestEvent.Kind.MATCH, detail=f"Added: {title}")
+        _event(tta_request, user, RequestEvent.Kind.MATCH, detail=f"Added: {fields['title']}")
+    return match
+
+
+# Needs-assessment matches: stored and decided like a request's, one set per need (area)
+
+
+def _assessment_need(assessment_id: int, need_id) -> tuple[NeedsAssessment, Term]:
+    """The assessment and one of the areas it rated; anything else is refused."""
+    assessment = NeedsAssessment.objects.select_related("task_force").get(pk=assessment_id)
+    need = Term.objects.filter(
+        pk=need_id if str(need_id).isdigit() else None,
+        facet__in=RATED_FACETS,
+        pk__in=AreaRating.objects.filter(assessment=assessment).values("term_id"),
+    ).first()
+    if need is None:
+        raise ValidationError({"need": "Choose one of the areas this assessment rated."})
+    return assessment, need
+
+
+def store_need_proposals(assessment: NeedsAssessment, need: Term, candidates) -> int:
+    """Save the matcher's candidates for one need as proposed matches; decided ones are left alone."""
+    known = set(Match.objects.filter(assessment=assessment, need=need).values_list("target_key", flat=True))
+    new = [
+        Match(
+            assessment=assessment,
+            need=need,
+            kind=c.kind,
+            target_key=c.target_key,
+            title=c.title[:300],
+            url=c.url,
+            peer_task_force_id=c.peer_task_force_id,
+            peer_member_id=c.peer_member_id,
+            score=c.score,
+            reason=c.reason[:500],
+        )
+        for c in candidates
+        if c.target_key not in known
+    ]
+    Match.objects.bulk_create(new)
+    return len(new)
+
+
+def propose_need_matches(user, assessment_id: int, need_id) -> int:
+    from tta.matching import match_need
+
+    _require(access.can_triage(user), "Only TTA staff run the matcher.")
+    assessment, need = _assessment_need(assessment_id, need_id)
+    with transaction.atomic():
+        return store_need_proposals(assessment, need, match_need(assessment, need))
+
+
+def add_need_match(
+    user,
+    assessment_id: int,
+    need_id,
+    *,
+    title: str,
+    url: str = "",
+    reason: str = "",
+    peer_member: User | None = None,
+) -> Match:
+    """Staff add help for one need the matcher did not find; it is accepted at once."""
+    _require(access.can_triage(user), "Only TTA staff add matches.")
+    key, fields = _staff_match_fields(title, url, reason, peer_member)
+    assessment, need = _assessment_need(assessment_id, need_id)
+    with transaction.atomic():
+        match, created = Match.objects.get_or_create(
+            assessment=assessment,
+            need=need,
+            target_key=key,
+            defaults={**fields, "decided_by": user, "decided_at": timezone.now()},
+        )
+        if not created:
+            raise ValidationError(f"That match is already on the {need.name} need.")
     return match
 
 
@@ -595,3 +674,84 @@ def accept_exchange(user, exchange_id: int) -> PeerExchange:
             exchange.state = PeerExchange.State.AGREED
         exchange.save(update_fields=[f"{side}_accepted_by", "state"])
     return exchange
+
+
+def decline_exchange(user, exchange_id: int, reason: str) -> PeerExchange:
+    """Either coordinator declines a proposed exchange with a reason; the other side and staff are emailed."""
+    reason = _text(reason, "reason", required=True, limit=2000)
+    with transaction.atomic():
+        exchange = (
+            PeerExchange.objects.select_for_update(of=("self",))
+            .select_related("seeking", "host", "topic", "match__request")
+            .get(pk=exchange_id)
+        )
+        side = access.side_to_decline(user, exchange)
+        _require(side is not None, "Only the coordinators of the two task forces decline an exchange.")
+        if exchange.state != PeerExchange.State.PROPOSED:
+            raise ValidationError("This exchange is no longer waiting for answers.")
+        exchange.state = PeerExchange.State.DECLINED
+        exchange.declined_by = user
+        exchange.declined_by_name = user.get_full_name()
+        exchange.declined_side = side
+        exchange.decline_reason = reason
+        exchange.declined_at = timezone.now()
+        exchange.save(
+            update_fields=[
+                "state",
+                "declined_by",
+                "declined_by_name",
+                "declined_side",
+                "decline_reason",
+                "declined_at",
+            ]
+        )
+        declining = exchange.seeking if side == "seeking" else exchange.host
+        tta_request = exchange.match.request if exchange.match_id else None
+        if tta_request is not None:
+            _event(
+                tta_request,
+                user,
+                RequestEvent.Kind.EXCHANGE,
+                detail=f"Peer exchange with {exchange.host.name} declined by {declining.name}: {reason}",
+            )
+        _email_exchange_declined(exchange, side, declining, tta_request)
+    return exchange
+
+
+def _email_exchange_declined(exchange, side, declining, tta_request):
+    other_id = exchange.host_id if side == "seeking" else exchange.seeking_id
+    people = User.objects.filter(is_active=True, status=User.Status.APPROVED).exclude(email="")
+    recipients = list(
+        people.filter(task_force_id=other_id, is_coordinator=True).values_list("email", flat=True)
+    )
+    if tta_request is not None and tta_request.assignee_id:
+        staff = people.filter(pk=tta_request.assignee_id)
+    else:
+        staff = people.filter(groups__name=TTA_STAFF)
+    recipients += [email for email in staff.values_list("email", flat=True) if email not in recipients]
+    url = settings.SITE_URL + reverse("tta:index")
+    subject = f"Peer exchange declined: {exchange.seeking.name} with {exchange.host.name}"
+    body = (
+        f"{exchange.declined_by_name} ({declining.name}) declined the proposed peer exchange between "
+        f"{exchange.seeking.name} and {exchange.host.name} on {exchange.topic.name}.\n\n"
+        f"Reason: {exchange.decline_reason}\n\nSee your TTA page: {url}\n"
+    )
+    # One message per person, so nobody sees the others' addresses.
+    messages = [(subject, body, None, [email]) for email in recipients]
+    transaction.on_commit(lambda: send_mass_mail(messages))
+
+
+# Public figures
+
+
+def set_figure_public(user, slug: str, public: bool) -> PublicFigure:
+    """Staff mark a dashboard figure public (shown aggregated and suppressed to anyone) or staff-only."""
+    from tta.analysis import FIGURES
+
+    _require(access.can_mark_figures_public(user), "Only TTA staff choose which figures are public.")
+    if slug not in dict(FIGURES):
+        raise ValidationError("There is no such figure.")
+    figure, _ = PublicFigure.objects.update_or_create(
+        slug=slug, defaults={"is_public": bool(public), "changed_by": user, "changed_at": timezone.now()}
+    )
+    return figure

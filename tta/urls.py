@@ -12,8 +12,12 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("exchanges/<int:pk>/accept/", views.exchange_accept, name="exchange_accept"),
+    path("exchanges/<int:pk>/decline/", views.exchange_decline, name="exchange_decline"),
     path("staff/", views.staff_dashboard, name="staff"),
     path("staff/settings/", views.staff_settings, name="staff_settings"),
     path("staff/requests/<int:pk>/", views.staff_request, name="staff_request"),
+    path("staff/assessments/<int:pk>/", views.staff_assessment, name="staff_assessment"),
     path("staff/export/<slug:slug>.csv", views.staff_export, name="staff_export"),
+    path("staff/figures/<slug:slug>/public/", views.staff_figure_public, name="staff_figure_public"),
+    path("figures/", views.public_figures, name="public_figures"),
 ]

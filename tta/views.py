@@ -4,11 +4,16 @@ Every permission question goes to tta.access; every change goes through
 tta.services. Pages load their data in a fixed number of queries.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.access import members_only
@@ -20,12 +25,13 @@ from tta.forms import (
     AddMatchForm,
     AssignForm,
     CycleForm,
+    DeclineExchangeForm,
     NoteForm,
     RequestForm,
     ServiceTargetForm,
     StatusForm,
 )
-from tta.matching import current_cycle, match_need, needs_of
+from tta.matching import current_cycle, needs_of
 from tta.models import (
     AreaRating,
     Cycle,
@@ -33,6 +39,7 @@ from tta.models import (
     Match,
     NeedsAssessment,
     PeerExchange,
+    PublicFigure,
     RequestEvent,
     RequestStatus,
     ServiceTarget,
@@ -40,6 +47,8 @@ from tta.models import (
 )
 
 PAGE_SIZE = 50
+STAFF_PAGE_SIZE = 50
+EXCHANGES_SHOWN_FOR = datetime.timedelta(days=90)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -62,17 +71,22 @@ def index(request):
         if user.task_force_id
         else []
     )
+    recent = timezone.now() - EXCHANGES_SHOWN_FOR
     exchanges = (
         list(
-            PeerExchange.objects.filter(state=PeerExchange.State.PROPOSED)
+            PeerExchange.objects.filter(
+                Q(state=PeerExchange.State.PROPOSED) | Q(created_at__gte=recent) | Q(declined_at__gte=recent)
+            )
             .filter(models_q_for_task_force(user.task_force_id))
-            .select_related("seeking", "host", "topic")
+            .select_related("seeking", "host", "topic")[:PAGE_SIZE]
         )
         if user.task_force_id
         else []
     )
     for exchange in exchanges:
-        exchange.can_answer = access.can_answer_exchange(user, exchange) is not None
+        waiting = exchange.state == PeerExchange.State.PROPOSED
+        exchange.can_answer = waiting and access.can_answer_exchange(user, exchange) is not None
+        exchange.can_decline = waiting and access.side_to_decline(user, exchange) is not None
     return render(
         request,
         "tta/index.html",
@@ -89,8 +103,6 @@ def index(request):
 
 
 def models_q_for_task_force(task_force_id):
-    from django.db.models import Q
-
     return Q(seeking_id=task_force_id) | Q(host_id=task_force_id)
 
 
@@ -187,10 +199,11 @@ def assessment_detail(request, pk):
         # Another task force's assessment does not exist as far as this visitor knows.
         raise Http404
     previous = _previous_assessment(assessment.task_force_id, assessment.cycle)
-    staff = access.is_tta_staff(request.user)
-    needs = []
-    if staff:
-        needs = [{"rating": r, "candidates": match_need(assessment, r.term)} for r in needs_of(assessment)]
+    accepted = (
+        Match.objects.filter(assessment=assessment, state=Match.State.ACCEPTED)
+        .select_related("need")
+        .order_by("need__sort_order", "need__name", "need_id", "-score", "kind", "title", "pk")
+    )
     return render(
         request,
         "tta/assessment_detail.html",
@@ -199,10 +212,18 @@ def assessment_detail(request, pk):
             "rows": _rating_rows(assessment, previous),
             "previous": previous,
             "revisions": assessment.revisions.count(),
-            "needs": needs,
-            "is_staff": staff,
+            "accepted_by_need": _by_need(accepted),
+            "is_staff": access.is_tta_staff(request.user),
         },
     )
+
+
+def _by_need(matches):
+    """[(need Term, [matches])] in the order the matches come."""
+    groups = {}
+    for match in matches:
+        groups.setdefault(match.need_id, (match.need, []))[1].append(match)
+    return list(groups.values())
 
 
 # Requests
@@ -291,7 +312,9 @@ def staff_dashboard(request):
         requests = requests.filter(assignee__isnull=True)
     elif assignee.isdigit():
         requests = requests.filter(assignee_id=int(assignee))
-    requests = list(requests[:200])
+    # get_page turns a missing, malformed or out-of-range ?page= into the first or last page.
+    page = Paginator(requests, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    requests = list(page.object_list)
     flags = analysis.overdue_flags(requests)
     for r in requests:
         r.overdue = flags[r.pk]
@@ -310,6 +333,8 @@ def staff_dashboard(request):
         "tta/staff_dashboard.html",
         {
             "requests": requests,
+            "page_obj": page,
+            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
             "statuses": RequestStatus.choices,
             "status": status,
             "assignee": assignee,
@@ -317,6 +342,7 @@ def staff_dashboard(request):
             "cycle": cycle,
             "assessments": assessments,
             "tables": analysis.dashboard_tables(cycle),
+            "public_slugs": set(PublicFigure.objects.filter(is_public=True).values_list("slug", flat=True)),
         },
     )
 
@@ -457,3 +483,128 @@ def exchange_accept(request, pk):
     else:
         messages.success(request, "You accepted the peer exchange.")
     return redirect("tta:index")
+
+
+@members_only
+def exchange_decline(request, pk):
+    """Decline a proposed exchange: a page with the reason to give, so it works without JavaScript."""
+    exchange = get_object_or_404(PeerExchange.objects.select_related("seeking", "host", "topic"), pk=pk)
+    if not access.can_view_exchange(request.user, exchange):
+        raise Http404
+    if access.side_to_decline(request.user, exchange) is None:
+        raise PermissionDenied("Only the coordinators of the two task forces decline an exchange.")
+    form = DeclineExchangeForm(request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_exchange(request.user, pk, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(
+                request, "You declined the peer exchange. The other task force and TTA staff are told."
+            )
+            return redirect("tta:index")
+    return render(
+        request,
+        "tta/exchange_decline.html",
+        {"exchange": exchange, "form": form, "errors": errors, "waiting": exchange.state == "proposed"},
+        status=400 if (errors or form.errors) else 200,
+    )
+
+
+@access.tta_staff_only
+def staff_assessment(request, pk):
+    """Staff review the matches for an assessment's needs: find, accept, reject, add, propose exchanges."""
+    user = request.user
+    assessment = get_object_or_404(NeedsAssessment.objects.select_related("task_force", "cycle"), pk=pk)
+    errors, add_form, add_need = [], None, None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        need_id = request.POST.get("need", "")
+        try:
+            if action == "propose":
+                found = services.propose_need_matches(user, assessment.pk, need_id)
+                messages.success(request, f"{found} new match{'es' if found != 1 else ''} proposed.")
+            elif action in ("accept", "reject", "exchange"):
+                match = get_object_or_404(Match, pk=_int(request.POST.get("match")), assessment=assessment)
+                if action == "accept":
+                    services.accept_match(user, match.pk)
+                elif action == "reject":
+                    services.reject_match(user, match.pk)
+                else:
+                    services.propose_exchange(user, match.pk)
+                messages.success(request, "Saved.")
+            elif action == "add_match":
+                add_form, add_need = AddMatchForm(request.POST), need_id
+                if not add_form.is_valid():
+                    raise ValidationError("Give the match a title (and a link if there is one).")
+                services.add_need_match(user, assessment.pk, need_id, **add_form.cleaned_data)
+                messages.success(request, "Match added.")
+            else:
+                raise ValidationError("Unknown action.")
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            return redirect("tta:staff_assessment", pk=pk)
+    ratings = {
+        r.term_id: r
+        for r in AreaRating.objects.filter(assessment=assessment)
+        .select_related("term")
+        .order_by("term__facet", "term__sort_order", "term__name")
+    }
+    matches = list(
+        Match.objects.filter(assessment=assessment)
+        .select_related("need")
+        .order_by("-score", "kind", "title", "pk")
+    )
+    shown = [r.term_id for r in needs_of(assessment)]
+    shown += sorted({m.need_id for m in matches} - set(shown), key=lambda t: ratings[t].term.name)
+    needs = [
+        {
+            "rating": ratings[term_id],
+            "matches": [m for m in matches if m.need_id == term_id],
+            "add_form": add_form if add_need == str(term_id) else None,
+        }
+        for term_id in shown
+        if term_id in ratings
+    ]
+    return render(
+        request,
+        "tta/staff_assessment.html",
+        {
+            "assessment": assessment,
+            "needs": needs,
+            "other_areas": [r for t, r in ratings.items() if t not in shown],
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+@require_POST
+@access.tta_staff_only
+def staff_figure_public(request, slug):
+    try:
+        figure = services.set_figure_public(request.user, slug, request.POST.get("public") == "1")
+    except ValidationError:
+        raise Http404 from None
+    if figure.is_public:
+        messages.success(request, "The figure is public: anyone sees it, with small counts suppressed.")
+    else:
+        messages.success(request, "The figure is for staff only again.")
+    return redirect(f"{reverse('tta:staff')}#figure-{slug}")
+
+
+def public_figures(request):
+    """The figures staff marked public, aggregated and with small counts suppressed; open to everyone."""
+    public = set(PublicFigure.objects.filter(is_public=True).values_list("slug", flat=True))
+    shown = [
+        slug for slug, _ in analysis.FIGURES if slug in public and access.can_view_figure(request.user, True)
+    ]
+    tables = [analysis.public_version(t) for t in analysis.dashboard_tables(current_cycle(), only=shown)]
+    return render(request, "tta/public_figures.html", {"tables": tables})

@@ -1,0 +1,181 @@
+"""Matches for an assessment's needs are stored and reviewed by staff (find, accept, reject, add),
+like a request's; the task force then sees the accepted ones, with links, under each need."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from taxonomy.models import Term
+from tests.factories import TaskForceFactory
+from tests.tta.factories import AssessmentFactory, CycleFactory, index_entry, rate
+from tta import services
+from tta.models import Match, PeerExchange
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def needy(role_user):
+    """The member's task force needs help with coordination (priority 5, capacity 1);
+    two resources and one strong peer task force could help."""
+    member = role_user("member")
+    cycle = CycleFactory(name="2026")
+    assessment = AssessmentFactory(task_force=member.task_force, cycle=cycle, status="submitted")
+    rate(assessment, "coordination", 1, 5)
+    rate(assessment, "training", 4, 2)  # rated, but not a need
+    strong = AssessmentFactory(
+        task_force=TaskForceFactory(name="Strong Task Force"), cycle=cycle, status="submitted"
+    )
+    rate(strong, "coordination", 5, 1)
+    index_entry("resource", 1, "Coordination guidebook", ["coordination"])
+    index_entry("practice", 2, "Running a case review", ["coordination"])
+    return assessment
+
+
+def coordination():
+    return Term.objects.get(slug="coordination")
+
+
+def test_proposals_are_stored_per_need_and_storing_twice_adds_nothing(needy, role_user):
+    staff = role_user("tta_staff")
+    assert services.propose_need_matches(staff, needy.pk, coordination().pk) == 3
+    assert services.propose_need_matches(staff, needy.pk, coordination().pk) == 0
+    stored = list(Match.objects.filter(assessment=needy).values_list("need__slug", "title", "state"))
+    assert sorted(stored) == [
+        ("coordination", "Coordination guidebook", "proposed"),
+        ("coordination", "Running a case review", "proposed"),
+        ("coordination", "Strong Task Force", "proposed"),
+    ]
+
+
+@pytest.mark.parametrize("need", ["999999", "1 OR 1=1", "", "<b>"])
+def test_an_area_the_assessment_did_not_rate_is_refused(needy, role_user, need):
+    with pytest.raises(ValidationError, match="areas this assessment rated"):
+        services.propose_need_matches(role_user("tta_staff"), needy.pk, need)
+    unrated = Term.objects.get(slug="information-sharing")
+    with pytest.raises(ValidationError, match="areas this assessment rated"):
+        services.add_need_match(role_user("tta_staff"), needy.pk, unrated.pk, title="A guide")
+
+
+def test_only_staff_find_or_add_need_matches(needy, role_user):
+    from django.core.exceptions import PermissionDenied
+
+    for role in ("member", "coordinator", "moderator"):
+        with pytest.raises(PermissionDenied):
+            services.propose_need_matches(role_user(role), needy.pk, coordination().pk)
+        with pytest.raises(PermissionDenied):
+            services.add_need_match(role_user(role), needy.pk, coordination().pk, title="Mine")
+
+
+def test_staff_review_page_end_to_end_and_the_task_force_sees_accepted_help(needy, role_user, client_for):
+    staff, member = role_user("tta_staff"), role_user("member")
+    client = client_for(staff)
+    url = f"/tta/staff/assessments/{needy.pk}/"
+    page = client.get(url).content.decode()
+    assert "Coordination" in page and "No matches yet" in page
+    # Training was rated but is not a need: offered under "Match another area".
+    assert "Match another area" in page and "Training (priority 2, capacity 4)" in page
+    assert client.post(url, {"action": "propose", "need": coordination().pk}).status_code == 302
+    guide = Match.objects.get(assessment=needy, title="Coordination guidebook")
+    review = Match.objects.get(assessment=needy, title="Running a case review")
+    peer = Match.objects.get(assessment=needy, title="Strong Task Force")
+    client.post(url, {"action": "accept", "match": guide.pk})
+    client.post(url, {"action": "reject", "match": review.pk})
+    client.post(url, {"action": "accept", "match": peer.pk})
+    client.post(url, {"action": "exchange", "match": peer.pk})
+    exchange = PeerExchange.objects.get()
+    assert (exchange.seeking_id, exchange.host.name, exchange.topic.slug) == (
+        member.task_force_id,
+        "Strong Task Force",
+        "coordination",
+    )
+    added = client.post(
+        url,
+        {
+            "action": "add_match",
+            "need": coordination().pk,
+            "title": "State MDT protocol",
+            "url": "https://example.org/mdt",
+            "reason": "<i>Ohio's</i> model",
+        },
+    )
+    assert added.status_code == 302
+
+    html = client_for(member).get(f"/tta/assessments/{needy.pk}/").content.decode()
+    section = html.split("Help TTA staff matched to your needs", 1)[1]
+    assert '<a href="/resources/1/">Coordination guidebook</a>' in section
+    assert '<a href="https://example.org/mdt">State MDT protocol</a>' in section
+    assert "&lt;i&gt;Ohio&#x27;s&lt;/i&gt; model" in section and "Strong Task Force" in section
+    assert "Running a case review" not in section  # rejected
+    assert "Review matches" not in html  # the staff link is for staff only
+
+
+def test_bad_add_keeps_what_staff_typed(needy, role_user, client_for):
+    client = client_for(role_user("tta_staff"))
+    url = f"/tta/staff/assessments/{needy.pk}/"
+    bad_link = client.post(
+        url,
+        {"action": "add_match", "need": coordination().pk, "title": "Keep me", "url": "javascript:alert(1)"},
+    )
+    text = bad_link.content.decode()
+    assert bad_link.status_code == 400 and "https://" in text and 'value="Keep me"' in text
+    assert 'value="javascript:alert(1)"' in text and "<details open>" in text
+    no_title = client.post(
+        url, {"action": "add_match", "need": coordination().pk, "title": "", "reason": "why"}
+    )
+    assert no_title.status_code == 400 and "Give the match a title" in no_title.content.decode()
+    assert 'value="why"' in no_title.content.decode()
+    client.post(url, {"action": "add_match", "need": coordination().pk, "title": "Once"})
+    twice = client.post(url, {"action": "add_match", "need": coordination().pk, "title": "Once"})
+    assert twice.status_code == 400 and "already on the Coordination need" in twice.content.decode()
+    assert Match.objects.filter(assessment=needy, title="Once").count() == 1
+    assert client.post(url, {"action": "nonsense"}).status_code == 400
+
+
+def test_a_match_of_another_assessment_cannot_be_decided_here(needy, role_user, client_for):
+    staff = role_user("tta_staff")
+    other = AssessmentFactory(
+        task_force=TaskForceFactory(name="Other"), cycle=needy.cycle, status="submitted"
+    )
+    rate(other, "coordination", 1, 5)
+    services.propose_need_matches(staff, other.pk, coordination().pk)
+    foreign = Match.objects.filter(assessment=other).first()
+    url = f"/tta/staff/assessments/{needy.pk}/"
+    for match in (foreign.pk, "abc", ""):
+        assert client_for(staff).post(url, {"action": "accept", "match": match}).status_code == 404
+    assert Match.objects.get(pk=foreign.pk).state == "proposed"
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [("anonymous", 302), ("pending", 302), ("member", 403), ("coordinator", 403), ("tta_staff", 200)],
+)
+def test_review_page_is_for_staff_only(needy, role_user, client_for, role, status):
+    response = client_for(role_user(role)).get(f"/tta/staff/assessments/{needy.pk}/")
+    assert response.status_code == status
+    if role == "tta_staff":
+        assert client_for(role_user(role)).get("/tta/staff/assessments/999999/").status_code == 404
+
+
+def test_review_and_assessment_pages_run_constant_queries(
+    needy, role_user, client_for, django_assert_num_queries
+):
+    staff, member = role_user("tta_staff"), role_user("member")
+    urls = ((staff, f"/tta/staff/assessments/{needy.pk}/"), (member, f"/tta/assessments/{needy.pk}/"))
+    for who, url in urls:
+        client_for(who).get(url)
+    counts = {}
+    for n in (1, 6):
+        for i in range(n):
+            match = services.add_need_match(staff, needy.pk, coordination().pk, title=f"Help {n}-{i}")
+            services.add_need_match(staff, needy.pk, Term.objects.get(slug="training").pk, title=f"T {n}-{i}")
+            assert match.state == "accepted"
+        for who, url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client_for(who).get(url).status_code == 200
+            counts.setdefault(url, []).append(len(ctx))
+    for url, (few, many) in counts.items():
+        assert few == many, url
+    with django_assert_num_queries(counts[urls[0][1]][1]):
+        client_for(staff).get(urls[0][1])
