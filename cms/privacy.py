@@ -117,3 +117,31 @@ def apply_visibility(page, visibility):
         restriction.groups.set([Group.objects.get(name=MEMBER)])
     elif visibility == PUBLIC and existing is not None:
         existing.delete()
+
+
+def subtree_conflicts(root, restricted_here):
+    """Asset conflicts across ``root`` and the pages under it if ``root``'s own restriction changed.
+
+    ``restricted_here`` says whether ``root`` will carry a restriction of its own.
+    A page under it is restricted afterwards if that holds, or if any other
+    restriction (an ancestor's, its own, one in between) still covers it. Both
+    the live page and its latest draft are checked, since publishing the draft
+    later must not bring a conflict back.
+    """
+    from cms.models.content import ContentPage
+
+    # Whatever restriction root has now is what the dialog replaces; every other one stays.
+    restricted_paths = [r.path for r in access.page_restrictions() if r.path != root.path]
+    problems = []
+    for page in root.get_descendants(inclusive=True).specific().iterator(chunk_size=200):
+        if not isinstance(page, ContentPage):
+            continue
+        restricted = restricted_here or any(page.path.startswith(path) for path in restricted_paths)
+        versions = [page]
+        if page.has_unpublished_changes and page.latest_revision_id:
+            versions.append(page.get_latest_revision_as_object())
+        found = {}  # the live page and its draft often share assets: name each problem once
+        for version in versions:
+            found.update(dict.fromkeys(asset_conflicts(version, restricted)))
+        problems.extend(f"“{page.title}”: {problem}" for problem in found)
+    return problems

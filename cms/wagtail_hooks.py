@@ -1,4 +1,4 @@
-"""Wagtail hooks of the CMS: who may see a page, privacy set from the page form, the review report."""
+"""Wagtail hooks of the CMS: who may see a page, privacy from the page form or dialog, the review report."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from cms import access, privacy
+from cms import access, admin_privacy, privacy
 from cms.reports import DueForReviewView
 from members import access as members_access
 from members.roles import MEMBER
@@ -70,6 +70,11 @@ def apply_requested_visibility(request, page):
     requested = getattr(page, "_requested_visibility", None)
     if requested is not None and privacy.inherited_restriction_page(page) is None:
         privacy.apply_visibility(page, requested)
+
+
+@hooks.register("register_admin_viewset")
+def register_privacy_checked_page_viewsets():
+    return admin_privacy.viewsets()
 
 
 class DueForReviewMenuItem(MenuItem):
