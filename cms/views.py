@@ -1,13 +1,13 @@
 """CMS pages served outside the page tree: report and get help, topics, robots.txt."""
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from cms.listings import topic_sections
-from taxonomy.models import Facet, Term
+from taxonomy.models import Facet, FormerSlug, Term
 
 # Areas of the site with nothing for a search engine (members-only or per-person).
 ROBOTS_DISALLOW = [
@@ -40,7 +40,13 @@ def topic_index(request):
 
 @require_safe
 def topic(request, slug):
-    term = get_object_or_404(Term.objects.exclude(facet=Facet.CALLOUT_KIND), slug=slug)
+    term = Term.objects.exclude(facet=Facet.CALLOUT_KIND).filter(slug=slug).first()
+    if term is None:
+        # A link shared before the term was renamed: send it on, permanently.
+        former = FormerSlug.objects.select_related("term").filter(slug=slug).first()
+        if former is None or former.term.facet == Facet.CALLOUT_KIND:
+            raise Http404("No such topic.")
+        return redirect("cms:topic", slug=former.term.slug, permanent=True)
     sections, extra = topic_sections(term, request)
     return render(request, "cms/topic.html", {"term": term, "sections": sections, "extra": extra})
 

@@ -5,7 +5,7 @@ matched without one app importing another.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.text import slugify
 
 
@@ -55,9 +55,15 @@ class Term(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        from taxonomy.signals import term_slug_changed
+
         if not self.slug:
             self.slug = slugify(self.name)[:140]
-        super().save(*args, **kwargs)
+        previous = Term.objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if previous is not None and previous != self.slug:
+                term_slug_changed.send(sender=Term, term=self, old_slug=previous)
 
     def clean(self):
         if self.parent_id and self.parent.facet != self.facet:
@@ -67,3 +73,13 @@ class Term(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Terms are retired, never deleted, so nothing tagged with them is orphaned.")
+
+
+class FormerSlug(models.Model):
+    """A slug a term used to have, so links to /topics/<old slug>/ still find it after a rename."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=140, unique=True)
+
+    def __str__(self):
+        return f"{self.slug} → {self.term.slug}"
