@@ -30,7 +30,7 @@ from cms.models import (
     ResourcePage,
 )
 from cms.models.home import BRIEF_COUNT, FEATURED_COUNT
-from taxonomy.models import Facet, Term
+from taxonomy.models import Facet, FormerSlug, Term
 
 PER_PAGE = 12
 MAX_VALUES_PER_FACET = 20
@@ -130,16 +130,33 @@ class _Facets:
             self.terms_by_facet[term.facet][term.slug] = term
         # param -> list of database values (term ids or choice values), unknown ones dropped
         self.selected = {}
+        wanted_by_param = {spec.param: _requested_values(query, spec) for spec in specs}
+        renamed = self._renamed(specs, wanted_by_param)
         for spec in specs:
-            wanted = _requested_values(query, spec)
+            wanted = wanted_by_param[spec.param]
             if spec.facet:
                 known = self.terms_by_facet[spec.facet]
-                ids = [known[slug].pk for slug in wanted if slug in known]
+                ids = [
+                    known[renamed.get(slug, slug)].pk for slug in wanted if renamed.get(slug, slug) in known
+                ]
             else:
                 valid = {value for value, _label in spec.choices}
                 ids = [value for value in wanted if value in valid]
             if ids:
                 self.selected[spec.param] = ids
+
+    def _renamed(self, specs, wanted_by_param):
+        """Current slugs for former ones in the request: filter links shared before a rename still work."""
+        unknown = {
+            slug
+            for spec in specs
+            if spec.facet
+            for slug in wanted_by_param[spec.param]
+            if slug not in self.terms_by_facet[spec.facet]
+        }
+        if not unknown:
+            return {}  # the usual case: no query
+        return dict(FormerSlug.objects.filter(slug__in=unknown).values_list("slug", "term__slug"))
 
     def _field(self, spec):
         return self.model._meta.get_field(spec.source)
@@ -229,7 +246,8 @@ def _faceted(request, base, model, specs, ordering, prefetch, restrictions, sele
     counts = cached["counts"]
     if select:
         filtered = filtered.select_related(*select)
-    paginator = Paginator(filtered.prefetch_related(*prefetch), PER_PAGE)
+    # Cards show no body: leave StreamField JSON (kilobytes per article) in the database.
+    paginator = Paginator(filtered.defer_streamfields().prefetch_related(*prefetch), PER_PAGE)
     paginator.count = cached["total"]  # a cached_property: Paginator need not count again
     page_obj = paginator.get_page(request.GET.get("page"))
     _mark_members_only(page_obj.object_list, restrictions)
@@ -276,7 +294,7 @@ def brief_listing(index, request):
     visible = access.visible_pages(
         EvidenceBriefPage.objects.live().descendant_of(index), request.user, restrictions
     )
-    queryset = visible.order_by("-first_published_at", "title")
+    queryset = visible.defer_streamfields().order_by("-first_published_at", "title")
     page_obj = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     _mark_members_only(page_obj.object_list, restrictions)
     return Listing(page_obj=page_obj, facets=[], total=page_obj.paginator.count, active=[])
@@ -287,13 +305,13 @@ def home_sections(home, request):
     user = request.user
     restrictions = access.request_restrictions(request)
     chosen = list(home.featured_practices.values_list("practice_id", flat=True)[:FEATURED_COUNT])
-    practices = access.visible_pages(PracticePage.objects.live(), user, restrictions)
+    practices = access.visible_pages(PracticePage.objects.live().defer_streamfields(), user, restrictions)
     if chosen:
         by_id = {page.pk: page for page in practices.filter(pk__in=chosen)}
         featured = [by_id[pk] for pk in chosen if pk in by_id]
     else:
         featured = list(practices.order_by("-first_published_at")[:FEATURED_COUNT])
-    briefs = access.visible_pages(EvidenceBriefPage.objects.live(), user, restrictions)
+    briefs = access.visible_pages(EvidenceBriefPage.objects.live().defer_streamfields(), user, restrictions)
     latest = list(briefs.order_by("-first_published_at")[:BRIEF_COUNT])
     return {
         "featured_practices": _mark_members_only(featured, restrictions),
@@ -321,7 +339,8 @@ def topic_sections(term, request):
         if model is ResourcePage and term.facet == Facet.RESOURCE_TYPE:
             tagged = model.objects.live().filter(resource_type=term)
         pages = _mark_members_only(
-            list(access.visible_pages(tagged, user, restrictions).order_by("title")), restrictions
+            list(access.visible_pages(tagged.defer_streamfields(), user, restrictions).order_by("title")),
+            restrictions,
         )
         if pages:
             sections.append({"key": key, "label": label, "pages": pages})
