@@ -188,3 +188,36 @@ def may_be_emailed_about(user, topic, post) -> bool:
     if post.is_deleted or post.is_hidden or post.awaiting_approval:
         return False
     return not (topic.is_deleted or topic.awaiting_approval)
+
+
+# Moderation, attachments and private messages (forum.moderation, forum.attachments, forum.conversations).
+
+
+def can_moderate_topic(user, topic) -> bool:
+    """Approve, redact, move, merge, split, restore: moderators, in categories they read."""
+    return is_moderator(user) and topic.category_id in forum_access(user).read
+
+
+def can_attach_to(user, post, topic) -> bool:
+    """Only the post's author attaches files, while they may still edit it."""
+    return post.author_id == user.pk and can_edit_post(user, post, topic)
+
+
+def can_download_attachment(user, attachment) -> bool:
+    """Whoever may read the post may fetch its files; nobody else learns they exist."""
+    post = attachment.post
+    return can_read_topic(user, post.topic) and can_see_post(user, post)
+
+
+def can_read_conversation(user, participant) -> bool:
+    """Only a current participant who is still a member; moderators too have no way in."""
+    return is_member(user) and participant is not None and participant.left_at is None
+
+
+def can_start_conversation_with(user, other) -> bool:
+    return is_member(user) and other.pk != user.pk and is_member(other)
+
+
+def can_see_reported_message(user) -> bool:
+    """A moderator reads a private message only once a participant has reported it (see MessageReport)."""
+    return is_moderator(user)

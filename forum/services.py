@@ -32,6 +32,7 @@ from forum.models import (
     TopicState,
     WatchLevel,
 )
+from forum.moderation import hold_if_new_member
 from forum.rendering import render_markdown
 from taxonomy.models import Term
 
@@ -173,6 +174,7 @@ def start_topic(
         Category.objects.filter(pk=category.pk).update(
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post_at=now
         )
+        hold_if_new_member(post)
         _watch(by.pk, topic.pk, read_up_to=1)
         # Published: the new-topic draft has done its job (forum.drafts).
         Draft.objects.filter(user=by, topic__isnull=True).delete()
@@ -223,6 +225,7 @@ def reply(
         Category.objects.filter(pk=locked.category_id).update(
             post_count=F("post_count") + 1, last_post_at=now
         )
+        hold_if_new_member(post, before=locked)
         _watch(by.pk, locked.pk, read_up_to=post.number)
         Draft.objects.filter(user=by, topic=locked).delete()
         _log_confirmation(post, by, flagged)

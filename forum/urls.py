@@ -1,6 +1,6 @@
 """URLs under /forum/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from forum import drafts_views, preferences, views
 
@@ -37,4 +37,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("email/unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
+    path("", include("forum.moderation_urls")),
+    path("", include("forum.attachment_urls")),
+    path("", include("forum.conversation_urls")),
 ]

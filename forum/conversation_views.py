@@ -1,0 +1,223 @@
+"""Private message pages under /forum/messages/: inbox, new conversation, a conversation, leave, report;
+and the moderators' list of reported messages.
+
+Someone who is not a current participant gets a 404 for a conversation, as
+for a topic they cannot read. Writing keeps what the member typed whenever it
+is refused (privacy guard, size, unknown address).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from forum import access, conversations, limits
+from forum.forms import BodyField, PrivacyConfirmField, show_privacy_confirmation
+from forum.models import MAX_TITLE_LENGTH, PostReport
+from forum.moderation_models import ConversationMessage, ConversationParticipant, MessageReport
+from forum.rendering import render_markdown
+from forum.services import ForumError, PrivacyCheck
+from members.access import members_only
+from members.models import User
+
+CONVERSATIONS_PER_PAGE = 25
+MESSAGES_PER_PAGE = 30
+
+
+class NewConversationForm(forms.Form):
+    to = forms.CharField(
+        label="To",
+        help_text="Email addresses of members, separated by commas. Find them in the members directory.",
+        max_length=2000,
+    )
+    title = forms.CharField(max_length=MAX_TITLE_LENGTH, label="Subject")
+    body = BodyField()
+    confirm_private = PrivacyConfirmField()
+
+
+class MessageForm(forms.Form):
+    body = BodyField()
+    confirm_private = PrivacyConfirmField()
+
+
+class MessageReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=PostReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Anything the moderators should know (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _refused(form, error):
+    form.add_error(None, str(error))
+    if isinstance(error, PrivacyCheck):
+        show_privacy_confirmation(form)
+        return error.findings
+    return []
+
+
+@members_only
+def inbox(request):
+    rows = (
+        ConversationParticipant.objects.filter(user=request.user, left_at__isnull=True)
+        .select_related("conversation")
+        .order_by("-last_message_at", "-id")
+    )
+    page = Paginator(rows, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "unread": conversations.unread_conversations(request.user)}
+    return render(request, "forum/conversations/inbox.html", context)
+
+
+@members_only
+def new(request):
+    initial = {}
+    to = request.GET.get("to", "")
+    if to.isdigit():
+        recipient = User.objects.filter(pk=int(to)).first()
+        if recipient is not None and access.can_start_conversation_with(request.user, recipient):
+            initial["to"] = recipient.email
+    form = NewConversationForm(request.POST or None, initial=initial)
+    preview, findings = None, []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = render_markdown(data["body"])
+        else:
+            try:
+                recipients = conversations.find_recipients(data["to"], by=request.user)
+                limits.hit(request.user, "post")
+                created = conversations.start_conversation(
+                    by=request.user,
+                    recipients=recipients,
+                    title=data["title"],
+                    body=data["body"],
+                    confirmed_private=data["confirm_private"],
+                )
+            except (ForumError, limits.RateLimited) as error:
+                findings = _refused(form, error)
+            else:
+                messages.success(request, "Your message is sent.")
+                return redirect("forum:conversation", pk=created.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "preview": preview, "findings": findings}
+    return render(request, "forum/conversations/new.html", context, status=status)
+
+
+def _participant(request, pk):
+    row = conversations.participant_for(pk, request.user)
+    if row is None:
+        raise Http404
+    return row
+
+
+@members_only
+def conversation(request, pk):
+    me = _participant(request, pk)
+    found = me.conversation
+    form = MessageForm(request.POST or None)
+    preview, findings = None, []
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                limits.hit(request.user, "post")
+                sent = conversations.send_message(
+                    found,
+                    by=request.user,
+                    body=form.cleaned_data["body"],
+                    confirmed_private=form.cleaned_data["confirm_private"],
+                )
+            except (ForumError, limits.RateLimited) as error:
+                findings = _refused(form, error)
+            else:
+                page = (sent.number - 1) // MESSAGES_PER_PAGE + 1
+                return redirect(
+                    f"{reverse('forum:conversation', args=[found.pk])}?page={page}#m-{sent.number}"
+                )
+    paginator = Paginator(found.messages.order_by("number"), MESSAGES_PER_PAGE)
+    default_page = (min(me.last_read_number + 1, max(found.message_count, 1)) - 1) // MESSAGES_PER_PAGE + 1
+    page = paginator.get_page(request.GET.get("page") or default_page)
+    shown = list(page.object_list)
+    first_unread = me.last_read_number + 1
+    if shown:
+        conversations.mark_read(me, shown[-1].number)
+    people = list(
+        ConversationParticipant.objects.filter(conversation=found)
+        .order_by("joined_at", "id")
+        .values_list("user_name", "left_at")
+    )
+    status = 400 if form.errors else 200
+    context = {
+        "conversation": found,
+        "me": me,
+        "page": page,
+        "shown": shown,
+        "first_unread": first_unread,
+        "people": people,
+        "form": form,
+        "preview": preview,
+        "findings": findings,
+    }
+    return render(request, "forum/conversations/conversation.html", context, status=status)
+
+
+@members_only
+@require_POST
+def leave(request, pk):
+    me = _participant(request, pk)
+    conversations.leave(me.conversation, by=request.user)
+    messages.success(request, f"You have left “{me.conversation.title}”. It is no longer in your inbox.")
+    return redirect("forum:inbox")
+
+
+@members_only
+def report(request, pk):
+    message = get_object_or_404(ConversationMessage.objects.select_related("conversation"), pk=pk)
+    _participant(request, message.conversation_id)
+    back = f"{reverse('forum:conversation', args=[message.conversation_id])}#m-{message.number}"
+    form = MessageReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            limits.hit(request.user, "report")
+            conversations.report_message(message, by=request.user, **form.cleaned_data)
+        except (ForumError, limits.RateLimited) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "Thank you. A moderator will read this one message, and nothing else of the conversation.",
+            )
+        return redirect(back)
+    context = {"message": message, "form": form, "back": back}
+    return render(request, "forum/conversations/report.html", context, status=400 if form.errors else 200)
+
+
+@members_only
+def reported(request):
+    """Moderators: open reports of private messages, showing only the reported message."""
+    if not access.can_see_reported_message(request.user):
+        raise Http404
+    queue = MessageReport.objects.filter(resolved_at__isnull=True).select_related("message")
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    return render(request, "forum/conversations/reported.html", {"page": page})
+
+
+@members_only
+@require_POST
+def resolve(request, pk):
+    if not access.can_see_reported_message(request.user):
+        raise Http404
+    found = get_object_or_404(MessageReport, pk=pk)
+    try:
+        conversations.resolve_message_report(found, by=request.user)
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Report marked as dealt with.")
+    return redirect("forum:reported_messages")
