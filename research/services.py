@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from research import access, provenance, registry
+from research import access, exports, provenance, registry
 from research.conf import setting
 from research.models import Run
 
@@ -20,6 +20,9 @@ def pin_versions(notebook, chosen):
     pinned = {}
     for schema in notebook.datasets:
         version = chosen.get(schema)
+        if version is None and schema in exports.EXPORTS:
+            # The platform's own data: a snapshot taken now, so the run never reads the live site.
+            version = exports.snapshot(schema)
         if version is None:
             pinned[schema] = {"synthetic": True}
             continue

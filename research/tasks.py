@@ -13,3 +13,12 @@ from research import runner
 def execute_run(run_id: int) -> str:
     run = runner.execute(run_id)
     return run.status if run else "not claimed"
+
+
+@task()
+def validate_dataset_version(version_id: int) -> str:
+    from research import datasets
+    from research.models import DatasetVersion
+
+    version = DatasetVersion.objects.select_related("dataset").get(pk=version_id)
+    return datasets.validate(version).status

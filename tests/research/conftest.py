@@ -92,3 +92,65 @@ def no_kernels_left():
             break
         psutil.wait_procs(left, timeout=0.1)
     assert not left, f"kernel processes left behind: {[p.pid for p in left]}"
+
+
+TTA_NEEDS_CSV = (
+    b"cycle,task_force,state,region,area,area_label,facet,capacity,priority\n"
+    b"2025,Central Ohio Human Trafficking Task Force,OH,5,labor-trafficking,Labor trafficking,topic,2,5\n"
+    b"2025,Southern Arizona Anti-Trafficking Unified Response,AZ,9,"
+    b"victim-services,Victim services,topic,4,3\n"
+)
+
+
+@pytest.fixture
+def upload_version(db):
+    """upload_version("name", b"csv", schema="tta_needs") stores a dataset version as an upload would."""
+    from research import datasets
+    from research.models import Dataset
+
+    def store(name="needs-2025", data=TTA_NEEDS_CSV, schema="tta_needs", sensitive=True, by=None):
+        dataset, _ = Dataset.objects.get_or_create(
+            name=name,
+            defaults={
+                "schema_name": schema,
+                "source": "Test",
+                "licence": "Test only",
+                "sensitive": sensitive,
+            },
+        )
+        return datasets.store_version(dataset, data, by, original_name=f"{name}.csv", validate_now=True)
+
+    return store
+
+
+@pytest.fixture
+def finished_run(db):
+    """finished_run(status="succeeded", results={...}) builds a Run row as a worker would leave it."""
+    from django.utils import timezone
+
+    from research.models import Run
+
+    def build(status=Run.Status.SUCCEEDED, notebook="counts", results=None, **fields):
+        now = timezone.now()
+        defaults = {
+            "notebook_path": f"notebooks/{notebook}.ipynb",
+            "notebook_title": notebook.capitalize(),
+            "notebook_sha256": "a" * 64,
+            "parameters": {"n": 3},
+            "parameters_json": '{"n":3}',
+            "parameters_sha256": "b" * 64,
+            "provenance_sha256": "c" * 64,
+            "status": status,
+            "cells_done": 4,
+            "cells_total": 4,
+            "started_at": now,
+            "ended_at": None if status in (Run.Status.QUEUED, Run.Status.RUNNING) else now,
+            "duration_seconds": 1.5,
+            "kernel_name": "python3",
+            "code_version": "test",
+            "results": results or {},
+        }
+        defaults.update(fields)
+        return Run.objects.create(**defaults)
+
+    return build

@@ -1,0 +1,149 @@
+"""Storing and validating dataset versions: uploads (CSV or Excel) and the platform's own exports.
+
+Every version is stored as CSV (Excel is converted once, here), hashed, and
+never overwritten. Small files are validated in the request; larger ones by a
+worker, and the dataset page shows the outcome either way.
+"""
+
+import csv
+import io
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+
+from research import access, schemas
+from research.conf import setting
+from research.models import Dataset, DatasetVersion
+from research.provenance import sha256_file
+
+EXCEL_SUFFIXES = {".xlsx"}
+CSV_SUFFIXES = {".csv"}
+Status = DatasetVersion.Status
+
+
+class UploadError(ValueError):
+    """An upload that cannot be stored; the message tells the researcher why."""
+
+
+def to_csv_bytes(uploaded):
+    """The upload as UTF-8 CSV bytes; Excel workbooks are converted (first sheet)."""
+    suffix = PurePath(uploaded.name or "").suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        import pandas as pd
+
+        try:
+            frame = pd.read_excel(uploaded, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as error:  # noqa: BLE001 - any unreadable workbook is the same answer
+            raise UploadError(
+                f"This Excel file could not be read ({type(error).__name__}). Save it as .xlsx."
+            )
+        out = io.StringIO()
+        frame.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
+        return out.getvalue().encode("utf-8")
+    if suffix in CSV_SUFFIXES:
+        data = uploaded.read()
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UploadError(
+                "This CSV file is not UTF-8 text. Save it as \u201cCSV UTF-8\u201d and upload it again."
+            )
+        if b"\x00" in data:
+            raise UploadError("This file holds binary data, not CSV text.")
+        return data
+    raise UploadError("Upload a .csv file or an Excel .xlsx workbook.")
+
+
+def add_version(dataset, uploaded, by, *, original_name=None, validate_now=None):
+    """Store a new version of ``dataset`` from an uploaded file; returns it (maybe still pending)."""
+    if not access.can_upload_dataset(by) and by is not None:
+        raise PermissionDenied("Only researchers and TTA staff can upload datasets.")
+    data = to_csv_bytes(uploaded)
+    return store_version(
+        dataset, data, by, original_name=original_name or uploaded.name, validate_now=validate_now
+    )
+
+
+def store_version(dataset, data: bytes, by, *, original_name, validate_now=None):
+    digest = sha256_file(io.BytesIO(data))
+    with transaction.atomic():
+        # Lock the dataset so two uploads at once get numbers 1 and 2, not 1 twice.
+        Dataset.objects.select_for_update().filter(pk=dataset.pk).first()
+        number = (dataset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = DatasetVersion(
+            dataset=dataset,
+            number=number,
+            original_name=str(original_name)[:255],
+            sha256=digest,
+            size=len(data),
+            uploaded_by=by,
+        )
+        version.file.save("upload.csv", ContentFile(data), save=False)
+        version.save()
+        if validate_now is None:
+            validate_now = len(data) <= setting("RESEARCH_INLINE_VALIDATION_BYTES")
+        if not validate_now:
+            from research.tasks import validate_dataset_version
+
+            transaction.on_commit(lambda: validate_dataset_version.enqueue(version.pk))
+    if validate_now:
+        validate(version)
+    return version
+
+
+def summarise(frame):
+    return [
+        {
+            "name": str(name),
+            "non_empty": int((frame[name].astype(str).str.strip() != "").sum()),
+            "distinct": int(frame[name].nunique()),
+        }
+        for name in frame.columns
+    ]
+
+
+def validate(version):
+    """Check a stored version against its schema and record the outcome on it."""
+    schema = schemas.SCHEMAS.get(version.dataset.schema_name)
+    if schema is None:
+        errors, warnings, frame = [f"Unknown schema {version.dataset.schema_name!r}."], [], None
+    else:
+        with version.file.open("rb") as handle:
+            frame = schemas.read_frame(handle)
+        report = schemas.validate(schema, frame)
+        errors, warnings = report.errors, report.warnings
+    version.errors = errors
+    version.warnings = warnings
+    version.row_count = len(frame) if frame is not None else None
+    version.columns = summarise(frame) if frame is not None else []
+    version.status = Status.INVALID if errors else Status.VALID
+    version.save(update_fields=["errors", "warnings", "row_count", "columns", "status"])
+    return version
+
+
+def latest_valid(dataset):
+    return dataset.versions.filter(status=Status.VALID).order_by("-number").first()
+
+
+def resolve(reference):
+    """``NAME`` or ``NAME@N`` to a valid DatasetVersion (the newest valid one without @N)."""
+    name, _, number = str(reference).partition("@")
+    dataset = Dataset.objects.filter(name=name).first()
+    if dataset is None:
+        raise UploadError(f"There is no dataset named {name!r}.")
+    if number:
+        if not number.isdigit():
+            raise UploadError(f"{reference!r}: the version after @ must be a number.")
+        version = dataset.versions.filter(number=int(number)).first()
+        if version is None:
+            raise UploadError(f"Dataset {name} has no version {number}.")
+        if version.status != Status.VALID:
+            raise UploadError(f"Version {version.label} did not pass validation.")
+        return version
+    version = latest_valid(dataset)
+    if version is None:
+        raise UploadError(f"Dataset {name} has no valid version yet.")
+    return version
