@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -258,6 +258,15 @@ def request_new(request):
     return render(request, "tta/request_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _with_exchange(matches):
+    """Annotate each match with the state of its latest exchange that is waiting or agreed, if any,
+    so staff are not offered to propose a second one."""
+    live = PeerExchange.objects.filter(
+        match=OuterRef("pk"), state__in=[PeerExchange.State.PROPOSED, PeerExchange.State.AGREED]
+    ).order_by("-created_at", "-pk")
+    return matches.annotate(exchange_state=Subquery(live.values("state")[:1]))
+
+
 def _request_page_data(pk, *, internal):
     events = RequestEvent.objects.order_by("created_at", "pk")
     if not internal:
@@ -269,7 +278,7 @@ def _request_page_data(pk, *, internal):
             Prefetch("events", queryset=events, to_attr="timeline"),
             Prefetch(
                 "matches",
-                queryset=Match.objects.order_by("-score", "kind", "title", "pk"),
+                queryset=_with_exchange(Match.objects.order_by("-score", "kind", "title", "pk")),
                 to_attr="all_matches",
             ),
         ),
@@ -554,7 +563,7 @@ def staff_assessment(request, pk):
         .order_by("term__facet", "term__sort_order", "term__name")
     }
     matches = list(
-        Match.objects.filter(assessment=assessment)
+        _with_exchange(Match.objects.filter(assessment=assessment))
         .select_related("need")
         .order_by("-score", "kind", "title", "pk")
     )

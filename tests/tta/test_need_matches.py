@@ -85,6 +85,9 @@ def test_staff_review_page_end_to_end_and_the_task_force_sees_accepted_help(need
     client.post(url, {"action": "accept", "match": peer.pk})
     client.post(url, {"action": "exchange", "match": peer.pk})
     exchange = PeerExchange.objects.get()
+    review_page = client.get(url).content.decode()
+    assert "Peer exchange proposed: waiting for both coordinators." in review_page
+    assert 'value="exchange"' not in review_page  # no second proposal offered
     assert (exchange.seeking_id, exchange.host.name, exchange.topic.slug) == (
         member.task_force_id,
         "Strong Task Force",
