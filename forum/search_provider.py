@@ -4,15 +4,27 @@ A member sees a forum hit only if forum.access lets them read its category
 (the scope resolver below hands out exactly those scopes). Services call
 index_* and remove_* as posts are written, edited or removed, inside their
 transaction, so the index never holds what the database rolled back.
+
+Category permissions are deliberately not in the index: an entry's scope names
+its category, and forum.access turns the visitor's groups into the categories
+they may read when they search. So a changed CategoryPermission, or a category
+moved under a restricted parent, changes what search shows at once, with no
+reindex. As a safety net, such a change also queues rescope_category, which
+puts the category's scope back on any entry of its topics that carries another
+(a topic moved by something that forgot to reindex it).
 """
 
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import CharField, Prefetch
+from django.db.models.functions import Cast
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from forum import access
 from forum.rendering import plain_text
 from search.documents import IndexDocument
 from search.index import index_document, remove_document
+from search.models import IndexEntry
 from search.registry import register_provider, register_scope_resolver
 
 TOPIC_KIND = "forum_topic"
@@ -119,10 +131,50 @@ def post_documents():
         yield post_document(post, post.topic)
 
 
+def rescope_category(category_id: int) -> int:
+    """Give the entries of this category's topics and replies its scope; returns how many changed."""
+    from forum.models import Post, Topic
+
+    scope = access.scope_for(category_id)
+    topic_keys = (
+        Topic.objects.filter(category_id=category_id).annotate(key=Cast("pk", CharField())).values("key")
+    )
+    post_keys = (
+        Post.objects.filter(topic__category_id=category_id, number__gt=1)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    entries = IndexEntry.objects.exclude(scope=scope)
+    changed = entries.filter(kind=TOPIC_KIND, key__in=topic_keys).update(scope=scope)
+    return changed + entries.filter(kind=POST_KIND, key__in=post_keys).update(scope=scope)
+
+
+def _queue_rescope(category_id) -> None:
+    from forum.tasks import rescope_category as task
+
+    transaction.on_commit(lambda: task.enqueue(category_id))
+
+
+def _permission_changed(sender, instance, **kwargs):
+    _queue_rescope(instance.category_id)
+
+
+def _category_saved(sender, instance, created, **kwargs):
+    if not created:
+        _queue_rescope(instance.pk)
+
+
 def _connect():
+    from forum.models import Category, CategoryPermission
+
     register_provider(TOPIC_KIND, topic_documents, label="Forum topics")
     register_provider(POST_KIND, post_documents, label="Forum replies")
     register_scope_resolver(access.forum_scopes)
+    post_save.connect(_permission_changed, sender=CategoryPermission, dispatch_uid="forum_rescope_permission")
+    post_delete.connect(
+        _permission_changed, sender=CategoryPermission, dispatch_uid="forum_rescope_permission_d"
+    )
+    post_save.connect(_category_saved, sender=Category, dispatch_uid="forum_rescope_category")
 
 
 _connect()

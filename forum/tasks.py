@@ -40,3 +40,11 @@ def defer_notify(post_id: int) -> None:
 def email_notifications(notification_ids: list[int]) -> int:
     """Email members who chose immediate email; access is checked again as each one is sent."""
     return notifications.send_immediate(notification_ids)
+
+
+@task()
+def rescope_category(category_id: int) -> int:
+    """After a category's permissions or place change: its entries in the site index carry its scope."""
+    from forum import search_provider
+
+    return search_provider.rescope_category(category_id)

@@ -613,6 +613,14 @@ def resolve_report(request, pk):
     )
 
 
+def _parents_then_children(categories):
+    categories = list(categories)
+    ordered = []
+    for top in (c for c in categories if not c.parent_id):
+        ordered += [top, *(c for c in categories if c.parent_id == top.pk)]
+    return ordered + [c for c in categories if c not in ordered]
+
+
 @members_only
 def search(request):
     """Forum-only search over topics and replies the member may read, optionally within one tag.
@@ -625,7 +633,16 @@ def search(request):
     from search.registry import label_for
 
     query = request.GET.get("q", "")[:200]
-    term = Term.objects.filter(slug=request.GET.get("tag", "")).only("name", "slug").first()
+    term = Term.objects.filter(slug=request.GET.get("tag", "")[:140]).only("name", "slug").first()
+    readable = access.forum_access(request.user).read
+    categories = _parents_then_children(
+        Category.objects.filter(pk__in=readable).only("name", "slug", "parent_id")
+    )
+    chosen = next((c for c in categories if c.slug == request.GET.get("category")), None)
+    scopes = None
+    if chosen is not None:
+        # A category's search takes in its sub-categories the member may read.
+        scopes = [access.scope_for(c.pk) for c in categories if chosen.pk in (c.pk, c.parent_id)]
     results = None
     if query.strip():
         results = site_search(
@@ -633,6 +650,7 @@ def search(request):
             user=request.user,
             kinds=(TOPIC_KIND, POST_KIND),
             topics=(term.slug,) if term else None,
+            scopes=scopes,
             page=request.GET.get("page", 1),
         )
     tags = Term.objects.current().only("name", "slug").order_by("name")
@@ -643,6 +661,8 @@ def search(request):
             "query": query,
             "tag": term,
             "tags": tags,
+            "category": chosen,
+            "categories": categories,
             "results": results,
             "labels": {TOPIC_KIND: label_for(TOPIC_KIND), POST_KIND: label_for(POST_KIND)},
         },

@@ -196,8 +196,12 @@ def _as_tuple(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(value) for value in values if value))
 
 
-def search(query, *, user, kinds=None, topics=None, page=1, per_page=20) -> SearchPage:
+def search(query, *, user, kinds=None, topics=None, scopes=None, page=1, per_page=20) -> SearchPage:
     """One page of what this visitor may see that matches the query.
+
+    ``scopes`` narrows the search to some scopes (a forum category's, say); it
+    never widens it: only scopes the visitor is allowed count, and if none of
+    the asked-for scopes is allowed the page is empty. None means every allowed scope.
 
     Never raises for anything a visitor can type: a rejected query comes back
     with ``error`` set, an unusable page number is read as the nearest page.
@@ -208,7 +212,12 @@ def search(query, *, user, kinds=None, topics=None, page=1, per_page=20) -> Sear
     if not terms:
         return SearchPage(query=str(query or ""), kinds=kinds, per_page=per_page, error=terms.error)
 
-    filters = Filters(scopes=tuple(sorted(allowed_scopes(user))), kinds=kinds, topics=_slugs(topics))
+    allowed = allowed_scopes(user)
+    if scopes is not None:
+        allowed = allowed & frozenset(_as_tuple(scopes))
+        if not allowed:
+            return SearchPage(query=str(query), kinds=kinds, per_page=per_page, searched=True)
+    filters = Filters(scopes=tuple(sorted(allowed)), kinds=kinds, topics=_slugs(topics))
     connection = connections[router.db_for_read(IndexEntry)]
     with connection.cursor() as cursor:
         counts = engine_for(connection).count_by_kind(cursor, terms, filters)

@@ -326,3 +326,32 @@ def test_a_document_is_returned_with_everything_a_result_page_shows():
     )
     assert result.updated_at is not None and result.updated_at.tzinfo is not None
     assert "<mark>Prosecutors</mark>" in result.snippet
+
+
+def test_scopes_narrow_a_search_but_never_widen_it(member, monkeypatch):
+    from search import registry
+
+    monkeypatch.setattr(registry, "_scope_resolvers", [*registry._scope_resolvers])
+    registry.register_scope_resolver(lambda user: {"forum:3", "forum:5"} if user == member else ())
+    for scope in ("forum:3", "forum:4", "forum:5", "public"):
+        index_document(IndexDocumentFactory(kind="forum_post", scope=scope, title=f"Interviewing in {scope}"))
+
+    def titles(**kwargs):
+        return sorted(r.title for r in search("interviewing", user=member, **kwargs).results)
+
+    assert titles(scopes=["forum:3"]) == ["Interviewing in forum:3"]
+    assert titles(scopes="forum:5") == ["Interviewing in forum:5"]
+    assert titles(scopes=("forum:3", "forum:5")) == ["Interviewing in forum:3", "Interviewing in forum:5"]
+    # Asking for a scope the visitor may not see gives nothing, not the scope.
+    assert titles(scopes=["forum:4"]) == []
+    assert titles(scopes=["forum:4", "forum:3"]) == ["Interviewing in forum:3"]
+    assert search("interviewing", user=ANONYMOUS, scopes=["forum:3"]).total == 0
+    # An empty list narrows to nothing; None means everything allowed.
+    assert titles(scopes=[]) == []
+    assert len(titles()) == 3
+
+
+def test_a_scope_filter_outside_the_allowed_ones_runs_no_query(django_assert_num_queries, member):
+    with django_assert_num_queries(0):
+        page = search("interviewing", user=ANONYMOUS, scopes=["members"])
+    assert page.searched and page.total == 0 and page.results == []
