@@ -50,10 +50,12 @@ format: $(STAMP) ## Format and fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the "Task Force Commons" kernel (see notebooks/README.md)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
-	$(PY) -m ipykernel install --sys-prefix --name task-force-commons --display-name "Task Force Commons"
-	cd notebooks && PYTHONPATH=$(CURDIR) DJANGO_SETTINGS_MODULE=config.settings ../$(BIN)/jupyter lab
+	$(PY) -m ipykernel install --sys-prefix --name task-force-commons --display-name "Task Force Commons" \
+		--env PYTHONPATH "$(CURDIR)"
+	@# Jupyter refuses to start as root (as in many containers) unless told it may.
+	cd notebooks && PYTHONPATH="$(CURDIR)" ../$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP) ## Run the benchmarks at scale (see bench/README.md)
 	$(PY) -m bench $(BENCH_ARGS)
