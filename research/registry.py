@@ -65,6 +65,10 @@ class Notebook:
         return f"notebooks/{self.path.name}"
 
     @property
+    def linkable(self):
+        return bool(SLUG.match(self.slug))
+
+    @property
     def runnable(self):
         return not self.error
 
@@ -133,14 +137,26 @@ def load(path):
         return notebook
     reserved = notebook.reserved_names()
     for name, info in inspected.items():
+        default = str(info.get("default") or "")
         parameter = Parameter(
             name=name,
-            type_name=str(info.get("inferred_type_name") or "None"),
-            default=str(info.get("default") or ""),
+            type_name=_type_name(info.get("inferred_type_name"), default),
+            default=default,
             help=str(info.get("help") or ""),
         )
         (notebook.reserved if name in reserved else notebook.parameters).append(parameter)
     return notebook
+
+
+def _type_name(annotated, default):
+    """The annotation if the cell has one (``n: int = 3``), else the type of the default's literal."""
+    if annotated and annotated != "None":
+        return str(annotated)
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, SyntaxError):
+        return "None"
+    return type(value).__name__ if type(value).__name__ in FORM_TYPES else "None"
 
 
 def coerce(parameter, value):

@@ -1,0 +1,225 @@
+"""Turning a succeeded run into an evidence brief draft, submitted to the review workflow.
+
+The notebook's ``tfc.brief`` slug names the EvidenceBriefPage under /briefs/.
+Results become key figures, tables and charts (PNG into Wagtail's image
+library with alt text, each chart with its data table); markdown cells become
+the narrative (a "Method" or "Limitations" heading routes what follows to those
+fields); the run's provenance fills the provenance box. The page is saved as a
+new revision, never published: the live page only changes when reviewers approve.
+"""
+
+import re
+
+import nbformat
+import nh3
+from django.core.files.images import ImageFile
+from django.db import transaction
+from markdown_it import MarkdownIt
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from research import access, registry
+from research.storage import research_storage
+
+RICH_TAGS = {"p", "b", "i", "a", "ul", "ol", "li", "br"}
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+SECTION_FIELDS = {"method": "method", "methods": "method", "limitations": "limitations"}
+
+
+class PublishingError(Exception):
+    """Why a run cannot become a brief draft, in words for the researcher."""
+
+
+def _rich(markdown_text):
+    html = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
+    # Wagtail's rich text stores bold and italic as <b> and <i>.
+    html = re.sub(r"<(/?)strong>", r"<\1b>", html)
+    html = re.sub(r"<(/?)em>", r"<\1i>", html)
+    return nh3.clean(
+        html, tags=RICH_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}
+    )
+
+
+def narrative_from_notebook(path):
+    """(narrative blocks, method html, limitations html) from the markdown cells; code is left out."""
+    node = nbformat.read(str(path), as_version=4)
+    blocks, sections = [], {"method": [], "limitations": []}
+    current = None
+    for cell in node.cells:
+        if cell.cell_type != "markdown":
+            continue
+        buffer = []
+
+        def flush(lines, section):
+            text = "\n".join(lines).strip()
+            lines.clear()
+            if not text:
+                return
+            if section:
+                sections[section].append(_rich(text))
+            else:
+                blocks.append({"type": "paragraph", "value": _rich(text)})
+
+        for line in cell.source.splitlines():
+            match = HEADING.match(line)
+            if not match:
+                buffer.append(line)
+                continue
+            flush(buffer, current)
+            text = match.group(2).strip()
+            level = len(match.group(1))
+            if level == 1:
+                current = None  # the notebook's title: the page has its own
+                continue
+            current = SECTION_FIELDS.get(text.lower().rstrip(":"))
+            if current is None:
+                blocks.append(
+                    {"type": "heading", "value": {"text": text[:200], "level": "h2" if level == 2 else "h3"}}
+                )
+        flush(buffer, current)
+    return blocks, "".join(sections["method"]), "".join(sections["limitations"])
+
+
+def _table(columns, rows):
+    return {
+        "data": [[str(c) for c in columns]] + [[str(cell) for cell in row] for row in rows],
+        "first_row_is_table_header": True,
+        "first_col_is_header": False,
+        "table_header_choice": "row",
+    }
+
+
+def _collection_for(page):
+    from cms.access import MEMBERS_ONLY_COLLECTION
+
+    if page.pk and page.get_view_restrictions().exists():
+        return Collection.objects.get(name=MEMBERS_ONLY_COLLECTION)
+    return Collection.get_first_root_node()
+
+
+def _brief_page(slug, title, summary):
+    from cms.models.briefs import BriefIndexPage, EvidenceBriefPage
+
+    page = EvidenceBriefPage.objects.filter(slug=slug).first()
+    if page is not None:
+        return page, False
+    index = BriefIndexPage.objects.first()
+    if index is None:
+        raise PublishingError("There is no /briefs/ page to put the brief under. Ask an editor to create it.")
+    page = EvidenceBriefPage(title=title, slug=slug, summary=summary, live=False)
+    index.add_child(instance=page)
+    return page, True
+
+
+def create_brief_draft(run, by):
+    """Create or update the brief draft for ``run`` and submit it for review; returns the page."""
+    if not access.can_publish_brief(by, run):
+        raise PublishingError("Only a succeeded run can become a brief draft.")
+    slug = run.notebook_path.removeprefix("notebooks/").removesuffix(".ipynb")
+    try:
+        notebook = registry.get(slug)
+    except registry.NotebookNotFound:
+        raise PublishingError(f"The notebook {run.notebook_path} is no longer in the repository.")
+    if not notebook.brief or not registry.SLUG.match(notebook.brief):
+        raise PublishingError("This notebook does not name a brief (tfc.brief in its metadata).")
+    results = run.results or {}
+    synthetic = any(v.get("synthetic") for v in run.data_versions.values())
+    source = f"Research run #{run.pk} ({run.notebook_path})"
+    narrative, method, limitations = narrative_from_notebook(notebook.path)
+
+    with transaction.atomic():
+        page, created = _brief_page(
+            notebook.brief, notebook.title, notebook.summary or f"Findings of the {notebook.title} notebook."
+        )
+        draft = page.get_latest_revision_as_object()
+        collection = _collection_for(page)
+        charts = []
+        Image = get_image_model()
+        storage = research_storage()
+        for figure in results.get("figures", []):
+            path = run.figure_path(figure["name"])
+            if not storage.exists(path):
+                continue
+            with storage.open(path, "rb") as handle:
+                image = Image(
+                    title=(figure.get("caption") or figure["name"])[:255],
+                    collection=collection,
+                    uploaded_by_user=by,
+                )
+                image.file.save(f"run-{run.pk}-{figure['name']}.png", ImageFile(handle), save=False)
+                image.save()
+            data = figure.get("data") or {"columns": [], "rows": []}
+            charts.append(
+                {
+                    "type": "chart",
+                    "value": {
+                        "title": (figure.get("caption") or figure["name"])[:200],
+                        "image": image.pk,
+                        "alt_text": (figure.get("alt") or figure.get("caption") or "")[:500],
+                        "table": _table(data.get("columns", []), data.get("rows", [])),
+                        "source": source,
+                        "illustrative": synthetic,
+                    },
+                }
+            )
+        draft.key_figures = [
+            {
+                "type": "figure",
+                "value": {
+                    "value": str(n.get("display", ""))[:40],
+                    "unit": str(n.get("unit", ""))[:40],
+                    "sentence": str(n.get("sentence") or n.get("name")),
+                    "source": source,
+                    "illustrative": synthetic,
+                },
+            }
+            for n in results.get("numbers", [])
+        ]
+        draft.tables = [
+            {
+                "type": "table",
+                "value": {
+                    "caption": str(t.get("caption") or t.get("name"))[:300],
+                    "table": _table(t.get("columns", []), t.get("rows", [])),
+                    "source": source,
+                },
+            }
+            for t in results.get("tables", [])
+        ]
+        draft.charts = charts
+        draft.narrative = narrative
+        if method:
+            draft.method = method
+        if limitations:
+            draft.limitations = limitations
+        if notebook.summary and not draft.summary:
+            draft.summary = notebook.summary
+        draft.data_sources = [
+            {
+                "type": "source",
+                "value": {
+                    "name": "Synthetic data (generated, not real cases)"
+                    if v.get("synthetic")
+                    else v["dataset"],
+                    "version": "" if v.get("synthetic") else f"v{v['version']}, SHA-256 {v['sha256'][:16]}",
+                    "url": "",
+                    "description": f"Schema {schema}.",
+                },
+            }
+            for schema, v in run.data_versions.items()
+        ]
+        draft.provenance_notebook = run.notebook_path
+        draft.provenance_run_id = str(run.pk)
+        draft.provenance_parameters = run.parameters
+        draft.provenance_data_versions = {
+            schema: {k: val for k, val in v.items() if k != "version_id"}
+            for schema, v in run.data_versions.items()
+        }
+        draft.provenance_date = run.ended_at
+        revision = draft.save_revision(user=by, log_action=True)
+        workflow = draft.get_workflow()
+        if workflow is not None and not page.workflow_in_progress:
+            workflow.start(page.specific, by)
+    page.refresh_from_db()
+    page.latest_draft_revision = revision
+    return page

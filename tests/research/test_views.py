@@ -1,0 +1,102 @@
+"""Research pages: the parameter form refuses bad input before anything is queued; query counts."""
+
+import pytest
+from django.urls import reverse
+
+from research.models import Run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def researcher_client(role_user, client_for):
+    return client_for(role_user("researcher"))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("three", b"Enter a whole number."),
+        ("1e400", b"Enter a whole number."),
+        ("", b"This field is required."),
+    ],
+)
+def test_bad_parameter_values_are_refused_and_nothing_is_queued(
+    make_notebook, researcher_client, value, message
+):
+    make_notebook("typed", parameters="n = 3  # How many\nlabel = 'x'  # A label\n")
+    response = researcher_client.post(
+        reverse("research:notebook", args=["typed"]), {"p_n": value, "p_label": "<script>alert(1)</script>"}
+    )
+    assert response.status_code == 400
+    assert message in response.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content  # kept, escaped
+    assert not Run.objects.exists()
+
+
+def test_the_form_hides_reserved_parameters_and_queues_a_run(
+    make_notebook, researcher_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    import types
+
+    import research.tasks
+
+    queued = []
+    monkeypatch.setattr(research.tasks, "execute_run", types.SimpleNamespace(enqueue=queued.append))
+    make_notebook("typed", parameters="n = 3  # How many\n", datasets=["ctdc"])
+    url = reverse("research:notebook", args=["typed"])
+    page = researcher_client.get(url)
+    assert b'name="p_n"' in page.content and b"How many" in page.content
+    assert b'name="p_results_dir"' not in page.content and b'name="p_sensitive"' not in page.content
+    assert b"Synthetic data" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = researcher_client.post(url, {"p_n": "5", "d_ctdc": ""})
+    run = Run.objects.get()
+    assert response["Location"] == run.get_absolute_url()
+    assert queued == [run.pk]
+    assert run.parameters == {"n": 5} and run.data_versions == {"ctdc": {"synthetic": True}}
+    assert not run.sensitive
+    detail = researcher_client.get(run.get_absolute_url())
+    assert b'http-equiv="refresh"' in detail.content and b"Cancel this run" in detail.content
+    researcher_client.post(reverse("research:run_cancel", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == Run.Status.CANCELLED
+    assert b'http-equiv="refresh"' not in researcher_client.get(run.get_absolute_url()).content
+
+
+def test_a_failed_run_shows_its_error_class_message_cell_and_traceback(finished_run, researcher_client):
+    run = finished_run(
+        status=Run.Status.FAILED,
+        error_class="ValueError",
+        error_message="no <year> column",
+        failing_cell=5,
+        traceback="Traceback ... ValueError",
+    )
+    page = researcher_client.get(run.get_absolute_url()).content
+    assert b"ValueError" in page and b"no &lt;year&gt; column" in page and b"In cell 5 of 4" in page
+
+
+def test_list_and_detail_pages_keep_their_query_counts(
+    make_notebook, finished_run, upload_version, researcher_client, django_assert_max_num_queries
+):
+    make_notebook("counts", ["print(1)"], brief="counts-brief")
+    runs = [
+        finished_run(results={"numbers": [{"name": "n", "display": "<5", "sentence": "few"}]})
+        for _ in range(12)
+    ]
+    cached = finished_run(cache_of=runs[0])
+    for name in ("a-set", "b-set", "c-set"):
+        upload_version(name)
+        upload_version(name)
+    researcher_client.get(reverse("research:runs"))  # warm the session and site caches
+    pages = {
+        reverse("research:index"): 8,
+        reverse("research:runs"): 7,
+        reverse("research:datasets"): 8,
+        reverse("research:dataset", args=["a-set"]): 9,
+        runs[0].get_absolute_url(): 9,
+        cached.get_absolute_url(): 9,
+    }
+    for url, limit in pages.items():
+        with django_assert_max_num_queries(limit):
+            assert researcher_client.get(url).status_code == 200, url
