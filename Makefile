@@ -32,10 +32,13 @@ migrate: $(STAMP) ## Apply database migrations
 seed: migrate ## Load demo content and demo accounts (DEBUG only)
 	$(PY) manage.py seed_demo
 
-run: seed ## Set up and serve http://127.0.0.1:8000 with a task worker and the scheduler (Ctrl-C stops all)
+run: seed ## Set up and serve http://127.0.0.1:8000 with task workers (one per core for notebooks) and the scheduler (Ctrl-C stops all)
 	@echo "Serving on http://$(HOST):$(PORT)  (worker and scheduler running; Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --queue-name default --no-reload --interval 1 & \
+	for core in $$(seq $$($(PY) -c 'import os; print(os.cpu_count() or 1)')); do \
+		$(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 1 & \
+	done; \
 	$(PY) manage.py run_scheduler & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
