@@ -37,10 +37,18 @@ class NewConversationForm(forms.Form):
     body = BodyField()
     confirm_private = PrivacyConfirmField()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Your message"
+
 
 class MessageForm(forms.Form):
     body = BodyField()
     confirm_private = PrivacyConfirmField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Your message"
 
 
 class MessageReportForm(forms.Form):

@@ -52,7 +52,7 @@ class MergeForm(forms.Form):
     into = forms.IntegerField(
         label="Merge into topic number",
         min_value=1,
-        help_text="The number in the other topic's address, /forum/t/<number>/. "
+        help_text="The number in the other topic's address: for /forum/t/123/ it is 123. "
         "This topic's posts are added after its posts, and this topic is deleted.",
     )
     reason = forms.CharField(label="Reason (optional)", max_length=1000, required=False)
