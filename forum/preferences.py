@@ -1,4 +1,5 @@
-"""A member's forum preferences page (how often to be emailed), and the unsubscribe link in every email.
+"""A member's forum preferences page (how often to be emailed, subjects they know), and the unsubscribe
+link in every email.
 
 The unsubscribe link works without signing in: the signed token in it names
 the member, and it only ever turns email off. It asks for one click (a POST)
@@ -12,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from forum import notifications
+from forum.expertise import declared_term_ids
+from forum.expertise_views import ExpertiseForm
 from forum.models import EmailFrequency
 from members.access import members_only
 
@@ -29,13 +32,16 @@ class EmailPreferenceForm(forms.Form):
 def preferences(request):
     user = request.user
     form = EmailPreferenceForm(request.POST or None, initial={"email": notifications.email_frequency(user)})
+    # Posted to forum:save_expertise; shown here so a member keeps their preferences in one place.
+    expertise_form = ExpertiseForm(initial={"terms": declared_term_ids(user)})
+    context = {"form": form, "expertise_form": expertise_form, "current": "preferences"}
     if request.method == "POST":
         if form.is_valid():
             notifications.set_email_frequency(user, form.cleaned_data["email"])
             messages.success(request, "Your email preference is saved.")
             return redirect("forum:preferences")
-        return render(request, "forum/preferences.html", {"form": form, "current": "preferences"}, status=400)
-    return render(request, "forum/preferences.html", {"form": form, "current": "preferences"})
+        return render(request, "forum/preferences.html", context, status=400)
+    return render(request, "forum/preferences.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from forum import drafts_views, preferences, views
+from forum import drafts_views, expertise_views, preferences, views
 
 app_name = "forum"
 urlpatterns = [
@@ -36,6 +36,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/expertise/", expertise_views.save_expertise, name="save_expertise"),
+    path("peers/", expertise_views.find_peer, name="find_peer"),
     path("email/unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
     path("", include("forum.moderation_urls")),
     path("", include("forum.attachment_urls")),

@@ -8,12 +8,25 @@ import pytest
 
 from tests import access_rules as rules
 from tests.factories import ROLES
+from tests.forum import access_rules as forum_rules
+from tests.forum.factories import matrix_url as forum_url
 
 # Anyone holding a genuine link may unsubscribe; a made-up token is a 404 for everybody.
 EVERYONE_404 = dict.fromkeys(ROLES, 404)
 
 ROUTES = [
     ("forum preferences", "/forum/preferences/", rules.MEMBERS),
+    ("forum save expertise (POST only)", "/forum/preferences/expertise/", forum_rules.POST_ONLY),
+    ("forum find a peer", "/forum/peers/", rules.MEMBERS),
+    ("forum find a peer by tag", forum_url("/forum/peers/?tag={tag}"), rules.MEMBERS),
+    ("forum new topic draft (POST only)", "/forum/new/draft/", forum_rules.POST_ONLY),
+    ("forum reply draft (POST only)", forum_url("/forum/t/{topic}/draft/"), forum_rules.POST_ONLY),
+    ("forum watch category (POST only)", forum_url("/forum/c/{category}/watch/"), forum_rules.POST_ONLY),
+    (
+        "forum search in a category",
+        forum_url("/forum/search/?q=interview&category={category}"),
+        rules.MEMBERS,
+    ),
     ("forum unsubscribe with a forged token", "/forum/email/unsubscribe/1:forged:token/", EVERYONE_404),
     (
         "forum unsubscribe with the member's own link",
