@@ -1,7 +1,25 @@
-"""App configuration for research: registers its scheduler job, and RQ's job timeout for notebooks."""
+"""App configuration for research: registers its papermill engine and scheduler job, and RQ's job timeout."""
 
 from django.apps import AppConfig
 from django.conf import settings
+
+# Time RQ allows beyond the run's own wall-clock limit, for kernel start and storing results.
+RQ_TIMEOUT_MARGIN_SECONDS = 120
+
+
+def ensure_rq_timeout(queues):
+    """Give the notebooks queue an RQ job timeout above the run's wall-clock limit.
+
+    RQ kills a job after its queue's timeout (180 s by default); a run must be
+    stopped by our own limit first, so its kernel group is killed and the run
+    recorded as timed out.
+    """
+    from research.conf import setting
+
+    if queues and "notebooks" in queues:
+        minimum = setting("RESEARCH_WALL_CLOCK_LIMIT") + RQ_TIMEOUT_MARGIN_SECONDS
+        if (queues["notebooks"].get("DEFAULT_TIMEOUT") or 0) < minimum:
+            queues["notebooks"]["DEFAULT_TIMEOUT"] = minimum
 
 
 class ResearchConfig(AppConfig):
@@ -9,10 +27,5 @@ class ResearchConfig(AppConfig):
 
     def ready(self):
         from research import execution, jobs  # noqa: F401 - registers the papermill engine and the job
-        from research.conf import setting
 
-        # RQ kills a job after its queue's timeout (180 s by default); a run
-        # must be stopped by our own wall-clock limit first, with its kernel.
-        queues = getattr(settings, "RQ_QUEUES", None)
-        if queues and "notebooks" in queues:
-            queues["notebooks"].setdefault("DEFAULT_TIMEOUT", setting("RESEARCH_WALL_CLOCK_LIMIT") + 120)
+        ensure_rq_timeout(getattr(settings, "RQ_QUEUES", None))
