@@ -178,7 +178,11 @@ def _forum_answerers(topic: Term, exclude_task_force_id):
     """
     from forum.models import Topic
 
-    answers = (
+    peers = _peers(exclude_task_force_id)
+    author = "accepted_post__author"
+    # One pass over the topics tagged with the area, grouped by the accepted answer's author:
+    # no per-person subquery, so the cost follows the number of tagged topics, not of answerers.
+    rows = (
         Topic.objects.filter(
             tags=topic,
             is_deleted=False,
@@ -187,22 +191,15 @@ def _forum_answerers(topic: Term, exclude_task_force_id):
             accepted_post__is_deleted=False,
             accepted_post__is_hidden=False,
             accepted_post__awaiting_approval=False,
-            accepted_post__author__in=_peers(exclude_task_force_id).values("pk"),
+            accepted_post__author__in=peers.values("pk"),
         )
-        .values("accepted_post__author_id")
-        .annotate(answers=Count("pk"))
-        .values("accepted_post__author_id", "answers")
-    )
-    rows = (
-        _peers(exclude_task_force_id)
-        .annotate(
-            answers=Subquery(answers.filter(accepted_post__author_id=OuterRef("pk")).values("answers")),
-            expert=Exists(_experts_in(topic)),
-        )
-        .filter(pk__in=answers.values("accepted_post__author_id"))
+        .values(f"{author}_id", f"{author}__full_name", f"{author}__task_force__name")
+        .annotate(expert=Exists(_experts_in(topic, f"{author}_id")), answers=Count("pk"))
         .annotate(score=_member_score())
-        .order_by("-score", _code_point_order(F("full_name")), "pk")
-        .values_list("pk", "full_name", "task_force__name", "expert", "answers")[:PER_KIND]
+        .order_by("-score", _code_point_order(F(f"{author}__full_name")), f"{author}_id")
+        .values_list(
+            f"{author}_id", f"{author}__full_name", f"{author}__task_force__name", "expert", "answers"
+        )[:PER_KIND]
     )
     return list(rows)
 
