@@ -276,7 +276,7 @@ SCHEMAS: dict[str, Schema] = {s.name: s for s in (CTDC, TTA_NEEDS, TTA_REQUESTS,
 
 def _key(name) -> str:
     """Header match key: real files add spaces, change case or use underscores."""
-    return re.sub(r"[\s_]+", "", str(name)).lower()
+    return re.sub(r"[\s_\ufeff\u200b]+", "", str(name)).lower()
 
 
 def _is_missing(value, schema: Schema) -> bool:
@@ -369,17 +369,35 @@ def _rows_phrase(rows: list[int]) -> str:
     return f"row {shown} is not" if len(rows) == 1 else f"rows {shown} are not"
 
 
-def bad_rows(schema: Schema, column: Column, values) -> list[int]:
-    """1-based row numbers whose non-blank value is not of the column's kind."""
-    bad = []
-    for number, value in enumerate(values, start=1):
+def _parsed_values(schema: Schema, column: Column, series) -> dict:
+    """Each distinct cell value parsed once (files repeat a handful of values millions of times):
+    value -> parsed, None for unknown, or the ValueError class for a bad value."""
+    parsed = {}
+    for value in series.unique().tolist():
         if _is_missing(value, schema):
+            parsed[value] = None
             continue
         try:
-            parse_cell(column, value)
+            parsed[value] = parse_cell(column, value)
         except ValueError:
-            bad.append(number)
-    return bad
+            parsed[value] = ValueError
+    return parsed
+
+
+def _series(values):
+    import pandas as pd
+
+    return values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+
+
+def bad_rows(schema: Schema, column: Column, values) -> list[int]:
+    """1-based row numbers whose non-blank value is not of the column's kind."""
+    series = _series(values).reset_index(drop=True)
+    parsed = _parsed_values(schema, column, series)
+    bad = [value for value, result in parsed.items() if result is ValueError]
+    if not bad:
+        return []
+    return [int(i) + 1 for i in series.index[series.isin(bad)]]
 
 
 def match_columns(schema: Schema, names) -> dict[str, str]:
@@ -428,7 +446,7 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
             )
             continue
         column = schema.column(mapping[name])
-        rows = bad_rows(schema, column, frame[name].tolist())
+        rows = bad_rows(schema, column, frame[name])
         if rows:
             message = f"Column '{name}' must be {_expectation(column)}; {_rows_phrase(rows)}."
             if column.required:
@@ -439,7 +457,7 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
                 report.reasons[str(name)] = f"must be {_expectation(column)}; {_rows_phrase(rows)}"
                 report.warnings.append(message + " The column was not used.")
             continue
-        if column.required and all(_is_missing(v, schema) for v in frame[name].tolist()) and len(frame):
+        if column.required and all(_is_missing(v, schema) for v in frame[name].unique()) and len(frame):
             report.warnings.append(f"Column '{name}' is present but every row is blank.")
         report.usable.append(column.name)
     return report
@@ -447,10 +465,26 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
 
 def read_frame(path) -> pandas.DataFrame:
     """Read a CSV with every cell as text, so validation sees exactly what the file says."""
+    import io
+
     import pandas as pd
 
+    # Read bytes, then decode: UTF-8 (with or without the byte-order mark Excel writes), else
+    # Windows-1252, which older case-management exports use; both read every byte somehow.
+    if hasattr(path, "read"):
+        raw = path.read()
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+    else:
+        text = raw.removeprefix("\ufeff")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
 
@@ -463,17 +497,19 @@ def typed(schema: Schema, frame: pandas.DataFrame, report: Report) -> pandas.Dat
     out = pd.DataFrame(index=frame.index)
     for original, canonical in mapping.items():
         column = schema.column(canonical)
-        values = [None if _is_missing(v, schema) else parse_cell(column, v) for v in frame[original].tolist()]
+        cells = frame[original]
+        values = cells.map(_parsed_values(schema, column, cells)).astype(object)
+        values = values.where(values.notna(), None)
         if column.kind == "int":
-            out[canonical] = pd.array(values, dtype="Int64")
+            out[canonical] = values.astype("Int64")
         elif column.kind == "float":
-            out[canonical] = pd.array(values, dtype="Float64")
+            out[canonical] = values.astype("Float64")
         elif column.kind == "bool":
-            out[canonical] = pd.array(values, dtype="boolean")
+            out[canonical] = values.astype("boolean")
         elif column.kind == "date":
-            out[canonical] = pd.to_datetime(pd.Series(values, index=frame.index, dtype=object), utc=True)
+            out[canonical] = pd.to_datetime(values, utc=True)
         else:
-            out[canonical] = pd.Series(values, index=frame.index, dtype="string")
+            out[canonical] = values.astype("string")
     return out
 
 

@@ -164,3 +164,22 @@ def test_a_column_kind_outside_the_contract_is_refused():
     with pytest.raises(ValueError):
         Column("x", "decimal")
     assert Schema("s", "S", "d", (Column("x", "float"),)).required == ("x",)
+
+
+def test_excel_byte_order_mark_and_windows_encoding_are_read(tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffyearOfRegistration,gender\n2019,Female\n".encode())
+    data, report = load("ctdc", bom)
+    assert report.usable == ["yearOfRegistration", "gender"]
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("yearOfRegistration,CountryOfExploitation\n2019,C\xf4te d'Ivoire\n".encode("cp1252"))
+    data, _ = load("ctdc", latin)
+    assert data["CountryOfExploitation"].tolist() == ["Côte d'Ivoire"]
+
+
+def test_bad_rows_are_found_among_many_repeated_values():
+    rows = ["2019"] * 5000 + ["twenty"] + ["2020"] * 5000
+    report = validate(SCHEMAS["ctdc"], pd.DataFrame({"yearOfRegistration": rows}))
+    assert report.errors == [
+        "Column 'yearOfRegistration' must be whole numbers from 1990 to 2100; row 5001 is not."
+    ]
