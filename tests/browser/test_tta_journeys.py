@@ -181,3 +181,54 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
     for status in ("Assigned", "Matched", "Scheduled", "Delivered"):
         assert status.lower() in sent.lower()
     assert member.email in sent
+
+
+def test_staff_match_a_need_then_the_host_coordinator_declines_the_exchange_with_a_reason(
+    browser, live_server, role_user, task_force, other_task_force, cycle, file_outbox
+):
+    staff = role_user("tta_staff", full_name="Robin Okafor")
+    seeking = role_user("coordinator", full_name="Sasha Reyes")
+    host = make_role(
+        "coordinator", task_force=other_task_force, full_name="Hana Host", email="hana@example.org"
+    )
+    assessment = NeedsAssessment.objects.create(task_force=task_force, cycle=cycle, status="submitted")
+    for created in (
+        assessment,
+        NeedsAssessment.objects.create(task_force=other_task_force, cycle=cycle, status="submitted"),
+    ):
+        weak = created is assessment
+        created.ratings.create(
+            term=Term.objects.get(slug="coordination"), capacity=1 if weak else 5, priority=5 if weak else 1
+        )
+
+    # Staff find help for the need, accept the strong peer task force and propose an exchange.
+    staff_context, staff_page = signed_in(browser, live_server, staff)
+    staff_page.goto("/tta/staff/")
+    staff_page.get_by_role("link", name=f"Matches for {task_force.name}").click()
+    staff_page.get_by_role("button", name="Find matches for Coordination").click()
+    staff_page.get_by_role("button", name=f"Accept {other_task_force.name}").click()
+    staff_page.get_by_role("button", name=f"Propose peer exchange with {other_task_force.name}").click()
+    expect(staff_page.get_by_text("Peer exchange proposed: waiting for both coordinators.")).to_be_visible()
+    staff_context.close()
+
+    # The host's coordinator declines it; a reason is required and nothing typed is lost.
+    host_context, host_page = signed_in(browser, live_server, host)
+    host_page.goto("/tta/")
+    host_page.get_by_role("link", name=f"Decline the exchange with {task_force.name}").click()
+    host_page.get_by_role("button", name="Decline the exchange").click()
+    expect(host_page.get_by_text("Give the other task force a reason for declining.")).to_be_visible()
+    host_page.get_by_label("Why are you declining?").fill("We are mid-reorganisation; ask us again in April.")
+    host_page.get_by_role("button", name="Decline the exchange").click()
+    expect(host_page.get_by_text("You declined the peer exchange.")).to_be_visible()
+    host_context.close()
+
+    # The seeking coordinator reads who declined and why; staff and the seeking side were emailed.
+    seeking_context, seeking_page = signed_in(browser, live_server, seeking)
+    seeking_page.goto("/tta/")
+    exchanges = seeking_page.locator(".tta-exchanges")
+    expect(exchanges).to_contain_text("Declined by Hana Host")
+    expect(exchanges).to_contain_text("We are mid-reorganisation; ask us again in April.")
+    expect(exchanges.get_by_role("button", name="Accept for my task force")).to_have_count(0)
+    seeking_context.close()
+    sent = "\n".join(path.read_text() for path in file_outbox.glob("*.log"))
+    assert seeking.email in sent and staff.email in sent and "ask us again in April" in sent
