@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from forum import notifications
 from forum.access import PROSECUTORS
-from forum.models import PrivacyConfirmation, Topic
+from forum.models import Draft, PrivacyConfirmation, Topic
 from scheduler.registry import jobs
 from tests.browser.journeys import sign_in, totp_secret
 from tests.forum.factories import CategoryFactory, a_tag, prosecutors_category, reply, start_topic
@@ -56,8 +56,12 @@ def test_a_member_asks_a_peer_answers_and_the_asker_accepts(
     peer_page.goto("/forum/unanswered/")
     peer_page.get_by_role("link", name=topic.title).click()
     peer_page.get_by_label("Your post").fill("We book the advocate first, then the detective.")
+    # drafts.js (an external file, under the strict CSP) saves the reply within a few seconds.
+    expect(peer_page.get_by_text(re.compile(r"Draft saved at \d\d:\d\d\."))).to_be_visible(timeout=12_000)
+    assert Draft.objects.get(user=answerer, topic=topic).body.startswith("We book the advocate first")
     peer_page.get_by_role("button", name="Post reply").click()
     expect(peer_page.locator("#post-2")).to_contain_text("We book the advocate first")
+    assert not Draft.objects.filter(user=answerer).exists()
     answer_context.close()
 
     page.goto(f"/forum/t/{topic.pk}/")
