@@ -11,8 +11,10 @@ Images and documents are members-only when their collection (or an ancestor
 collection) has a view restriction; only members may fetch them.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
@@ -60,8 +62,40 @@ class Restriction:
         return path.startswith(self.path)
 
 
-def page_restrictions() -> list[Restriction]:
-    """Every page view restriction on the site, in one query (the table holds a handful of rows)."""
+class Restrictions(list):
+    """The site's restrictions, with lookups by path built once for the many checks of one request."""
+
+    @cached_property
+    def _by_leaf_path(self):
+        found = defaultdict(list)
+        for restriction in self:
+            if restriction.leaf:
+                found[restriction.path].append(restriction)
+        return found
+
+    @cached_property
+    def _sections(self):
+        return [restriction for restriction in self if not restriction.leaf]
+
+    def on(self, path) -> list[Restriction]:
+        """The restrictions covering a page path: a dict lookup plus the (few) restricted sections."""
+        return self._by_leaf_path.get(path, []) + [r for r in self._sections if r.covers(path)]
+
+    def denied_to(self, user) -> list[Restriction]:
+        """The restrictions this visitor does not pass, deciding each kind of restriction once."""
+        verdicts = {}
+        denied = []
+        for restriction in self:
+            key = (restriction.restriction_type, restriction.groups)
+            if key not in verdicts:
+                verdicts[key] = restriction.admits(user)
+            if not verdicts[key]:
+                denied.append(restriction)
+        return denied
+
+
+def page_restrictions() -> Restrictions:
+    """Every page view restriction on the site, in one query."""
     found = {}
     rows = PageViewRestriction.objects.values_list(
         "pk", "page__path", "page__numchild", "restriction_type", "groups__name"
@@ -71,7 +105,15 @@ def page_restrictions() -> list[Restriction]:
         if group:
             groups.add(group)
         found[pk] = (path_, leaf, type_, groups)
-    return [Restriction(path, type_, frozenset(groups), leaf) for path, leaf, type_, groups in found.values()]
+    return Restrictions(
+        Restriction(path, type_, frozenset(groups), leaf) for path, leaf, type_, groups in found.values()
+    )
+
+
+def as_restrictions(restrictions) -> Restrictions:
+    if restrictions is None:
+        return page_restrictions()
+    return restrictions if isinstance(restrictions, Restrictions) else Restrictions(restrictions)
 
 
 def _covered(restrictions) -> Q:
@@ -100,9 +142,7 @@ def request_restrictions(request):
 
 def visible_pages(queryset, user, restrictions=None):
     """Narrow a page queryset to what this visitor may see (one query for the restrictions)."""
-    if restrictions is None:
-        restrictions = page_restrictions()
-    denied = _covered([restriction for restriction in restrictions if not restriction.admits(user)])
+    denied = _covered(as_restrictions(restrictions).denied_to(user))
     return queryset.exclude(denied) if denied else queryset
 
 
@@ -115,9 +155,7 @@ def public_pages(queryset, restrictions=None):
 
 
 def restrictions_on(page, restrictions=None) -> list[Restriction]:
-    if restrictions is None:
-        restrictions = page_restrictions()
-    return [r for r in restrictions if r.covers(page.path)]
+    return as_restrictions(restrictions).on(page.path)
 
 
 def is_members_only(page, restrictions=None) -> bool:

@@ -1,17 +1,20 @@
 """A version number for "the published pages changed", so derived numbers can be cached safely.
 
-Facet counts on the indexes cost a GROUP BY over every page; they are cached
-under the current version, which goes up whenever a page is published,
-unpublished, deleted or moved, or a view restriction changes. The version
-lives in the shared cache (Redis in production), so every process sees the
-same one; with the embedded local-memory cache a change made by another
-process (the task worker's scheduled publishing) shows after COUNTS_TTL.
+Facet counts on the indexes cost a GROUP BY over every page; they (and the
+rendered facet form) are cached under the current version, which goes up
+whenever a page is published, unpublished, deleted or moved, a view
+restriction changes, or a term is saved. The version lives in the shared
+cache (Redis in production), so every process sees the same one; with the
+embedded local-memory cache a change made by another process (the task
+worker's scheduled publishing) shows after COUNTS_TTL.
 """
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from taxonomy.models import Term
 
 VERSION_KEY = "cms:content-version"
 COUNTS_TTL = 300
@@ -45,3 +48,5 @@ def connect():
     post_save.connect(bump, sender=PageViewRestriction, dispatch_uid="cms_freshness_restriction")
     post_delete.connect(bump, sender=PageViewRestriction, dispatch_uid="cms_freshness_restriction_deleted")
     m2m_changed.connect(bump, sender=PageViewRestriction.groups.through, dispatch_uid="cms_freshness_groups")
+    # Facet options show term names and slugs: a renamed or retired term must show at once.
+    post_save.connect(bump, sender=Term, dispatch_uid="cms_freshness_terms")

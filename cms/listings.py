@@ -80,6 +80,8 @@ class Listing:
     facets: list[FacetGroup]
     total: int
     active: list[tuple[FacetGroup, FacetOption]]
+    # Names the facet counts in the cache; the facet form's rendered HTML is cached under it too.
+    counts_key: str = ""
 
     @property
     def items(self):
@@ -223,13 +225,13 @@ class _Facets:
 def _mark_members_only(pages, restrictions):
     """Set ``members_only`` on each page, for its badge, from restrictions already loaded."""
     for page in pages:
-        page.members_only = any(r.covers(page.path) for r in restrictions)
+        page.members_only = access.is_members_only(page, restrictions)
     return pages
 
 
 def _counts_key(model, facets, user, restrictions):
     # Visitors who are denied the same restrictions see the same pages, so share the counts.
-    denied = sorted(r.path for r in restrictions if not r.admits(user))
+    denied = sorted(r.path for r in access.as_restrictions(restrictions).denied_to(user))
     selected = sorted((param, sorted(map(str, values))) for param, values in facets.selected.items())
     fingerprint = hashlib.sha256(repr((denied, selected)).encode()).hexdigest()[:32]
     return f"cms:facets:{model._meta.label_lower}:{freshness.content_version()}:{fingerprint}"
@@ -253,7 +255,9 @@ def _faceted(request, base, model, specs, ordering, prefetch, restrictions, sele
     _mark_members_only(page_obj.object_list, restrictions)
     groups = facets.groups(counts)
     active = [(group, option) for group in groups for option in group.selected]
-    return Listing(page_obj=page_obj, facets=groups, total=page_obj.paginator.count, active=active)
+    return Listing(
+        page_obj=page_obj, facets=groups, total=page_obj.paginator.count, active=active, counts_key=key
+    )
 
 
 # Each page type lives under its one index page (parent_page_types, max_count=1), so the

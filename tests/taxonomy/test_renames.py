@@ -150,3 +150,14 @@ def test_staff_rename_a_slug_in_the_admin_and_bad_slugs_are_refused(client_for, 
     assert response.status_code == 302
     assert "interagency-coordination" in topics_of("practice", tagged_practice.pk)
     assert client.get("/topics/coordination/")["Location"] == "/topics/interagency-coordination/"
+
+
+def test_facet_form_shows_the_new_slug_at_once_though_it_is_cached(client, tagged_practice):
+    before = client.get("/practices/").content.decode()
+    assert 'value="coordination"' in before
+
+    rename("coordination", "multi-agency-coordination")
+
+    after = client.get("/practices/").content.decode()
+    assert 'value="multi-agency-coordination"' in after
+    assert 'value="coordination"' not in after
