@@ -1,5 +1,7 @@
 """Research in the browser: a researcher runs a tiny notebook, sees it succeed and creates a brief draft."""
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -22,6 +24,13 @@ RECORD = (
 )
 
 
+def shoot(page, name):
+    """Screenshots for reviewing the pages by eye, when RESEARCH_SCREENSHOTS names a folder."""
+    folder = os.environ.get("RESEARCH_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
 def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, request, migration_data):
     cms.index_pages()
     request.getfixturevalue("make_notebook")(
@@ -39,17 +48,22 @@ def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, reques
     page.goto("/research/")
     page.get_by_role("link", name="Journey analysis").click()
     expect(page.get_by_text("How many cases")).to_be_visible()
+    shoot(page, "notebook")
     page.get_by_label("n", exact=True).fill("42")
     page.get_by_role("button", name="Queue the run").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Journey analysis")
     expect(page.locator(".run-summary")).to_contain_text("Succeeded", timeout=60_000)
     expect(page.get_by_text("Cases counted.")).to_be_visible()
+    shoot(page, "run")
     run = Run.objects.get()
     assert run.parameters == {"n": 42}
 
     page.get_by_role("button", name="Create brief draft").click()
     expect(page.get_by_text("submitted for review")).to_be_visible()
+    for path in ("/research/", "/research/runs/", "/research/datasets/", "/research/datasets/upload/"):
+        page.goto(path)
+        shoot(page, path.strip("/").replace("/", "-"))
     from cms.models.briefs import EvidenceBriefPage
 
     brief = EvidenceBriefPage.objects.get(slug="journey-brief")
