@@ -26,7 +26,9 @@ import nbformat
 from nbformat import v4
 
 FULL = {"repeats": 5, "parallel_runs": 8, "workers": 2, "work_seconds": 2.0}
-SMOKE = {"repeats": 2, "parallel_runs": 2, "workers": 2, "work_seconds": 0.05}
+# One worker at smoke size: the test database (SQLite in memory, shared cache) locks
+# tables between threads, which the file database with WAL that workers use does not.
+SMOKE = {"repeats": 2, "parallel_runs": 2, "workers": 1, "work_seconds": 0.05}
 
 WORK = (
     "import time\nend = time.perf_counter() + seconds\nwhile time.perf_counter() < end:\n    pass\nprint(tag)"
@@ -134,8 +136,9 @@ def run(smoke: bool) -> dict:
                         if not pending:
                             return
                         pk = pending.pop(0)
-                    if runner.execute(pk).status != Run.Status.SUCCEEDED:
-                        failures.append(pk)
+                    done = runner.execute(pk)
+                    if done.status != Run.Status.SUCCEEDED:
+                        failures.append((pk, done.error_class, done.error_message))
             finally:
                 connection.close()
 

@@ -120,10 +120,17 @@ def test_the_wall_clock_limit_kills_the_kernel_group_even_between_short_cells(
     assert run.status == Status.TIMED_OUT
     assert run.error_class == "WallClockLimit"
     assert run.duration_seconds < 30
+    import os
+
     import psutil
 
-    sleepers = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", "120"]]
-    assert not [p for p in sleepers if p.status() != psutil.STATUS_ZOMBIE]
+    def in_group(proc):
+        try:
+            return os.getpgid(proc.pid) == run.process_group and proc.status() != psutil.STATUS_ZOMBIE
+        except (ProcessLookupError, psutil.NoSuchProcess):
+            return False
+
+    assert not [p for p in psutil.process_iter() if in_group(p)]
 
 
 def test_hundreds_of_megabytes_of_output_are_capped(make_notebook, researcher, settings, no_kernels_left):

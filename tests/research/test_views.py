@@ -100,3 +100,30 @@ def test_list_and_detail_pages_keep_their_query_counts(
     for url, limit in pages.items():
         with django_assert_max_num_queries(limit):
             assert researcher_client.get(url).status_code == 200, url
+
+
+def test_the_executed_notebook_is_shown_sanitised_and_downloadable(finished_run, researcher_client):
+    import nbformat
+    from django.core.files.base import ContentFile
+    from nbformat import v4
+
+    from research.storage import research_storage
+
+    nb = v4.new_notebook()
+    cell = v4.new_code_cell("show()")
+    cell.outputs = [
+        v4.new_output(
+            "display_data",
+            data={"text/html": "<p>Cases by year</p><script>alert('x')</script><img src=x onerror=alert(1)>"},
+        )
+    ]
+    nb.cells = [v4.new_markdown_cell("## Findings"), cell]
+    path = research_storage().save("runs/html/executed.ipynb", ContentFile(nbformat.writes(nb).encode()))
+    run = finished_run(executed_notebook=path)
+    page = researcher_client.get(reverse("research:run_notebook", args=[run.pk]))
+    assert page.status_code == 200
+    assert b"Cases by year" in page.content and b"Findings" in page.content
+    assert b"alert(" not in page.content and b"onerror" not in page.content
+    download = researcher_client.get(reverse("research:run_notebook_download", args=[run.pk]))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"Cases by year" in b"".join(download.streaming_content)
