@@ -1,6 +1,7 @@
 """The notifications benchmark still runs: at smoke size it loads members, sends digests and fans out."""
 
 import pytest
+
 from bench import forum_notify_bench
 from bench.__main__ import discover
 from forum.models import DigestDelivery, Notification
