@@ -29,6 +29,10 @@ def shoot(page, name):
     folder = os.environ.get("RESEARCH_SCREENSHOTS")
     if folder:
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+        width = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=f"{folder}/{name}-phone.png", full_page=True)
+        page.set_viewport_size(width)
 
 
 def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, request, migration_data):
@@ -61,7 +65,8 @@ def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, reques
 
     page.get_by_role("button", name="Create brief draft").click()
     expect(page.get_by_text("submitted for review")).to_be_visible()
-    for path in ("/research/", "/research/runs/", "/research/datasets/", "/research/datasets/upload/"):
+    paths = ("/research/", f"/research/runs/{run.pk}/", "/research/runs/", "/research/datasets/upload/")
+    for path in paths:
         page.goto(path)
         shoot(page, path.strip("/").replace("/", "-"))
     from cms.models.briefs import EvidenceBriefPage
