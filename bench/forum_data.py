@@ -328,14 +328,15 @@ def _categories():
 
 
 def _reply_counts(topics, posts, big_replies, rng):
-    """Replies per topic: topic 0 is the big topic; the rest share what is left, summing exactly."""
+    """Replies per topic: the big topic, then the busy one, then the rest, summing exactly to the total."""
     left = posts - topics - big_replies
     others = topics - 1
     mean = left / others
     counts = [min(int(rng.expovariate(1 / mean)), 400) for _ in range(others)]
+    counts[0] = max(counts[0], 5)  # the busy topic, which the bench replies to
     difference = left - sum(counts)
     while difference:
-        i = rng.randrange(others)
+        i = rng.randrange(1, others)
         step = 1 if difference > 0 else -1
         if counts[i] + step >= 0:
             counts[i] += step
@@ -388,7 +389,6 @@ def generate(smoke: bool, seed: int = 20261127) -> ForumData:
             category = open_categories[0]
         elif index == 1:
             category = open_categories[1]
-            replies = max(replies, 5)
         else:
             category = rng.choices(category_list, weights)[0]
         kind = Topic.Kind.QUESTION if index == 0 or rng.random() < 0.4 else Topic.Kind.DISCUSSION
