@@ -19,7 +19,6 @@ import re
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 import papermill
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
@@ -93,7 +92,13 @@ class Watchdog(threading.Thread):
                     self._trip("timed_out")
                 if now >= next_beat:
                     next_beat = now + beat
-                    self._heartbeat()
+                    try:
+                        self._heartbeat()
+                    except DatabaseError:
+                        # A busy database must not end the watchdog: the wall clock still applies,
+                        # and the next beat renews the lease.
+                        log.warning("Run %s: heartbeat failed; retrying", self.run_id, exc_info=True)
+                        connection.close()
         finally:
             connection.close()
 
@@ -341,7 +346,3 @@ def _is_kernel_group(pgid):
         return "ipykernel" in " ".join(leader.cmdline()) and os.getpgid(pgid) == pgid
     except Exception:  # noqa: BLE001 - gone or not ours: nothing to kill
         return False
-
-
-def python_executable():
-    return sys.executable
