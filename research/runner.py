@@ -66,10 +66,12 @@ class Watchdog(threading.Thread):
         self.pgid = None
         self.reason = None  # "cancelled", "timed_out" or "lost"
         self._halt = threading.Event()
+        self._pgid_recorded = False
 
     def kernel_started(self, pid, pgid):
+        # Called inside jupyter_client's event loop, where the ORM may not run:
+        # the watchdog thread records the group on its next tick.
         self.pgid = pgid
-        Run.objects.filter(pk=self.run_id).update(process_group=pgid)
         if self.reason:  # cancelled while the kernel was starting
             kill_process_group(pgid)
 
@@ -90,6 +92,9 @@ class Watchdog(threading.Thread):
                 now = time.monotonic()
                 if now >= self.deadline:
                     self._trip("timed_out")
+                if self.pgid and not self._pgid_recorded:
+                    Run.objects.filter(pk=self.run_id).update(process_group=self.pgid)
+                    self._pgid_recorded = True
                 if now >= next_beat:
                     next_beat = now + beat
                     try:
@@ -228,6 +233,7 @@ def execute(run_id):
         finally:
             watchdog.stop()
         outcome = _watchdog_outcome(watchdog) or outcome
+        outcome["process_group"] = watchdog.pgid
         outcome.update(_collect(run, output, results_dir, outcome["status"]))
     except Exception as error:  # noqa: BLE001 - the run must be closed whatever broke
         outcome = _watchdog_outcome(watchdog) or {
