@@ -77,7 +77,11 @@ def inbox(request):
         .order_by("-last_message_at", "-id")
     )
     page = Paginator(rows, CONVERSATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "unread": conversations.unread_conversations(request.user)}
+    context = {
+        "page": page,
+        "unread": conversations.unread_conversations(request.user),
+        "current": "messages",
+    }
     return render(request, "forum/conversations/inbox.html", context)
 
 
