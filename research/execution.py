@@ -45,6 +45,9 @@ def kernel_manager_for(hooks: RunHooks):
 
         async def start_kernel(self, **kwargs):
             kwargs["env"] = hooks.env
+            # The kernel runs in the run's folder; papermill's own cwd= would chdir the
+            # whole worker process, which concurrent runs in one process cannot share.
+            kwargs["cwd"] = str(hooks.work_dir)
             await super().start_kernel(**kwargs)
             pid = self.provisioner.pid if self.provisioner else None
             hooks.on_kernel_started(pid, os.getpgid(pid) if pid else None)

@@ -200,7 +200,6 @@ def execute(run_id):
                 kernel_name=run.kernel_name,
                 execution_timeout=setting("RESEARCH_CELL_TIMEOUT"),
                 start_timeout=setting("RESEARCH_KERNEL_START_TIMEOUT"),
-                cwd=str(work_dir),
                 progress_bar=False,
                 log_output=False,
                 tfc_hooks=hooks,
