@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "members.context_processors.membership",
+                "research.context_processors.research_nav",
             ],
         },
     },

@@ -8,6 +8,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -121,8 +122,9 @@ def dataset_download(request, name, number):
 
 @researchers_only
 def run_list(request):
-    runs = Run.objects.select_related("requested_by", "cache_of")[:RUNS_PER_PAGE]
-    return render(request, "research/run_list.html", {"runs": runs})
+    runs = Run.objects.select_related("requested_by", "cache_of")
+    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "research/run_list.html", {"runs": page.object_list, "page": page})
 
 
 def _get_run(request, pk):
