@@ -3,11 +3,13 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 
 from search.index import search
 from search.query_terms import MAX_QUERY_CHARS
 from search.registry import providers
+from taxonomy.models import FormerSlug, Term
 
 RESULTS_PER_PAGE = 20
 # Nobody filters by dozens of topics; the cap keeps the SQL small.
@@ -18,6 +20,14 @@ def _query_string(**params) -> str:
     return urlencode({name: value for name, value in params.items() if value}, doseq=True)
 
 
+def _renamed_topics(slugs) -> dict:
+    """Old slug -> current slug for each of ``slugs`` that a renamed term used to have (one query)."""
+    live = Term.objects.filter(slug__in=slugs).values("slug")
+    return dict(
+        FormerSlug.objects.filter(slug__in=slugs).exclude(slug__in=live).values_list("slug", "term__slug")
+    )
+
+
 def search_page(request):
     query = request.GET.get("q", "")
     known_kinds = providers()
@@ -25,6 +35,12 @@ def search_page(request):
     # An unknown kind is ignored, so an old or mistyped link still searches everything.
     kind = kind if kind in known_kinds else ""
     topics = [slug[:140] for slug in request.GET.getlist("topic")[:MAX_TOPICS] if slug.strip()]
+    if topics and (moved := _renamed_topics(topics)):
+        # A link shared before staff renamed a term: send it on to the term's current slug,
+        # as /topics/<old slug>/ does, keeping the query, kind and page as they were.
+        params = request.GET.copy()
+        params.setlist("topic", [moved.get(slug, slug) for slug in topics])
+        return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
 
     results = search(
         query,

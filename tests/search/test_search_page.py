@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from search.index import index_documents
+from taxonomy.models import Term
 from tests.factories import UserFactory
 from tests.search.factories import IndexDocumentFactory
 from tests.search.test_index import HOSTILE_QUERIES
@@ -203,3 +204,21 @@ def test_a_search_with_no_hits_skips_the_ranked_page(client, django_assert_max_n
 # second-factor check, site settings); the index adds two: counts per kind and
 # the ranked page. The ceiling leaves room for middleware, not for a query per hit.
 MAX_QUERIES_PER_SEARCH_PAGE = 12
+
+
+def test_a_topic_renamed_since_the_link_was_shared_redirects_to_its_current_slug(client):
+    index_documents(IndexDocumentFactory.build_batch(2, topics=("training",)))
+    term = Term.objects.get(slug="training")
+    term.slug = "skills-and-training"
+    term.save()
+
+    old = client.get("/search/", {"q": "interviewing", "topic": ["training", "coordination"], "kind": "x"})
+
+    assert old.status_code == 301
+    assert old["Location"] == "/search/?q=interviewing&topic=skills-and-training&topic=coordination&kind=x"
+    html = client.get(old["Location"]).content.decode()
+    assert len(hit_titles(html)) == 2
+    assert '<input type="hidden" name="topic" value="skills-and-training">' in html
+    # Current and unknown slugs are searched as they are, never redirected.
+    assert client.get("/search/", {"q": "interviewing", "topic": "skills-and-training"}).status_code == 200
+    assert client.get("/search/", {"q": "interviewing", "topic": "never-a-topic"}).status_code == 200
