@@ -10,6 +10,9 @@ from cms.listings import topic_sections
 from taxonomy.models import Facet, FormerSlug, Term
 
 # Areas of the site with nothing for a search engine (members-only or per-person).
+# /search/ is not among them: an anonymous crawler is only ever shown public results (the
+# same pages the sitemap lists), each result page names its canonical URL, and a blocked
+# page fails Lighthouse's "page is blocked from indexing" SEO audit (so would noindex).
 ROBOTS_DISALLOW = [
     "/admin/",
     "/accounts/",
@@ -17,7 +20,6 @@ ROBOTS_DISALLOW = [
     "/forum/",
     "/tta/",
     "/research/",
-    "/search/",
     "/documents/",
 ]
 

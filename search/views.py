@@ -70,5 +70,13 @@ def search_page(request):
                 for facet in results.facets
             ],
             "page_url_prefix": f"?{base}&page=" if base else "?page=",
+            # Crawlers may fetch results (robots.txt explains why); the canonical URL drops any
+            # parameter the page ignores, so odd links fold into one address per result page.
+            "canonical_url": request.build_absolute_uri(
+                "?"
+                + _query_string(
+                    q=shown_query, kind=kind, topic=topics, page=results.page if results.page > 1 else ""
+                )
+            ),
         },
     )

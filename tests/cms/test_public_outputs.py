@@ -61,6 +61,8 @@ def test_robots_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(cl
     assert "Sitemap: " in text and text.strip().endswith("/sitemap.xml")
     for area in ("/admin/", "/accounts/", "/forum/", "/members/"):
         assert f"Disallow: {area}" in text
+    # Search is crawlable: anonymous visitors only ever get public results.
+    assert "/search/" not in text
 
 
 def test_api_lists_public_pages_only(client, role_user, site_pages):

@@ -222,3 +222,14 @@ def test_a_topic_renamed_since_the_link_was_shared_redirects_to_its_current_slug
     # Current and unknown slugs are searched as they are, never redirected.
     assert client.get("/search/", {"q": "interviewing", "topic": "skills-and-training"}).status_code == 200
     assert client.get("/search/", {"q": "interviewing", "topic": "never-a-topic"}).status_code == 200
+
+
+def test_the_canonical_link_keeps_only_the_parameters_the_page_uses(client):
+    index_documents(IndexDocumentFactory.build_batch(30))
+
+    html = client.get(
+        "/search/", {"q": "interviewing", "page": "2", "kind": "nonsense", "utm": "x"}
+    ).content.decode()
+
+    assert '<link rel="canonical" href="http://testserver/search/?q=interviewing&amp;page=2">' in html
+    assert "noindex" not in html
