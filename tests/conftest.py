@@ -1,6 +1,8 @@
 """Shared fixtures: the role fixtures every access matrix reuses, a clean cache per test."""
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +13,18 @@ from tests.factories import ROLES, TaskForceFactory, make_role
 # Sync Playwright runs an event loop in the test thread; Django's ORM must be
 # allowed to run there too.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_temporary_media():
+    """Delete the media folders config.test_settings made in /tmp once the session ends."""
+    yield
+    from django.conf import settings
+
+    for root in (settings.MEDIA_ROOT, settings.PROTECTED_MEDIA_ROOT):
+        # Only the folders the test settings created: never a configured media root.
+        if Path(root).name.startswith(("tfc-test-media-", "tfc-test-protected-media-")):
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

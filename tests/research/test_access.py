@@ -23,7 +23,10 @@ def objects(finished_run, upload_version, make_notebook):
     from django.core.files.base import ContentFile
 
     storage.save(run.figure_path("chart"), ContentFile(b"\x89PNG fake"))
-    storage.save("runs/x/executed.ipynb", ContentFile(b"{}"))
+    storage.save(
+        "runs/x/executed.ipynb",
+        ContentFile(b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'),
+    )
     upload_version("needs-2025")
     return run
 
@@ -38,6 +41,7 @@ def urls(run):
         reverse("research:dataset_download", args=["needs-2025", 1]): 200,
         reverse("research:runs"): 200,
         reverse("research:run", args=[run.pk]): 200,
+        reverse("research:run_notebook", args=[run.pk]): 200,
         reverse("research:run_notebook_download", args=[run.pk]): 200,
         reverse("research:run_figure", args=[run.pk, "chart"]): 200,
         # POST-only actions: the gate answers first, then GET is not allowed.
