@@ -14,11 +14,13 @@ Rules:
 - Moderators (and superusers) may do everything everywhere: they moderate it.
 """
 
+import time
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
-from members.access import in_group, is_member
+from members.access import _group_names, in_group, is_member
 from members.roles import MODERATOR
 
 PROSECUTORS = "Prosecutors"
@@ -38,14 +40,61 @@ NO_ACCESS = ForumAccess(frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def forum_access(user) -> ForumAccess:
-    """This user's rights in every category; computed once per user object."""
+    """This user's rights in every category; worked out once per user object, and shared (see below)."""
     if not is_member(user):
         return NO_ACCESS
     cached = getattr(user, "_forum_access_cache", None)
     if cached is None:
-        cached = _compute(user)
+        cached = _shared(user)
         user._forum_access_cache = cached
     return cached
+
+
+# Rights depend only on the groups a user is in (and whether they are a
+# superuser), so members with the same groups share one computation. The key
+# holds the group names members.access loads fresh on every request: a member
+# removed from a group (or from the Member group) gets another key, or nothing,
+# on their very next request, with nothing to invalidate. What the key cannot
+# see, a change to categories, their permission rows or groups themselves, bumps
+# a version kept in the shared cache (signals in forum.apps), which every
+# process reads once per request. Entries also expire after MEMO_SECONDS, in
+# case a process's cache is not shared (the local-memory cache in development).
+VERSION_KEY = "forum:access-version"
+MEMO_SECONDS = 60
+MEMO_SIZE = 1000
+_memo: dict[tuple, tuple[float, ForumAccess]] = {}
+
+
+def _version():
+    from django.core.cache import cache
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Never restart from a number an old entry was keyed with (after an eviction or a flush).
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def permissions_changed(**kwargs) -> None:
+    """Forget every shared result: categories, permission rows or groups changed (a signal receiver)."""
+    from django.core.cache import cache
+
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _memo.clear()
+
+
+def _shared(user) -> ForumAccess:
+    key = (_version(), bool(user.is_superuser), _group_names(user))
+    now = time.monotonic()
+    found = _memo.get(key)
+    if found is not None and now - found[0] < MEMO_SECONDS:
+        return found[1]
+    computed = _compute(user)
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[key] = (now, computed)
+    return computed
 
 
 def _compute(user) -> ForumAccess:
@@ -53,7 +102,8 @@ def _compute(user) -> ForumAccess:
 
     moderator = in_group(user, MODERATOR)
     rows = CategoryPermission.objects.filter(category=OuterRef("pk"))
-    mine = rows.filter(group__user=user)
+    # By the group names in the shared key (not the user's rows), so the result is exactly the key's.
+    mine = rows.filter(group__name__in=_group_names(user))
     categories = Category.objects.annotate(
         restricted=Exists(rows),
         may_see=Exists(mine.filter(can_see=True)),

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum import access, drafts, limits, services
+from forum import access, drafts, limits, post_html, services
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
 from forum.models import (
     POSTS_PER_PAGE,
@@ -191,6 +191,8 @@ def topic(request, pk):
     if posts and posts[-1].number > found.last_read:
         defer_read(user.pk, found.pk, posts[-1].number)
     refusal = access.reply_refusal(user, found)
+    is_moderator = access.is_moderator(user)
+    post_html.render_posts(request, found, posts, can_quote=refusal is None, is_moderator=is_moderator)
     return render(
         request,
         "forum/topic.html",
@@ -204,10 +206,11 @@ def topic(request, pk):
             "reply_refusal": refusal,
             "reply_form": ReplyForm(initial={"body": found.draft_body or ""}) if refusal is None else None,
             "has_draft": bool(found.draft_body),
-            "watch_form": WatchForm(initial={"level": _effective_level(found)}),
+            "watch_form": WatchForm(),
+            "watch_level": _effective_level(found),
             "level_from_category": not _topic_level_chosen(found)
             and found.category_watch_level != WatchLevel.NORMAL,
-            "is_moderator": access.is_moderator(user),
+            "is_moderator": is_moderator,
         },
     )
 
