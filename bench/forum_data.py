@@ -40,6 +40,7 @@ from forum.models import (
     Topic,
     TopicState,
     WatchLevel,
+    fill_root_categories,
 )
 from forum.rendering import plain_text, render_markdown
 from forum.search_provider import POST_KIND, TOPIC_KIND
@@ -486,6 +487,8 @@ def generate(smoke: bool, seed: int = 20261127) -> ForumData:
             )
         states = _states(sizes, rng, users, reader, newcomer, topics_meta, big_topic_id, busy_topic_id)
         notifications = _notifications(sizes, rng, reader, topics_meta, big_topic_id)
+    # Rows went in without save(): give each topic its top-level category (forum.models).
+    fill_root_categories()
     _reset_sequences()
     _analyze()
     return ForumData(

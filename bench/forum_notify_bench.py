@@ -28,6 +28,7 @@ from forum.models import (
     Post,
     Topic,
     WatchLevel,
+    fill_root_categories,
 )
 from members.models import User
 from members.roles import MEMBER
@@ -79,6 +80,7 @@ def _topics(count, author):
         )
         for n in range(count)
     )
+    fill_root_categories()  # bulk_create skips Topic.save
     topics = list(Topic.objects.filter(title__startswith="Bench topic ").order_by("pk"))
     body = "<p>We keep a roster of certified interpreters and call them before the interview.</p>"
     Post.objects.bulk_create(

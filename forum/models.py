@@ -51,7 +51,11 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)[:140]
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # A category given a parent (or freed of one) takes its topics along.
+            Topic.objects.filter(category_id=self.pk).update(root_category_id=self.parent_id or self.pk)
 
     def clean(self):
         if self.parent_id and (self.parent.parent_id or self.parent_id == self.pk):
@@ -87,6 +91,19 @@ class Topic(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DISCUSSION)
     title = models.CharField(max_length=MAX_TITLE_LENGTH)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="topics")
+    # The top-level category (the category itself, or its parent): a top-level
+    # category's list (its topics and its sub-categories') is one index range on
+    # it, where "category = X OR category.parent = X" read and sorted them all.
+    # Kept by save() (and move_topic, Category.save for a new parent); see root_of.
+    root_category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="forum_topics"
     )
@@ -121,6 +138,9 @@ class Topic(models.Model):
             models.Index(
                 fields=["category", "-is_pinned", "-last_post_at", "-id"], name="forum_topic_by_category"
             ),
+            models.Index(
+                fields=["root_category", "-is_pinned", "-last_post_at", "-id"], name="forum_topic_by_root"
+            ),
             models.Index(fields=["author", "-last_post_at"], name="forum_topic_by_author"),
             # Unanswered questions: a partial index holds only the ones still open.
             models.Index(
@@ -132,6 +152,18 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.category_id and (update_fields is None or "category" in update_fields):
+            loaded = self._state.fields_cache.get("category")
+            if loaded is not None and loaded.pk == self.category_id:
+                self.root_category_id = loaded.parent_id or loaded.pk
+            else:
+                self.root_category_id = root_of(self.category_id)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "root_category"}
+        super().save(*args, **kwargs)
 
     @property
     def is_question(self):
@@ -523,3 +555,16 @@ class PostReport(models.Model):
 
 
 from forum.moderation_models import *  # noqa: E402,F401,F403
+
+
+def root_of(category_id) -> int:
+    """The top-level category of a category: its parent if it has one (one level deep), else itself."""
+    parent_id = Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
+    return parent_id or category_id
+
+
+def fill_root_categories(topics=None) -> None:
+    """Set root_category on topics written without save() (bulk loads): one UPDATE per category."""
+    topics = Topic.objects.all() if topics is None else topics
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        topics.filter(category_id=pk).update(root_category_id=parent_id or pk)

@@ -309,7 +309,7 @@ def move_topic(topic: Topic, *, by, to: Category, reason: str = "") -> Topic:
         if to.pk == topic.category_id:
             raise ModerationError("The topic is already in that category.")
         source = topic.category_id
-        Topic.objects.filter(pk=topic.pk).update(category=to)
+        Topic.objects.filter(pk=topic.pk).update(category=to, root_category_id=to.parent_id or to.pk)
         topic.category = to
         recount_category(source)
         recount_category(to.pk)

@@ -78,9 +78,12 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(kind="question", accepted_post__isnull=True)
 
     def in_category(self, category):
-        return self.filter(Q(category=category) | Q(category__parent=category)).order_by(
-            "-is_pinned", "-last_post_at", "-id"
-        )
+        """A category's topics, pinned first: a sub-category's own, a top-level one's and its children's.
+
+        Each is one range of an index (forum_topic_by_category, forum_topic_by_root).
+        """
+        where = Q(category=category) if category.parent_id else Q(root_category=category)
+        return self.filter(where).order_by("-is_pinned", "-last_post_at", "-id")
 
     def tagged(self, term):
         return self.filter(tags=term)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum import access, drafts, limits, post_html, services
+from forum import access, drafts, limits, paging, post_html, services
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
 from forum.models import (
     POSTS_PER_PAGE,
@@ -48,7 +48,8 @@ def _page_number(request):
 
 def _topic_list(request, topics, *, heading, intro="", current="", extra=None):
     topics = topics.with_state(request.user).for_list()
-    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    # No COUNT(*) of the whole list: one extra row says whether a next page exists (forum.paging).
+    page = paging.page_of(topics, _page_number(request), TOPICS_PER_PAGE)
     context = {
         "page": page,
         "topics": page.object_list,
