@@ -115,8 +115,10 @@ def fan_out(post_id: int) -> int:
         if states.get(user.pk) != WatchLevel.MUTED:
             wanted[user.pk] = Notification.Kind.MENTION
     wanted.pop(post.author_id, None)
-    # Two small queries per recipient (groups, category rights); this runs in a task, not the request.
-    recipients = User.objects.filter(pk__in=wanted).select_related("forum_preference")
+    # Every recipient's groups in one query; their rights then come from forum.access's shared
+    # results (one query per distinct set of groups), so the queries do not grow with watchers.
+    recipients = list(User.objects.filter(pk__in=wanted).select_related("forum_preference"))
+    access.load_groups(recipients)
     notifications = [
         Notification(
             user=user,
