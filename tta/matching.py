@@ -18,6 +18,7 @@ queries whatever the size of the data.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Collate, Least, Lower
@@ -155,46 +156,63 @@ def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=No
     return found
 
 
+def _in_member_group(user_ref):
+    """EXISTS a Member group row for the user. The group is compared by id, through a scalar
+    subquery, not joined by name: joined, PostgreSQL estimated a tenth of the users were
+    members (the name's selectivity among groups), drove the plan from the group rows and
+    probed every member's posts."""
+    member_group = Subquery(Group.objects.filter(name=MEMBER).values("pk")[:1])
+    return Exists(User.groups.through.objects.filter(user_id=OuterRef(user_ref), group_id=member_group))
+
+
 def _peers(exclude_task_force_id):
     """Approved, active members, outside the task force asking. Group membership is an EXISTS,
     not a join, so a member in several groups is one row and the planner never fans out."""
-    in_member_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MEMBER))
-    people = User.objects.filter(in_member_group, is_active=True, status=User.Status.APPROVED)
+    people = User.objects.filter(_in_member_group("pk"), is_active=True, status=User.Status.APPROVED)
     if exclude_task_force_id is not None:
         people = people.exclude(task_force_id=exclude_task_force_id)
     return people
 
 
-def _experts_in(topic: Term, user_ref="pk"):
-    return User.expertise.through.objects.filter(user_id=OuterRef(user_ref), term=topic)
-
-
 def _forum_answerers(topic: Term, exclude_task_force_id):
     """Peer members with accepted answers in forum topics tagged with ``topic``: the top PER_KIND
-    by score, as (pk, name, task force name, declared expertise, accepted answers).
+    by score, as (pk, name, task force name, declared expertise (above 0 when declared),
+    accepted answers).
 
     Only topics every member can read count (tta.access), and only answers still
     shown: a hidden, deleted or unapproved post or topic is no record.
     """
     from forum.models import Topic
 
-    peers = _peers(exclude_task_force_id)
     author = "accepted_post__author"
-    # One pass over the topics tagged with the area, grouped by the accepted answer's author:
-    # no per-person subquery, so the cost follows the number of tagged topics, not of answerers.
+    # Eligibility is tested on the answer author's own row (joined from the accepted post),
+    # not as ``author IN (every eligible peer)``: with that subquery the planners started
+    # from the ~10,000 eligible users and their posts instead of from the topics tagged
+    # with the area (forum_topic_tags.term_id), several times slower at bench size.
+    answerers = Topic.objects.filter(
+        _in_member_group(f"{author}_id"),
+        tags=topic,
+        is_deleted=False,
+        awaiting_approval=False,
+        category__in=access.forum_categories_open_to_members().values("pk"),
+        accepted_post__is_deleted=False,
+        accepted_post__is_hidden=False,
+        accepted_post__awaiting_approval=False,
+        **{f"{author}__is_active": True, f"{author}__status": User.Status.APPROVED},
+    )
+    if exclude_task_force_id is not None:
+        answerers = answerers.exclude(**{f"{author}__task_force_id": exclude_task_force_id})
+    # One pass over the tagged topics, grouped by the accepted answer's author: no
+    # per-person subquery, so the cost follows the number of tagged topics. Declared
+    # expertise is a LEFT JOIN counted with a filter (a person's expertise rows repeat
+    # their topics, hence the distinct count of answers): an EXISTS here was repeated in
+    # the SELECT, GROUP BY and ORDER BY, built and compiled four times per call.
     rows = (
-        Topic.objects.filter(
-            tags=topic,
-            is_deleted=False,
-            awaiting_approval=False,
-            category__in=access.forum_categories_open_to_members().values("pk"),
-            accepted_post__is_deleted=False,
-            accepted_post__is_hidden=False,
-            accepted_post__awaiting_approval=False,
-            accepted_post__author__in=peers.values("pk"),
+        answerers.values(f"{author}_id", f"{author}__full_name", f"{author}__task_force__name")
+        .annotate(
+            expert=Count(f"{author}__expertise", filter=Q(**{f"{author}__expertise": topic})),
+            answers=Count("pk", distinct=True),
         )
-        .values(f"{author}_id", f"{author}__full_name", f"{author}__task_force__name")
-        .annotate(expert=Exists(_experts_in(topic, f"{author}_id")), answers=Count("pk"))
         .annotate(score=_member_score())
         .order_by("-score", _code_point_order(F(f"{author}__full_name")), f"{author}_id")
         .values_list(
@@ -206,15 +224,18 @@ def _forum_answerers(topic: Term, exclude_task_force_id):
 
 def _member_score():
     """Points for declared expertise, plus one per accepted answer up to FORUM_POINTS_CAP."""
-    expertise = Case(When(Q(expert=True), then=EXPERTISE_POINTS), default=0, output_field=IntegerField())
+    expertise = Case(When(Q(expert__gt=0), then=EXPERTISE_POINTS), default=0, output_field=IntegerField())
     return expertise + Least(F("answers"), Value(FORUM_POINTS_CAP))
 
 
 def _declared_experts(topic: Term, exclude_task_force_id):
     """The first PER_KIND peer members by name who declared expertise in ``topic``."""
+    # ``pk IN (experts on the topic)``, not a correlated EXISTS: SQLite then starts from the
+    # expertise term index (~1,500 rows at bench size) instead of scanning every user.
+    experts = User.expertise.through.objects.filter(term=topic).values("user_id")
     return list(
         _peers(exclude_task_force_id)
-        .filter(Exists(_experts_in(topic)))
+        .filter(pk__in=experts)
         .order_by(_code_point_order(F("full_name")), "pk")
         .values_list("pk", "full_name", "task_force__name")[:PER_KIND]
     )
