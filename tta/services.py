@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from members.access import is_member
 from members.models import TaskForce, User
 from members.roles import TTA_STAFF
 from taxonomy.models import Facet, Term
@@ -451,12 +452,13 @@ def add_note(user, request_id: int, text: str) -> InternalNote:
 # Matches
 
 
-def store_proposals(tta_request: TTARequest, candidates) -> int:
-    """Save the matcher's candidates for a request as proposed matches; existing ones are left as decided."""
-    known = set(Match.objects.filter(request=tta_request).values_list("target_key", flat=True))
+def _store_candidates(owner: dict, candidates) -> int:
+    """Save the matcher's candidates as proposed matches of ``owner`` (a request, or an assessment
+    and one need); targets already matched there, decided or not, are left alone."""
+    known = set(Match.objects.filter(**owner).values_list("target_key", flat=True))
     new = [
         Match(
-            request=tta_request,
+            **owner,
             kind=c.kind,
             target_key=c.target_key,
             title=c.title[:300],
@@ -471,6 +473,11 @@ def store_proposals(tta_request: TTARequest, candidates) -> int:
     ]
     Match.objects.bulk_create(new)
     return len(new)
+
+
+def store_proposals(tta_request: TTARequest, candidates) -> int:
+    """Save the matcher's candidates for a request as proposed matches; existing ones are left as decided."""
+    return _store_candidates({"request": tta_request}, candidates)
 
 
 def propose_matches(user, request_id: int) -> int:
@@ -510,46 +517,155 @@ def reject_match(user, match_id: int) -> Match:
     return _decide(user, match_id, Match.State.REJECTED)
 
 
-def _staff_match_fields(title, url, reason, peer_member):
-    title = _text(title, "title", required=True, limit=300)
+STAFF_KINDS = {
+    Match.Kind.RESOURCE: "resource",
+    Match.Kind.PRACTICE: "practice",
+    Match.Kind.PEER_TASK_FORCE: "task_force",
+    Match.Kind.PEER_MEMBER: "member",
+}
+STAFF_KIND_CHOICE = "Choose a resource, a practice, a peer task force or a peer member."
+NEEDS_A_TITLE = "Give the match a title (and a link if there is one)."
+
+
+def _number(value) -> int | None:
+    if isinstance(value, int):
+        return value
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _peer_member(value, seeking_task_force_id) -> User:
+    """The approved member staff named by number, from another task force than the one helped."""
+    if isinstance(value, User):
+        value = value.pk
+    number = _number(value)
+    if number is None:
+        raise ValidationError(
+            {"peer_member": "Give the member's number: the one at the end of their profile address."}
+        )
+    member = User.objects.filter(pk=number).select_related("task_force").first()
+    if member is None:
+        raise ValidationError({"peer_member": f"No member has the number {number}."})
+    if not is_member(member):
+        raise ValidationError(
+            {"peer_member": f"{member.get_full_name()} is not an approved member, so cannot be matched."}
+        )
+    if member.task_force_id is not None and member.task_force_id == seeking_task_force_id:
+        raise ValidationError(
+            {"peer_member": f"{member.get_full_name()} is in the task force asking for help: choose a peer."}
+        )
+    return member
+
+
+def _peer_task_force(value, seeking_task_force_id) -> TaskForce:
+    if isinstance(value, TaskForce):
+        value = value.pk
+    number = _number(value)
+    task_force = TaskForce.objects.filter(pk=number, is_active=True).first() if number is not None else None
+    if task_force is None:
+        raise ValidationError({"peer_task_force": "Choose an active task force from the list."})
+    if task_force.pk == seeking_task_force_id:
+        raise ValidationError({"peer_task_force": "Choose another task force than the one asking for help."})
+    return task_force
+
+
+def _staff_match_fields(
+    seeking_task_force_id, *, kind, title, url, reason, peer_member, peer_task_force
+) -> tuple[str, dict]:
+    """Check what staff typed for a match and return its target key and fields.
+
+    Resources and practices need a title; a peer member (by member number) or a
+    peer task force takes its title from the name when none is given. The key is
+    the one the matcher uses for the same target, so a peer already proposed
+    cannot be added twice.
+    """
+    kind = kind or Match.Kind.RESOURCE
+    if kind not in STAFF_KINDS:
+        raise ValidationError({"kind": STAFF_KIND_CHOICE})
+    title = _text(title, "title", limit=300)
     url = _text(url, "url", limit=500)
     if url and not url.startswith(("https://", "http://", "/")):
         raise ValidationError(
             {"url": "Give a web address starting with https:// or a site path starting with /."}
         )
     reason = _text(reason, "reason", limit=500) or "Added by TTA staff"
-    kind, key = Match.Kind.RESOURCE, f"staff:{url or title}"[:120]
-    if peer_member is not None:
-        kind, key = Match.Kind.PEER_MEMBER, f"member:{peer_member.pk}"
-        url = url or reverse("members:profile", args=[peer_member.pk])
+    fields = {"peer_member": None, "peer_task_force": None}
+    if kind == Match.Kind.PEER_MEMBER:
+        member = fields["peer_member"] = _peer_member(peer_member, seeking_task_force_id)
+        key = f"member:{member.pk}"
+        tf_name = member.task_force.name if member.task_force_id else ""
+        title = title or (f"{member.get_full_name()} ({tf_name})" if tf_name else member.get_full_name())
+        url = url or reverse("members:profile", args=[member.pk])
+    elif kind == Match.Kind.PEER_TASK_FORCE:
+        task_force = fields["peer_task_force"] = _peer_task_force(peer_task_force, seeking_task_force_id)
+        key = f"task_force:{task_force.pk}"
+        title = title or task_force.name
+    else:
+        if not title:
+            raise ValidationError({"title": NEEDS_A_TITLE})
+        key = f"staff:{url or title}"[:120]
     return key, {
+        **fields,
         "kind": kind,
-        "title": title,
+        "title": title[:300],
         "url": url,
         "reason": reason,
-        "peer_member": peer_member,
         "score": 0,
         "added_by_staff": True,
         "state": Match.State.ACCEPTED,
     }
 
 
+def _add_staff_match(user, owner: dict, seeking_task_force_id, where: str, **typed) -> Match:
+    """Store a match staff added to ``owner`` (a request, or an assessment and need), accepted at once."""
+    key, fields = _staff_match_fields(seeking_task_force_id, **typed)
+    existing = Match.objects.filter(**owner, target_key=key).first()
+    if existing is not None:
+        raise ValidationError(
+            f"{existing.title} is already on {where} ({existing.get_state_display().lower()}): "
+            "accept or reject it in the list."
+        )
+    try:
+        with transaction.atomic():
+            return Match.objects.create(
+                **owner, **fields, target_key=key, decided_by=user, decided_at=timezone.now()
+            )
+    except IntegrityError:  # added by someone else between the check and the insert
+        raise ValidationError(f"That match is already on {where}.") from None
+
+
+def _typed_match(kind, title, url, reason, peer_member, peer_task_force) -> dict:
+    return {
+        "kind": kind,
+        "title": title,
+        "url": url,
+        "reason": reason,
+        "peer_member": peer_member,
+        "peer_task_force": peer_task_force,
+    }
+
+
 def add_match(
-    user, request_id: int, *, title: str, url: str = "", reason: str = "", peer_member: User | None = None
-):
-    """Staff add help the matcher did not find: a link, or a member; it is accepted at once."""
+    user,
+    request_id: int,
+    *,
+    title: str = "",
+    url: str = "",
+    reason: str = "",
+    kind: str = "",
+    peer_member=None,
+    peer_task_force=None,
+) -> Match:
+    """Staff add help the matcher did not find: a resource or practice link, a peer task force,
+    or a peer member (a User or a member number); it is accepted at once."""
     _require(access.can_triage(user), "Only TTA staff add matches.")
-    key, fields = _staff_match_fields(title, url, reason, peer_member)
+    typed = _typed_match(kind, title, url, reason, peer_member, peer_task_force)
     with transaction.atomic():
         tta_request = TTARequest.objects.get(pk=request_id)
-        match, created = Match.objects.get_or_create(
-            request=tta_request,
-            target_key=key,
-            defaults={**fields, "decided_by": user, "decided_at": timezone.now()},
+        match = _add_staff_match(
+            user, {"request": tta_request}, tta_request.task_force_id, "this request", **typed
         )
-        if not created:
-            raise ValidationError("That match is already on this request.")
-        _event(tta_request, user, RequestEvent.Kind.MATCH, detail=f"Added: {fields['title']}")
+        _event(tta_request, user, RequestEvent.Kind.MATCH, detail=f"Added: {match.title}")
     return match
 
 
@@ -571,25 +687,7 @@ def _assessment_need(assessment_id: int, need_id) -> tuple[NeedsAssessment, Term
 
 def store_need_proposals(assessment: NeedsAssessment, need: Term, candidates) -> int:
     """Save the matcher's candidates for one need as proposed matches; decided ones are left alone."""
-    known = set(Match.objects.filter(assessment=assessment, need=need).values_list("target_key", flat=True))
-    new = [
-        Match(
-            assessment=assessment,
-            need=need,
-            kind=c.kind,
-            target_key=c.target_key,
-            title=c.title[:300],
-            url=c.url,
-            peer_task_force_id=c.peer_task_force_id,
-            peer_member_id=c.peer_member_id,
-            score=c.score,
-            reason=c.reason[:500],
-        )
-        for c in candidates
-        if c.target_key not in known
-    ]
-    Match.objects.bulk_create(new)
-    return len(new)
+    return _store_candidates({"assessment": assessment, "need": need}, candidates)
 
 
 def propose_need_matches(user, assessment_id: int, need_id) -> int:
@@ -606,25 +704,25 @@ def add_need_match(
     assessment_id: int,
     need_id,
     *,
-    title: str,
+    title: str = "",
     url: str = "",
     reason: str = "",
-    peer_member: User | None = None,
+    kind: str = "",
+    peer_member=None,
+    peer_task_force=None,
 ) -> Match:
     """Staff add help for one need the matcher did not find; it is accepted at once."""
     _require(access.can_triage(user), "Only TTA staff add matches.")
-    key, fields = _staff_match_fields(title, url, reason, peer_member)
     assessment, need = _assessment_need(assessment_id, need_id)
+    typed = _typed_match(kind, title, url, reason, peer_member, peer_task_force)
     with transaction.atomic():
-        match, created = Match.objects.get_or_create(
-            assessment=assessment,
-            need=need,
-            target_key=key,
-            defaults={**fields, "decided_by": user, "decided_at": timezone.now()},
+        return _add_staff_match(
+            user,
+            {"assessment": assessment, "need": need},
+            assessment.task_force_id,
+            f"the {need.name} need",
+            **typed,
         )
-        if not created:
-            raise ValidationError(f"That match is already on the {need.name} need.")
-    return match
 
 
 # Peer exchanges
