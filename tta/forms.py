@@ -3,7 +3,8 @@
 from django import forms
 
 from taxonomy.models import Facet, Term
-from tta.models import MAX_TEXT, Delivery, RequestStatus, Urgency
+from tta import services
+from tta.models import MAX_TEXT, Delivery, Match, RequestStatus, Urgency
 from tta.services import REQUEST_TOPIC_FACETS
 
 
@@ -67,9 +68,24 @@ class NoteForm(forms.Form):
 
 
 class AddMatchForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    """What staff type to add a match. Only lengths are checked here; tta.services checks the rest
+    (title, link, the member or task force named) and says what is wrong."""
+
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=Match.Kind.choices,
+        initial=Match.Kind.RESOURCE,
+        required=False,
+        error_messages={"invalid_choice": services.STAFF_KIND_CHOICE},
+    )
+    title = forms.CharField(max_length=300, required=False, label="Title")
     url = forms.CharField(max_length=500, required=False, label="Link")
-    reason = forms.CharField(max_length=500, required=False)
+    reason = forms.CharField(max_length=500, required=False, label="Why it helps")
+    peer_member = forms.CharField(max_length=20, required=False, label="Member number")
+    peer_task_force = forms.CharField(max_length=20, required=False, label="Peer task force")
+
+    def error_list(self) -> list[str]:
+        return [f"{self.fields[name].label}: {e}" for name, errs in self.errors.items() for e in errs]
 
 
 class CycleForm(forms.Form):

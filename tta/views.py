@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.access import members_only
-from members.models import User
+from members.models import TaskForce, User
 from members.roles import TTA_STAFF
 from taxonomy.models import Term
 from tta import access, analysis, services
@@ -370,7 +370,7 @@ def staff_export(request, slug):
 def staff_request(request, pk):
     user = request.user
     staff = _staff_queryset()
-    errors = []
+    errors, add_form = [], None
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -406,10 +406,10 @@ def staff_request(request, pk):
                 else:
                     services.propose_exchange(user, match.pk)
             elif action == "add_match":
-                form = AddMatchForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError("Give the match a title (and a link if there is one).")
-                services.add_match(user, pk, **form.cleaned_data)
+                add_form = AddMatchForm(request.POST)
+                if not add_form.is_valid():
+                    raise ValidationError(add_form.error_list())
+                services.add_match(user, pk, **add_form.cleaned_data)
             else:
                 raise ValidationError("Unknown action.")
         except ValidationError as exc:
@@ -436,6 +436,9 @@ def staff_request(request, pk):
             "allowed": allowed,
             "staff": list(staff),
             "overdue": analysis.overdue_flags([tta_request])[tta_request.pk],
+            # A failed "Add a match" comes back with what staff typed, not an empty form.
+            "add_form": add_form,
+            "task_forces": _peer_task_force_choices(tta_request.task_force_id),
         },
         status=400 if errors else 200,
     )
@@ -547,7 +550,7 @@ def staff_assessment(request, pk):
             elif action == "add_match":
                 add_form, add_need = AddMatchForm(request.POST), need_id
                 if not add_form.is_valid():
-                    raise ValidationError("Give the match a title (and a link if there is one).")
+                    raise ValidationError(add_form.error_list())
                 services.add_need_match(user, assessment.pk, need_id, **add_form.cleaned_data)
                 messages.success(request, "Match added.")
             else:
@@ -586,8 +589,19 @@ def staff_assessment(request, pk):
             "needs": needs,
             "other_areas": [r for t, r in ratings.items() if t not in shown],
             "errors": errors,
+            "task_forces": _peer_task_force_choices(assessment.task_force_id),
         },
         status=400 if errors else 200,
+    )
+
+
+def _peer_task_force_choices(seeking_task_force_id):
+    """Active task forces other than the one helped, for the "Add a match" form (one query)."""
+    return list(
+        TaskForce.objects.filter(is_active=True)
+        .exclude(pk=seeking_task_force_id)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
     )
 
 

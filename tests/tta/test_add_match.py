@@ -1,0 +1,209 @@
+"""Staff add matches the matcher did not find: a resource or practice link, a peer task force or a
+peer member (by member number). Bad input gets a message saying what is wrong, and the form comes
+back with everything staff typed; only TTA staff may add."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.factories import TaskForceFactory, UserFactory
+from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, rate
+from tta import services
+from tta.models import Match
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(role_user):
+    member = role_user("member")
+    elsewhere = TaskForceFactory(name="Elsewhere Task Force")
+    return {
+        "member": member,
+        "staff": role_user("tta_staff"),
+        "request": RequestFactory(task_force=member.task_force, requester=member),
+        "elsewhere": elsewhere,
+        "peer": UserFactory(full_name="Pia Peer", task_force=elsewhere, groups=["Member"]),
+    }
+
+
+def staff_page(client_for, world):
+    return client_for(world["staff"]), f"/tta/staff/requests/{world['request'].pk}/"
+
+
+def test_staff_add_a_peer_member_by_number_and_the_requester_sees_it(world, client_for):
+    client, url = staff_page(client_for, world)
+    response = client.post(
+        url,
+        {
+            "action": "add_match",
+            "kind": "peer_member",
+            "peer_member": str(world["peer"].pk),
+            "reason": "Ran one",
+        },
+    )
+    assert response.status_code == 302
+    match = Match.objects.get(request=world["request"])
+    assert (match.kind, match.peer_member, match.state, match.added_by_staff) == (
+        "peer_member",
+        world["peer"],
+        "accepted",
+        True,
+    )
+    assert (match.title, match.url, match.target_key) == (
+        "Pia Peer (Elsewhere Task Force)",
+        f"/members/{world['peer'].pk}/",
+        f"member:{world['peer'].pk}",
+    )
+    page = client_for(world["member"]).get(f"/tta/requests/{world['request'].pk}/").content.decode()
+    assert f'<a href="/members/{world["peer"].pk}/">Pia Peer (Elsewhere Task Force)</a>' in page
+
+
+def test_staff_add_a_practice_and_a_peer_task_force(world, client_for):
+    client, url = staff_page(client_for, world)
+    form = client.get(url).content.decode()
+    assert f'<option value="{world["elsewhere"].pk}">Elsewhere Task Force</option>' in form
+    assert f'<option value="{world["request"].task_force_id}"' not in form  # not the one asking
+    client.post(url, {"action": "add_match", "kind": "practice", "title": "MDT protocol", "url": "/p/mdt/"})
+    client.post(
+        url, {"action": "add_match", "kind": "peer_task_force", "peer_task_force": world["elsewhere"].pk}
+    )
+    added = {m.kind: (m.title, m.peer_task_force_id) for m in Match.objects.filter(request=world["request"])}
+    assert added == {
+        "practice": ("MDT protocol", None),
+        "peer_task_force": ("Elsewhere Task Force", world["elsewhere"].pk),
+    }
+
+
+@pytest.mark.parametrize(
+    "typed,message",
+    [
+        ({"peer_member": "999999"}, "No member has the number 999999."),
+        ({"peer_member": "Pia"}, "Give the member&#x27;s number"),
+        ({"peer_member": "1 OR 1=1"}, "Give the member&#x27;s number"),
+        ({"peer_member": ""}, "Give the member&#x27;s number"),
+    ],
+)
+def test_a_bad_member_number_is_explained_and_nothing_typed_is_lost(world, client_for, typed, message):
+    client, url = staff_page(client_for, world)
+    posted = {
+        "action": "add_match",
+        "kind": "peer_member",
+        "title": "<script>alert(1)</script>",
+        "reason": 'Knows "case review" & more',
+        **typed,
+    }
+    response = client.post(url, posted)
+    html = response.content.decode()
+    assert response.status_code == 400 and message in html
+    assert '<option value="peer_member" selected>' in html
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html and "<script>alert(1)" not in html
+    assert 'value="Knows &quot;case review&quot; &amp; more"' in html
+    assert f'value="{typed["peer_member"]}"' in html
+    assert not Match.objects.filter(request=world["request"]).exists()
+
+
+def test_only_approved_members_of_another_task_force_can_be_matched(world, client_for):
+    client, url = staff_page(client_for, world)
+    pending = UserFactory(full_name="Penny Pending", status="pending", task_force=world["elsewhere"])
+    no_group = UserFactory(full_name="Nora Nogroup", task_force=world["elsewhere"])
+    inactive = UserFactory(
+        full_name="Ian Inactive", is_active=False, task_force=world["elsewhere"], groups=["Member"]
+    )
+    colleague = UserFactory(
+        full_name="Cole Colleague", task_force=world["member"].task_force, groups=["Member"]
+    )
+    for person, message in (
+        (pending, "Penny Pending is not an approved member"),
+        (no_group, "Nora Nogroup is not an approved member"),
+        (inactive, "Ian Inactive is not an approved member"),
+        (colleague, "Cole Colleague is in the task force asking for help"),
+    ):
+        response = client.post(url, {"action": "add_match", "kind": "peer_member", "peer_member": person.pk})
+        assert response.status_code == 400 and message in response.content.decode(), person
+        assert f'value="{person.pk}"' in response.content.decode()
+    assert not Match.objects.filter(request=world["request"]).exists()
+
+
+def test_a_duplicate_or_unknown_peer_is_explained(world, client_for):
+    client, url = staff_page(client_for, world)
+    first = {"action": "add_match", "kind": "peer_member", "peer_member": world["peer"].pk}
+    assert client.post(url, first).status_code == 302
+    twice = client.post(url, {**first, "reason": "again"})
+    html = twice.content.decode()
+    assert twice.status_code == 400
+    assert "Pia Peer (Elsewhere Task Force) is already on this request (accepted)" in html
+    assert 'value="again"' in html
+    assert Match.objects.filter(request=world["request"]).count() == 1
+    for value in ("424242", "x", str(world["request"].task_force_id)):
+        response = client.post(
+            url, {"action": "add_match", "kind": "peer_task_force", "peer_task_force": value}
+        )
+        assert response.status_code == 400 and "task force" in response.content.decode()
+    bad_kind = client.post(url, {"action": "add_match", "kind": "<b>boss</b>", "title": "T"})
+    assert bad_kind.status_code == 400
+    assert "Choose a resource, a practice, a peer task force or a peer member." in bad_kind.content.decode()
+    no_title = client.post(url, {"action": "add_match", "kind": "resource", "url": "/r/1/"})
+    assert no_title.status_code == 400 and "Give the match a title" in no_title.content.decode()
+    assert 'value="/r/1/"' in no_title.content.decode()
+    assert Match.objects.filter(request=world["request"]).count() == 1
+
+
+def test_a_peer_the_matcher_proposed_cannot_be_added_again(world):
+    Match.objects.create(
+        request=world["request"],
+        kind="peer_member",
+        target_key=f"member:{world['peer'].pk}",
+        title="Pia Peer (Elsewhere Task Force)",
+        peer_member=world["peer"],
+        reason="declared expertise",
+    )
+    with pytest.raises(ValidationError, match=r"already on this request \(proposed\): accept or reject it"):
+        services.add_match(world["staff"], world["request"].pk, kind="peer_member", peer_member=world["peer"])
+
+
+@pytest.mark.parametrize("role", ["member", "coordinator", "moderator", "other_task_force_member", "pending"])
+def test_only_tta_staff_add_matches(world, role_user, client_for, role):
+    user = role_user(role)
+    with pytest.raises(PermissionDenied):
+        services.add_match(user, world["request"].pk, kind="peer_member", peer_member=world["peer"].pk)
+    response = client_for(user).post(
+        f"/tta/staff/requests/{world['request'].pk}/",
+        {"action": "add_match", "kind": "peer_member", "peer_member": world["peer"].pk},
+    )
+    assert response.status_code in (302, 403)
+    assert not Match.objects.filter(request=world["request"]).exists()
+
+
+def test_anonymous_cannot_add(world, client_for):
+    response = client_for(None).post(
+        f"/tta/staff/requests/{world['request'].pk}/", {"action": "add_match", "title": "Sneaky"}
+    )
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Match.objects.exists()
+
+
+def test_staff_add_a_peer_member_to_a_need(world, client_for):
+    assessment = AssessmentFactory(
+        task_force=world["member"].task_force, cycle=CycleFactory(), status="submitted"
+    )
+    rating = rate(assessment, "coordination", 1, 5)
+    client = client_for(world["staff"])
+    url = f"/tta/staff/assessments/{assessment.pk}/"
+    bad = client.post(
+        url, {"action": "add_match", "need": rating.term_id, "kind": "peer_member", "peer_member": "31337"}
+    )
+    html = bad.content.decode()
+    assert bad.status_code == 400 and "No member has the number 31337." in html
+    assert 'value="31337"' in html and "<details open>" in html
+    good = client.post(
+        url,
+        {
+            "action": "add_match",
+            "need": rating.term_id,
+            "kind": "peer_member",
+            "peer_member": world["peer"].pk,
+        },
+    )
+    assert good.status_code == 302
+    match = Match.objects.get(assessment=assessment)
+    assert (match.need_id, match.peer_member, match.state) == (rating.term_id, world["peer"], "accepted")
