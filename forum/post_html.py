@@ -19,11 +19,12 @@ invalidated by every redaction as well as every edit.
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
-from django.urls import reverse
-from django.utils import dateformat
+from django.urls import get_script_prefix, reverse
+from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 
 from forum import attachments
 
@@ -31,16 +32,34 @@ from forum import attachments
 _SLOT = 987654321
 
 
+# Reversed patterns by script prefix and name: the URLconf does not change while a process runs.
+_patterns: dict[tuple[str, str], str] = {}
+
+
 class _Pattern:
-    """One URL pattern reversed once; ``format(*values)`` fills its integer arguments."""
+    """One URL pattern reversed once per process; ``format(*values)`` fills its integer arguments."""
 
     def __init__(self, name, slots=1):
-        self.parts = reverse(name, args=[_SLOT + i for i in range(slots)])
-        for i in range(slots):
-            self.parts = self.parts.replace(str(_SLOT + i), f"{{{i}}}")
+        key = (get_script_prefix(), name)
+        parts = _patterns.get(key)
+        if parts is None:
+            parts = reverse(name, args=[_SLOT + i for i in range(slots)])
+            for i in range(slots):
+                parts = parts.replace(str(_SLOT + i), f"{{{i}}}")
+            _patterns[key] = parts
+        self.parts = parts
 
     def format(self, *values):
         return self.parts.format(*values)
+
+
+def _when(value):
+    """A time as the template's date filters gave it: ISO 8601, and "Nov 5, 2026, 3:04 p.m."."""
+    local = localtime(value)
+    hour = local.hour % 12 or 12
+    noon = gettext("p.m.") if local.hour >= 12 else gettext("a.m.")
+    month = MONTHS_3[local.month].title()
+    return local.isoformat(), f"{month} {local.day}, {local.year}, {hour}:{local.minute:02d} {noon}"
 
 
 class PageContext:
@@ -94,11 +113,10 @@ def _post(page, post):
         yield f'<a href="{page.profile.format(post.author_id)}">{name}</a></h3>\n'
     else:
         yield f"{name}</h3>\n"
-    created = localtime(post.created_at)
+    iso, shown = _when(post.created_at)
     yield (
         f'    <a class="forum-post-link muted" href="{page.post.format(topic.pk, number)}">#{number}</a>\n'
-        f'    <time class="muted" datetime="{dateformat.format(created, "c")}">'
-        f"{dateformat.format(created, 'M j, Y, g:i a')}</time>\n"
+        f'    <time class="muted" datetime="{iso}">{shown}</time>\n'
     )
     if post.edited_at:
         if post.can_edit:

@@ -179,7 +179,9 @@ def topic(request, pk):
     page_count = found.page_count
     number = min(_page_number(request), page_count)
     first = (number - 1) * POSTS_PER_PAGE + 1
-    posts = list(found.posts.numbered(first, first + POSTS_PER_PAGE - 1).with_helpful(user))
+    page_posts = found.posts.numbered(first, first + POSTS_PER_PAGE - 1).with_helpful(user)
+    # The page shows the stored HTML; the Markdown source is only for editing and quoting.
+    posts = list(page_posts.defer("body_markdown"))
     can_accept = access.can_accept_answer(user, found)
     for post in posts:
         post.visible = access.can_see_post(user, post)
