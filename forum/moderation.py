@@ -17,11 +17,14 @@ approved. Accounts staff created directly, already approved, are vouched for
 by whoever created them. Moderators are never held.
 """
 
+import re
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from forum import access, search_provider, tasks
 from forum.models import Category, ModerationAction, Post, PostRevision, Topic
@@ -338,6 +341,7 @@ def merge_topics(source: Topic, *, by, into: Topic, reason: str = "") -> Topic:
         moved_ids = list(Post.objects.filter(topic=source).values_list("pk", flat=True))
         search_provider.remove_topic(source)
         Post.objects.filter(topic=source).update(topic=into, number=F("number") + offset)
+        _relink_quotes(moved_ids, source.pk, into.pk, offset)
         from forum.models import Notification, TopicState
 
         Notification.objects.filter(topic=source).update(topic=into)
@@ -354,6 +358,31 @@ def merge_topics(source: Topic, *, by, into: Topic, reason: str = "") -> Topic:
         _reindex_topic(into.pk)
     into.refresh_from_db()
     return into
+
+
+def _relink_quotes(post_ids, source_id: int, into_id: int, offset: int) -> None:
+    """Point the merged posts' links to source posts (quote headers) at where those posts now are.
+
+    A quote's header is "[Name wrote (#3)](/forum/t/<source>/p/3/)"; after the
+    merge post 3 is post 3 + offset of the other topic, and the source topic is
+    deleted. The Markdown is rewritten and the HTML rendered again from it.
+    """
+    old_prefix = reverse("forum:post", args=[source_id, 1]).removesuffix("1/")
+    new_prefix = reverse("forum:post", args=[into_id, 1]).removesuffix("1/")
+    labelled = re.compile(r"\(#(\d+)\)\]\(" + re.escape(old_prefix) + r"(\d+)/\)")
+    bare = re.compile(re.escape(old_prefix) + r"(\d+)/")
+
+    def relabel(match):
+        shown, number = int(match.group(1)), int(match.group(2))
+        label = shown + offset if shown == number else shown
+        return f"(#{label})]({new_prefix}{number + offset}/)"
+
+    for post in Post.objects.filter(pk__in=post_ids, body_markdown__contains=old_prefix):
+        markdown = labelled.sub(relabel, post.body_markdown)
+        markdown = bare.sub(lambda match: f"{new_prefix}{int(match.group(1)) + offset}/", markdown)
+        if markdown != post.body_markdown:
+            html = render_markdown(markdown)
+            Post.objects.filter(pk=post.pk).update(body_markdown=markdown, body_html=html)
 
 
 def split_topic(

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -421,11 +422,33 @@ def delete_topic(topic: Topic, *, by) -> Topic:
     if not access.is_moderator(by):
         raise NotAllowed("Only moderators can delete topics.")
     with transaction.atomic():
+        # Locked, so two moderators deleting at once take the topic off its category's counts once.
+        locked = Topic.objects.select_for_update().get(pk=topic.pk)
         Topic.objects.filter(pk=topic.pk).update(is_deleted=True)
         topic.is_deleted = True
+        if not (locked.is_deleted or locked.awaiting_approval):
+            _uncount_topic(locked)
         _log(by, ModerationAction.Action.DELETE_TOPIC, topic)
         search_provider.remove_topic(topic)
     return topic
+
+
+def _uncount_topic(topic: Topic) -> None:
+    """Take a listed topic off its category's stored counts (they count listed topics only).
+
+    The category's last_post_at is worked out again only when this topic held it.
+    """
+    Category.objects.filter(pk=topic.category_id).update(
+        topic_count=Greatest(F("topic_count") - 1, 0),
+        post_count=Greatest(F("post_count") - 1 - topic.reply_count, 0),
+    )
+    category = Category.objects.only("last_post_at").get(pk=topic.category_id)
+    if category.last_post_at is None or topic.last_post_at < category.last_post_at:
+        return
+    latest = Topic.objects.filter(
+        category_id=topic.category_id, is_deleted=False, awaiting_approval=False
+    ).aggregate(last=Max("last_post_at"))["last"]
+    Category.objects.filter(pk=topic.category_id).update(last_post_at=latest)
 
 
 def report_post(post: Post, *, by, reason: str, note: str = "") -> PostReport:
