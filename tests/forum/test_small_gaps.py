@@ -30,7 +30,9 @@ def test_deleting_a_topic_takes_it_off_its_categorys_counts_once(member, peer, m
     assert _counts(open_category)[:2] == (2, 5)
 
 
-def test_quote_links_follow_merged_posts_to_their_new_topic(client_for, member, peer, moderator, open_category):
+def test_quote_links_follow_merged_posts_to_their_new_topic(
+    client_for, member, peer, moderator, open_category
+):
     into = start_topic(member, open_category, title="Where the talk continues")
     reply(into, peer, "A first reply here")
     source = start_topic(member, open_category, title="The same question again")
