@@ -107,7 +107,10 @@ def watched(request):
         request,
         topics,
         heading="Topics I watch",
-        intro="You watch topics you start or reply to, and any you choose to watch.",
+        intro=(
+            "You watch topics you start or reply to, any you choose to watch, "
+            "and the topics of categories you watch."
+        ),
         current="watched",
     )
 

@@ -68,3 +68,29 @@ def test_the_root_category_follows_moves_and_a_new_parent(member, moderator, ope
     child.save()
     assert Topic.objects.get(pk=topic.pk).root_category_id == other.pk
     assert list(Topic.objects.in_category(other)) == [Topic.objects.get(pk=topic.pk)]
+
+
+def test_watched_lists_the_topics_of_watched_categories_unless_the_topic_says_otherwise(
+    client_for, member, peer, open_category
+):
+    from forum import services
+    from forum.models import WatchLevel
+
+    child = CategoryFactory(name="Labor cases", slug="labor-cases", parent=open_category)
+    quiet = CategoryFactory(name="Outreach", slug="outreach", parent=open_category)
+    other = CategoryFactory(name="Training", slug="training")
+    start_topic(peer, open_category, title="Topic in the watched category")
+    start_topic(peer, child, title="Topic in its sub-category")
+    start_topic(peer, quiet, title="Topic in a sub-category set to tracking")
+    muted = start_topic(peer, open_category, title="Topic the member muted")
+    start_topic(peer, other, title="Topic elsewhere")
+    mine = start_topic(member, other, title="Topic the member started")
+    client = client_for(member)
+    services.set_category_watch_level(open_category, by=member, level=WatchLevel.WATCHING)
+    services.set_category_watch_level(quiet, by=member, level=WatchLevel.TRACKING)
+    services.set_watch_level(muted, by=member, level=WatchLevel.MUTED)
+    page, _ = _get(client, "/forum/watched/")
+    assert "Topic in the watched category" in page and "Topic in its sub-category" in page
+    assert mine.title in page
+    for absent in ("sub-category set to tracking", "Topic the member muted", "Topic elsewhere"):
+        assert absent not in page, absent
