@@ -11,14 +11,17 @@ Images and documents are members-only when their collection (or an ancestor
 collection) has a view restriction; only members may fetch them.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
 
+from cms import freshness
 from members import access as members_access
 from members.roles import MEMBER
 
@@ -132,12 +135,48 @@ def _covered(restrictions) -> Q:
     return covered
 
 
+# (content version, restrictions) of the last load in this process: most requests reuse it.
+_loaded = (None, None)
+RESTRICTIONS_TTL = 300
+
+
+def current_restrictions() -> Restrictions:
+    """Every page restriction, cached under cms.freshness's version, which any change to one bumps.
+
+    The version lives in the shared cache, so a page made members-only in one
+    process is seen by every process's next request; this process keeps the
+    last load (with its lookups built) while the version stands.
+    """
+    global _loaded
+    version = freshness.content_version()
+    loaded_version, restrictions = _loaded
+    if loaded_version == version:
+        return restrictions
+    key = f"cms:restrictions:{version}"
+    restrictions = cache.get(key)
+    if restrictions is None:
+        restrictions = page_restrictions()
+        cache.set(key, restrictions, RESTRICTIONS_TTL)
+    _loaded = (version, restrictions)
+    return restrictions
+
+
 def request_restrictions(request):
-    """The page restrictions, loaded once per request however many lists and checks ask."""
+    """The page restrictions, looked up once per request however many lists and checks ask."""
     cached = getattr(request, "_cms_page_restrictions", None)
     if cached is None:
-        cached = request._cms_page_restrictions = page_restrictions()
+        cached = request._cms_page_restrictions = current_restrictions()
     return cached
+
+
+def access_class(user, restrictions) -> str:
+    """A short name for what this visitor may see: visitors denied the same restrictions share it.
+
+    Caches of lists (counts, the home page's lists, index result pages) are
+    keyed on it, so a list cached for a member never answers an anonymous visitor.
+    """
+    denied = sorted(r.path for r in as_restrictions(restrictions).denied_to(user))
+    return hashlib.sha256(repr(denied).encode()).hexdigest()[:32]
 
 
 def visible_pages(queryset, user, restrictions=None):

@@ -7,9 +7,21 @@ restriction changes, or a term is saved. The version lives in the shared
 cache (Redis in production), so every process sees the same one; with the
 embedded local-memory cache a change made by another process (the task
 worker's scheduled publishing) shows after COUNTS_TTL.
+
+The page restrictions, the home page's lists and the index result pages are
+cached under the version too (cms.access, cms.listings): privacy rides on it,
+which is why a production setting without a shared cache is refused
+(config.E002). Any saved page bumps it as well, since adding a child changes
+which pages a restriction on its parent covers. A version lost from the cache
+restarts at the clock, never at 1, so it cannot meet entries cached under an
+old number.
 """
 
+import time
+
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -23,16 +35,23 @@ COUNTS_TTL = 300
 def content_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
+        version = cache.get(VERSION_KEY) or 1
     return version
 
 
-def bump(*args, **kwargs):
+def _increment():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # never set, or evicted: any new value invalidates
         cache.set(VERSION_KEY, content_version() + 1, None)
+
+
+def bump(*args, **kwargs):
+    _increment()
+    # Again at commit: a request that read the database between the change and its commit
+    # cached the old state under the new number. (Outside a transaction this runs at once.)
+    transaction.on_commit(_increment)
 
 
 def _bump_for_pages(sender, instance, **kwargs):
@@ -50,3 +69,6 @@ def connect():
     m2m_changed.connect(bump, sender=PageViewRestriction.groups.through, dispatch_uid="cms_freshness_groups")
     # Facet options show term names and slugs: a renamed or retired term must show at once.
     post_save.connect(bump, sender=Term, dispatch_uid="cms_freshness_terms")
+    # Restrictions name groups; a page saved may gain a child, go live or change its path.
+    post_save.connect(bump, sender=Group, dispatch_uid="cms_freshness_group_saved")
+    post_save.connect(_bump_for_pages, dispatch_uid="cms_freshness_page_saved")

@@ -15,8 +15,10 @@ match. Unknown parameters and values are ignored.
 """
 
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -83,9 +85,11 @@ class Listing:
     # Names the facet counts in the cache; the facet form's rendered HTML is cached under it too.
     counts_key: str = ""
 
-    @property
+    @cached_property
     def items(self):
-        return self.page_obj.object_list
+        """The result page's pages, loaded on first use, each marked for its members-only badge."""
+        pages = list(self.page_obj.object_list)
+        return _mark_members_only(pages, getattr(self.page_obj, "restrictions", None))
 
     @property
     def page_range(self):
@@ -231,9 +235,9 @@ def _mark_members_only(pages, restrictions):
 
 def _counts_key(model, facets, user, restrictions):
     # Visitors who are denied the same restrictions see the same pages, so share the counts.
-    denied = sorted(r.path for r in access.as_restrictions(restrictions).denied_to(user))
+    seen = access.access_class(user, restrictions)
     selected = sorted((param, sorted(map(str, values))) for param, values in facets.selected.items())
-    fingerprint = hashlib.sha256(repr((denied, selected)).encode()).hexdigest()[:32]
+    fingerprint = hashlib.sha256(repr((seen, selected)).encode()).hexdigest()[:32]
     return f"cms:facets:{model._meta.label_lower}:{freshness.content_version()}:{fingerprint}"
 
 
@@ -252,7 +256,9 @@ def _faceted(request, base, model, specs, ordering, prefetch, restrictions, sele
     paginator = Paginator(filtered.defer_streamfields().prefetch_related(*prefetch), PER_PAGE)
     paginator.count = cached["total"]  # a cached_property: Paginator need not count again
     page_obj = paginator.get_page(request.GET.get("page"))
-    _mark_members_only(page_obj.object_list, restrictions)
+    # Left lazy: the template caches the rendered result page under counts_key, and a hit
+    # never runs the page query (Listing.items marks the badges when it does).
+    page_obj.restrictions = restrictions
     groups = facets.groups(counts)
     active = [(group, option) for group in groups for option in group.selected]
     return Listing(
@@ -300,27 +306,52 @@ def brief_listing(index, request):
     )
     queryset = visible.defer_streamfields().order_by("-first_published_at", "title")
     page_obj = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    _mark_members_only(page_obj.object_list, restrictions)
+    page_obj.restrictions = restrictions
     return Listing(page_obj=page_obj, facets=[], total=page_obj.paginator.count, active=[])
+
+
+class HomeLists:
+    """The home page's featured practices and latest briefs for one visitor, loaded on first use.
+
+    The template caches their rendered HTML under ``cache_key`` (the content
+    version and the visitor's access class), so a cached home page runs none
+    of these queries.
+    """
+
+    def __init__(self, home, request):
+        self.home, self.user = home, request.user
+        self.restrictions = access.request_restrictions(request)
+        seen = access.access_class(self.user, self.restrictions)
+        self.cache_key = f"{home.pk}:{freshness.content_version()}:{seen}"
+        if getattr(request, "is_preview", False):
+            # A preview shows the editor's unsaved choice of featured practices: never cached.
+            self.cache_key += f":preview:{uuid.uuid4()}"
+
+    def _visible(self, model):
+        return access.visible_pages(model.objects.live().defer_streamfields(), self.user, self.restrictions)
+
+    @cached_property
+    def featured_practices(self):
+        chosen = list(self.home.featured_practices.values_list("practice_id", flat=True)[:FEATURED_COUNT])
+        practices = self._visible(PracticePage)
+        if chosen:
+            by_id = {page.pk: page for page in practices.filter(pk__in=chosen)}
+            featured = [by_id[pk] for pk in chosen if pk in by_id]
+        else:
+            featured = list(practices.order_by("-first_published_at")[:FEATURED_COUNT])
+        return _mark_members_only(featured, self.restrictions)
+
+    @cached_property
+    def latest_briefs(self):
+        latest = list(self._visible(EvidenceBriefPage).order_by("-first_published_at")[:BRIEF_COUNT])
+        return _mark_members_only(latest, self.restrictions)
 
 
 def home_sections(home, request):
     """Featured practices, the latest briefs and, for members, recent forum activity."""
-    user = request.user
-    restrictions = access.request_restrictions(request)
-    chosen = list(home.featured_practices.values_list("practice_id", flat=True)[:FEATURED_COUNT])
-    practices = access.visible_pages(PracticePage.objects.live().defer_streamfields(), user, restrictions)
-    if chosen:
-        by_id = {page.pk: page for page in practices.filter(pk__in=chosen)}
-        featured = [by_id[pk] for pk in chosen if pk in by_id]
-    else:
-        featured = list(practices.order_by("-first_published_at")[:FEATURED_COUNT])
-    briefs = access.visible_pages(EvidenceBriefPage.objects.live().defer_streamfields(), user, restrictions)
-    latest = list(briefs.order_by("-first_published_at")[:BRIEF_COUNT])
     return {
-        "featured_practices": _mark_members_only(featured, restrictions),
-        "latest_briefs": _mark_members_only(latest, restrictions),
-        "recent_activity": extensions.recent_activity(user),
+        "home_lists": HomeLists(home, request),
+        "recent_activity": extensions.recent_activity(request.user),
     }
 
 

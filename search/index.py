@@ -4,12 +4,21 @@ Writes are plain upserts and deletes on the entry table; the full-text side
 follows by trigger on SQLite and by generated column on PostgreSQL. Reads are
 two SQL queries whatever the number of hits: counts per kind, then one ranked
 page with snippets. The visitor's scopes are part of both queries' WHERE clause.
+
+Ranking thousands of hits is the expensive part, and the same searches come
+back again and again, so a result page is cached under the index version
+(which every write through this module, and every term saved, raises) and
+the visitor's scopes; a cached page is served only after one query by primary
+key confirms each of its hits still exists in those scopes.
 """
 
+import hashlib
 import itertools
+import time
 from collections.abc import Iterable
 from datetime import UTC
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -23,6 +32,9 @@ from search.registry import allowed_scopes, label_for
 from search.results import KindFacet, SearchPage, SearchResult, highlighted
 
 BATCH_SIZE = 1000
+# Result pages are cached under the index version (see index_changed); this bounds the rest.
+RESULTS_TTL = 300
+VERSION_KEY = "search:index-version"
 # Eight columns a row: 100 rows stay under SQLite's 999 parameters on old builds.
 ROWS_PER_STATEMENT = 100
 MAX_PER_PAGE = 100
@@ -112,6 +124,8 @@ def index_documents(docs: Iterable[IndexDocument]) -> int:
                     statements[len(chunk)], [value for row in chunk for value in (*row[:-1], adapt(row[-1]))]
                 )
             written += len(rows)
+        if written:
+            index_changed()
     return written
 
 
@@ -130,11 +144,15 @@ def optimize_index() -> None:
 
 
 def remove_document(kind: str, key) -> None:
-    IndexEntry.objects.filter(kind=kind, key=str(key)).delete()
+    if IndexEntry.objects.filter(kind=kind, key=str(key)).delete()[0]:
+        index_changed()
 
 
 def remove_kind(kind: str) -> int:
-    return IndexEntry.objects.filter(kind=kind).delete()[0]
+    removed = IndexEntry.objects.filter(kind=kind).delete()[0]
+    if removed:
+        index_changed()
+    return removed
 
 
 def replace_kind(kind: str, docs: Iterable[IndexDocument]) -> int:
@@ -164,7 +182,7 @@ class _RankedHits:
             rows = engine_for(self.connection).ranked_hits(
                 cursor, self.terms, self.filters, limit, window.start
             )
-        return [_result(row) for row in rows]
+        return [(row[0], _result(row)) for row in rows]
 
 
 def _result(row) -> SearchResult:
@@ -186,6 +204,47 @@ def _result(row) -> SearchResult:
         rank=float(rank or 0.0),
         updated_at=updated_at,
     )
+
+
+def index_version() -> int:
+    """A number every write to the index raises: cached result pages name the one they were read at."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Lost from the cache: restart at the clock, never at a number old entries carry.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def _increment_version():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, index_version() + 1, None)
+
+
+def index_changed(*args, **kwargs) -> None:
+    """Forget cached result pages: now, and again at commit (a search in between read the old rows)."""
+    _increment_version()
+    transaction.on_commit(_increment_version)
+
+
+def _cache_key(query, terms, filters, page, per_page) -> str:
+    # The visitor's scopes are part of the key: a page cached for members never answers anyone else.
+    what = repr((str(query), terms.words, terms.prefix_last, filters, str(page)[:20], per_page))
+    return f"search:results:{index_version()}:{hashlib.sha256(what.encode()).hexdigest()[:40]}"
+
+
+def _still_visible(ids, scopes) -> bool:
+    """Whether every entry of a cached page still exists in one of these scopes (one query by key).
+
+    Apps may change an entry's scope with a plain UPDATE (the forum does when a
+    category's permissions change), which no version number hears of; this
+    check means such a change can never show a cached hit to the wrong visitor.
+    """
+    if not ids:
+        return True
+    return IndexEntry.objects.filter(pk__in=ids, scope__in=scopes).count() == len(ids)
 
 
 def _as_tuple(values) -> tuple[str, ...]:
@@ -218,6 +277,16 @@ def search(query, *, user, kinds=None, topics=None, scopes=None, page=1, per_pag
         if not allowed:
             return SearchPage(query=str(query), kinds=kinds, per_page=per_page, searched=True)
     filters = Filters(scopes=tuple(sorted(allowed)), kinds=kinds, topics=_slugs(topics))
+    key = _cache_key(query, terms, filters, page, per_page)
+    cached = cache.get(key)
+    if cached is not None and _still_visible(cached[1], filters.scopes):
+        return cached[0]
+    found, ids = _search(query, terms, filters, kinds, page, per_page)
+    cache.set(key, (found, ids), RESULTS_TTL)
+    return found
+
+
+def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, list[int]]:
     connection = connections[router.db_for_read(IndexEntry)]
     with connection.cursor() as cursor:
         counts = engine_for(connection).count_by_kind(cursor, terms, filters)
@@ -225,9 +294,10 @@ def search(query, *, user, kinds=None, topics=None, scopes=None, page=1, per_pag
 
     paginator = Paginator(_RankedHits(connection, terms, filters, total), per_page)
     current = paginator.get_page(page)
-    return SearchPage(
+    rows = list(current.object_list)
+    found = SearchPage(
         query=str(query),
-        results=list(current.object_list),
+        results=[result for _pk, result in rows],
         total=total,
         kind_counts=counts,
         facets=[
@@ -241,3 +311,4 @@ def search(query, *, user, kinds=None, topics=None, scopes=None, page=1, per_pag
         page_range=list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
         searched=True,
     )
+    return found, [pk for pk, _result in rows]

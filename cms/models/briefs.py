@@ -27,10 +27,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from cms import blocks
-from cms.models.content import ContentPage, TaggedPage
+from cms.models.content import ContentPage, RoutesToOneChildType, TaggedPage
 
 
-class BriefIndexPage(Page):
+class BriefIndexPage(RoutesToOneChildType, Page):
     """/briefs/: evidence briefs, newest first."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

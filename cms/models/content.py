@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -18,6 +19,24 @@ from taxonomy.models import Facet
 
 TOPIC_FACETS = [Facet.PHASE, Facet.TRAFFICKING_TYPE, Facet.PRACTICE_AREA]
 REVIEW_WARNING = timedelta(days=30)
+
+
+class RoutesToOneChildType:
+    """For an index page whose children are all one type: find a child in one query.
+
+    Wagtail's route loads the child as a plain Page, then its specific page in
+    a second query; the index knows the type, so one join does. A child of any
+    other type (none should exist) still routes the usual way.
+    """
+
+    def route(self, request, path_components):
+        if path_components:
+            model = apps.get_model(self.subpage_types[0])
+            child = model.objects.child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self  # the article's breadcrumb needs no query either
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
 
 
 class ContentPage(Page):

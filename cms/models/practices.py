@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms import blocks
-from cms.models.content import ContentPage, ReviewSchedule, TaggedPage
+from cms.models.content import ContentPage, ReviewSchedule, RoutesToOneChildType, TaggedPage
 
 
 class EvidenceLevel(models.TextChoices):
@@ -25,7 +25,7 @@ EVIDENCE_LEVEL_HELP = (
 )
 
 
-class PracticeIndexPage(Page):
+class PracticeIndexPage(RoutesToOneChildType, Page):
     """/practices/: every practice the visitor may see, filtered by facet and evidence level."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

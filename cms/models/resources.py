@@ -8,11 +8,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from cms import blocks
-from cms.models.content import ContentPage, ReviewSchedule, TaggedPage
+from cms.models.content import ContentPage, ReviewSchedule, RoutesToOneChildType, TaggedPage
 from taxonomy.models import Facet
 
 
-class ResourceIndexPage(Page):
+class ResourceIndexPage(RoutesToOneChildType, Page):
     """/resources/: the library, filtered by type, audience and topic."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cms import freshness
@@ -199,9 +200,12 @@ def test_query_counts_stay_constant_as_pages_grow(client, role_user, indexes, si
     extra = 4 if signed_in else 0  # session, user, groups, second-factor check: the same on every page
     for url, ceiling in PAGES:
         assert few_cold[url] <= ceiling + extra, f"{url}: {few_cold[url]} queries"
-    # Cached facet counts save the GROUP BYs and the total on the indexes.
-    assert few_warm["/practices/"] == few_cold["/practices/"] - 4
-    assert few_warm["/resources/"] == few_cold["/resources/"] - 4
+    # Warm, the indexes reuse the cached facet counts and total (4 queries), the restrictions
+    # (1), and the rendered result page: no page query, no prefetch of its terms (2 or 1).
+    assert few_warm["/practices/"] == few_cold["/practices/"] - 8
+    assert few_warm["/resources/"] == few_cold["/resources/"] - 7
+    # The home page's lists come from the cache too: no restrictions, featured ids, practices or briefs.
+    assert few_warm["/"] == few_cold["/"] - 4
 
 
 def test_facet_counts_follow_a_publish_at_once(client, practices, indexes):
@@ -211,3 +215,22 @@ def test_facet_counts_follow_a_publish_at_once(client, practices, indexes):
     factories.make_members_only(PracticePage.objects.get(slug="another"))
     assert options(client.get("/practices/"), "evidence")["promising"] == (2, False)
     assert client.get("/practices/").context["listing"].total == 3
+
+
+def test_cached_lists_never_show_a_members_only_page_to_anyone_else(client, role_user, practices, indexes):
+    member = Client()
+    member.force_login(role_user("member"))
+    private = factories.practice(indexes["practices"], title="Private tactics", slug="private-tactics")
+    factories.make_members_only(private)
+
+    # The member's home page and index are rendered (and cached) first, with the private card.
+    for url in ("/", "/practices/"):
+        assert "Private tactics" in member.get(url).content.decode()
+        assert "Private tactics" not in client.get(url).content.decode()
+
+    # A page made members-only after both lists were cached leaves the anonymous list at once.
+    assert "Follow the money" in client.get("/practices/").content.decode()
+    factories.make_members_only(PracticePage.objects.get(slug="money"))
+    assert "Follow the money" not in client.get("/practices/").content.decode()
+    assert "Follow the money" in member.get("/practices/").content.decode()
+    assert "Follow the money" not in client.get("/practices/money/").content.decode()
