@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from forum import notifications
 from forum.expertise import declared_term_ids
 from forum.expertise_views import ExpertiseForm
-from forum.models import EmailFrequency
+from forum.models import Category, CategoryState, EmailFrequency, WatchLevel
 from members.access import members_only
 
 
@@ -34,7 +34,12 @@ def preferences(request):
     form = EmailPreferenceForm(request.POST or None, initial={"email": notifications.email_frequency(user)})
     # Posted to forum:save_expertise; shown here so a member keeps their preferences in one place.
     expertise_form = ExpertiseForm(initial={"terms": declared_term_ids(user)})
-    context = {"form": form, "expertise_form": expertise_form, "current": "preferences"}
+    context = {
+        "form": form,
+        "expertise_form": expertise_form,
+        "category_levels": category_levels(user),
+        "current": "preferences",
+    }
     if request.method == "POST":
         if form.is_valid():
             notifications.set_email_frequency(user, form.cleaned_data["email"])
@@ -42,6 +47,35 @@ def preferences(request):
             return redirect("forum:preferences")
         return render(request, "forum/preferences.html", context, status=400)
     return render(request, "forum/preferences.html", context)
+
+
+def category_levels(user) -> list[dict]:
+    """Each category the member may see, with their level for it and where it comes from. Two queries."""
+    levels = dict(CategoryState.objects.filter(user_id=user.pk).values_list("category_id", "watch_level"))
+    names = dict(WatchLevel.choices)
+    rows = []
+    categories = list(Category.objects.visible_to(user).order_by("position", "name"))
+    by_pk = {category.pk: category for category in categories}
+    place = {category.pk: index for index, category in enumerate(categories)}
+
+    def order(category):
+        # Top-level categories in their order, each followed by its sub-categories, as on the index.
+        root = category.parent_id if category.parent_id in by_pk else category.pk
+        return (place[root], category.pk != root, place[category.pk])
+
+    for category in sorted(categories, key=order):
+        own = levels.get(category.pk, WatchLevel.NORMAL)
+        inherited = levels.get(category.parent_id, WatchLevel.NORMAL)
+        from_parent = own == WatchLevel.NORMAL and inherited != WatchLevel.NORMAL
+        level = inherited if from_parent else own
+        rows.append(
+            {
+                "category": category,
+                "level": names[level],
+                "from_parent": by_pk.get(category.parent_id) if from_parent else None,
+            }
+        )
+    return rows
 
 
 @require_http_methods(["GET", "POST"])

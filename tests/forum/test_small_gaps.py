@@ -49,3 +49,22 @@ def test_quote_links_follow_merged_posts_to_their_new_topic(
     assert f"wrote (#{new_number})" in moved.body_html
     response = client_for(peer).get(f"/forum/t/{into.pk}/p/{new_number}/")
     assert response.status_code == 302 and response["Location"].endswith(f"#post-{new_number}")
+
+
+def test_the_preferences_page_lists_each_visible_categorys_level(
+    client_for, member, open_category, prosecutors
+):
+    from forum.models import WatchLevel
+    from tests.forum.factories import CategoryFactory
+
+    child = CategoryFactory(name="Labor cases", slug="labor-cases", parent=open_category)
+    muted = CategoryFactory(name="Outreach", slug="outreach")
+    services.set_category_watch_level(open_category, by=member, level=WatchLevel.WATCHING)
+    services.set_category_watch_level(muted, by=member, level=WatchLevel.MUTED)
+    html = client_for(member).get("/forum/preferences/").content.decode()
+    table = html.split('id="categories-heading"', 1)[1].split("</table>", 1)[0]
+    rows = [row for row in table.split("<tr>")[2:]]
+    assert "Investigations" in rows[0] and "Watching: every new post" in rows[0]
+    assert child.name in rows[1] and "(from “Investigations”)" in rows[1]
+    assert "Outreach" in rows[2] and "Muted" in rows[2]
+    assert "Prosecutors" not in table
