@@ -110,6 +110,11 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
         full_name="Dana Whitfield",
     )
     expert.expertise.add(coordination)
+    peer = make_role(
+        "member",
+        task_force=TaskForceFactory(name="Harris County Task Force", state="TX", region=6),
+        full_name="Sam Rivera",
+    )
 
     # (b) A member files a request for their task force.
     member_context, member_page = signed_in(browser, live_server, member)
@@ -150,6 +155,20 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
     )
     staff_page.get_by_role("button", name="Add note").click()
 
+    # Staff add a member the matcher did not find; a mistyped number keeps what they typed.
+    add = staff_page.locator("form:has(h3:has-text('Add a match'))")
+    add.get_by_label("Kind").select_option(label="Peer member")
+    add.get_by_label("Member number").fill("999999")
+    add.get_by_label("Why it helps").fill("Ran Harris County's case reviews")
+    add.get_by_role("button", name="Add match").click()
+    expect(staff_page.get_by_text("No member has the number 999999.")).to_be_visible()
+    expect(add.get_by_label("Why it helps")).to_have_value("Ran Harris County's case reviews")
+    expect(add.get_by_label("Kind")).to_have_value("peer_member")
+    add.get_by_label("Member number").fill(str(peer.pk))
+    add.get_by_role("button", name="Add match").click()
+    expect(staff_page.get_by_text("Saved.")).to_be_visible()
+    expect(matches.get_by_role("link", name="Sam Rivera (Harris County Task Force)")).to_be_visible()
+
     for status in ("Matched", "Scheduled", "Delivered"):
         staff_page.get_by_label("New status").select_option(label=status)
         staff_page.get_by_role("button", name="Change status").click()
@@ -158,7 +177,11 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
     assert tta_request.status == "delivered"
     assert tta_request.assignee == staff
     accepted = set(tta_request.matches.filter(state=Match.State.ACCEPTED).values_list("title", flat=True))
-    assert accepted == {"Standing up a multidisciplinary team", "Dana Whitfield (Maricopa County Task Force)"}
+    assert accepted == {
+        "Standing up a multidisciplinary team",
+        "Dana Whitfield (Maricopa County Task Force)",
+        "Sam Rivera (Harris County Task Force)",
+    }
     staff_context.close()
 
     # (d) The requester sees the accepted help with links, the timeline, and no internal note.
@@ -169,6 +192,8 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
     expect(resource).to_have_attribute("href", "/resources/41/")
     person = help_found.get_by_role("link", name="Dana Whitfield (Maricopa County Task Force)")
     expect(person).to_have_attribute("href", f"/members/{expert.pk}/")
+    added = help_found.get_by_role("link", name="Sam Rivera (Harris County Task Force)")
+    expect(added).to_have_attribute("href", f"/members/{peer.pk}/")
     expect(help_found.get_by_text("Case review checklist")).to_have_count(0)
     expect(member_page.get_by_text("Ask Dana whether")).to_have_count(0)
     expect(member_page.locator(".tta-timeline")).to_contain_text("Delivered")
