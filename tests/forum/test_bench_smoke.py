@@ -46,7 +46,9 @@ def _assert_counters_match_rows():
         assert category.post_count == (topics.aggregate(n=Sum("last_post_number"))["n"] or 0)
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: its flush at the end must not re-create content types through
+# post_migrate, or the next serialized test (test_concurrency) restores duplicates of them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_forum_bench_runs_at_smoke_size():
     figures = forum_bench.run(smoke=True)
 
