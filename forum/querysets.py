@@ -100,11 +100,12 @@ class TopicQuerySet(models.QuerySet):
         are worked out first (two small queries, only for members who watch
         one), so a member who watches none gets the plain indexed join.
         """
-        states = apps.get_model("forum", "TopicState").objects.filter(user_id=user.pk, topic=OuterRef("pk"))
-        watching = Q(Exists(states.filter(watch_level="watching")))
         categories = watched_categories(user)
         if not categories:
-            return self.filter(watching)
+            # A join, so the database starts from the member's states (forum_state_watch_level).
+            return self.filter(states__user_id=user.pk, states__watch_level="watching")
+        states = apps.get_model("forum", "TopicState").objects.filter(user_id=user.pk, topic=OuterRef("pk"))
+        watching = Q(Exists(states.filter(watch_level="watching")))
         chosen = states.filter(Q(level_chosen=True) | ~Q(watch_level="normal"))
         return self.filter(watching | (Q(category_id__in=categories) & ~Q(Exists(chosen))))
 
