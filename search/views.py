@@ -28,6 +28,30 @@ def _renamed_topics(slugs) -> dict:
     )
 
 
+def _grouped(results, facet_links) -> list[dict]:
+    """This page's hits in one section per kind, the kinds in the order of their best hit.
+
+    Ranking stays the engine's: each section keeps its hits in rank order, and
+    the section whose best hit ranks highest comes first. Each section links
+    to every hit of its kind.
+    """
+    see_all = {facet.kind: url for facet, url in facet_links}
+    groups: dict[str, dict] = {}
+    for hit in results.results:
+        group = groups.setdefault(
+            hit.kind,
+            {
+                "kind": hit.kind,
+                "label": hit.kind_label,
+                "total": results.kind_counts.get(hit.kind, 0),
+                "see_all_url": see_all.get(hit.kind, ""),
+                "hits": [],
+            },
+        )
+        group["hits"].append(hit)
+    return list(groups.values())
+
+
 def search_page(request):
     query = request.GET.get("q", "")
     known_kinds = providers()
@@ -52,6 +76,9 @@ def search_page(request):
     )
     shown_query = query[:MAX_QUERY_CHARS]
     base = _query_string(q=shown_query, kind=kind, topic=topics)
+    facet_links = [
+        (facet, "?" + _query_string(q=shown_query, kind=facet.kind, topic=topics)) for facet in results.facets
+    ]
     return render(
         request,
         "search/search.html",
@@ -65,10 +92,12 @@ def search_page(request):
             "ellipsis": Paginator.ELLIPSIS,
             "all_kinds_url": "?" + _query_string(q=shown_query, topic=topics),
             "clear_topics_url": "?" + _query_string(q=shown_query, kind=kind),
-            "facet_links": [
-                (facet, "?" + _query_string(q=shown_query, kind=facet.kind, topic=topics))
-                for facet in results.facets
-            ],
+            "facet_links": facet_links,
+            # Everything searched: results grouped by type. One kind chosen: a plain ranked list.
+            # (Only when the hits span more than one kind: otherwise one heading would say nothing.)
+            "groups": _grouped(results, facet_links)
+            if not kind and sum(1 for count in results.kind_counts.values() if count) > 1
+            else [],
             "page_url_prefix": f"?{base}&page=" if base else "?page=",
             # Crawlers may fetch results (robots.txt explains why); the canonical URL drops any
             # parameter the page ignores, so odd links fold into one address per result page.

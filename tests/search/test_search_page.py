@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def hit_titles(html):
-    return re.findall(r'<li class="search-hit">\s*<h3><a href="[^"]*">(.*?)</a></h3>', html, re.S)
+    # Ranked lists title hits with h3; results grouped by type put them under an h3 per kind, as h4.
+    found = re.findall(r'<li class="search-hit">\s*<h([34])><a href="[^"]*">(.*?)</a></h\1>', html, re.S)
+    return [title for _level, title in found]
 
 
 @pytest.fixture
@@ -116,6 +118,73 @@ def test_kind_facets_show_counts_and_filter_with_shareable_links(client_for, mem
     assert "in Member profiles" in html
     # The other kinds' counts stay visible so the visitor can switch.
     assert 'Practices <span class="count">(3)</span>' in html
+
+
+def test_results_of_several_kinds_are_grouped_by_type_with_a_link_to_all_of_each(
+    client_for, member, monkeypatch
+):
+    index_documents(IndexDocumentFactory.build_batch(3, title="Hotel outreach practice"))
+    UserFactory(full_name="Hotel Outreach Lead")
+    client = client_for(member)
+
+    html = client.get("/search/", {"q": "hotel"}).content.decode()
+
+    sections = re.findall(r'<h3 id="group-(\w+)" class="search-group-heading">([^<]*)<span', html)
+    assert sorted((kind, label.strip()) for kind, label in sections) == [
+        ("practice", "Practices"),
+        ("profile", "Member profiles"),
+    ]
+    assert len(hit_titles(html)) == 4
+    # Everything of each kind is on the page: no "All N" link.
+    assert "search-see-all" not in html
+
+    # When a kind's hits do not all fit on the page, its section links to all of them.
+    monkeypatch.setattr("search.views.RESULTS_PER_PAGE", 2)
+    paged = client.get("/search/", {"q": "hotel"}).content.decode()
+    assert len(hit_titles(paged)) == 2
+    assert '<a href="?q=hotel&amp;kind=practice">All 3 in Practices</a>' in paged
+
+    # One kind chosen: one ranked, numbered list.
+    chosen = client.get("/search/", {"q": "hotel", "kind": "practice"}).content.decode()
+    assert 'class="search-group"' not in chosen
+    assert '<ol class="search-hits" start="1">' in chosen
+
+
+def test_groups_come_in_the_order_of_their_best_hit_and_keep_rank_order_inside():
+    from django.utils.html import escape
+
+    from search.results import KindFacet, SearchPage, SearchResult
+    from search.views import _grouped
+
+    def hit(kind, key):
+        return SearchResult(
+            kind=kind,
+            kind_label=kind.title(),
+            key=key,
+            title=key,
+            title_html=escape(key),
+            url=f"/{key}/",
+            snippet=escape(""),
+            topics=(),
+            rank=0.0,
+            updated_at=None,
+        )
+
+    page = SearchPage(
+        query="labor",
+        results=[hit("profile", "p1"), hit("practice", "a1"), hit("profile", "p2"), hit("brief", "b1")],
+        kind_counts={"profile": 9, "practice": 1, "brief": 4},
+    )
+    links = [(KindFacet("profile", "Profiles", 9, False), "?q=labor&kind=profile")]
+
+    groups = _grouped(page, links)
+
+    assert [(g["kind"], [h.key for h in g["hits"]], g["total"]) for g in groups] == [
+        ("profile", ["p1", "p2"], 9),
+        ("practice", ["a1"], 1),
+        ("brief", ["b1"], 4),
+    ]
+    assert groups[0]["see_all_url"] == "?q=labor&kind=profile"
 
 
 @pytest.mark.parametrize("kind", ["nonsense", "", "profile' OR 1=1", "x" * 5000])
