@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from forum.access import PROSECUTORS
-from forum.models import Category, CategoryPermission, Post, Topic
+from forum.models import Category, CategoryPermission, Post, Topic, fill_root_categories
 from members.models import FederalRegion, TaskForce, User
 from members.roles import MEMBER
 from search.documents import IndexDocument
@@ -154,6 +154,8 @@ def _forum(count, areas, rng):
         batch_size=2000,
     )
     topics = list(Topic.objects.filter(title__startswith="Bench question ").order_by("pk"))
+    # bulk_create skips Topic.save, which keeps the stored top-level category.
+    fill_root_categories(Topic.objects.filter(title__startswith="Bench question "))
     Topic.tags.through.objects.bulk_create(
         (
             Topic.tags.through(topic_id=topic.pk, term_id=term.pk)
