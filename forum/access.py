@@ -76,6 +76,11 @@ def _version():
     return version
 
 
+def rights_version() -> str:
+    """The current version of forum rights: other apps key their caches of forum rights on it."""
+    return _version()
+
+
 def permissions_changed(**kwargs) -> None:
     """Forget every shared result: categories, permission rows or groups changed (a signal receiver)."""
     from django.core.cache import cache

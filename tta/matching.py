@@ -194,7 +194,7 @@ def _forum_answerers(topic: Term, exclude_task_force_id):
         tags=topic,
         is_deleted=False,
         awaiting_approval=False,
-        category__in=access.forum_categories_open_to_members().values("pk"),
+        category__in=access.forum_category_ids_open_to_members(),
         accepted_post__is_deleted=False,
         accepted_post__is_hidden=False,
         accepted_post__awaiting_approval=False,

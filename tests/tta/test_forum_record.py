@@ -97,6 +97,27 @@ def test_a_category_opened_to_the_member_group_counts(forum_world):
     )
 
 
+def test_the_cached_open_categories_follow_a_permission_change_at_once(forum_world):
+    names = lambda: {c.title for c in peer_member_candidates(forum_world["coordination"])}  # noqa: E731
+    # The first match caches which categories are open; opening Prosecutors must not wait for it.
+    assert "Pat Prosecutor (Elsewhere Task Force)" not in names()
+    grant = CategoryPermission.objects.create(
+        category=forum_world["prosecutors"], group=Group.objects.get(name="Member"), can_start=False
+    )
+    assert "Pat Prosecutor (Elsewhere Task Force)" in names()
+    # Closing it again (the row deleted) takes the answers away on the next match too.
+    grant.delete()
+    assert "Pat Prosecutor (Elsewhere Task Force)" not in names()
+    # A new restricted category's answers never count, even when the list was cached before it existed.
+    secret = CategoryFactory(name="Closed room")
+    CategoryPermission.objects.create(category=secret, group=Group.objects.get(name=PROSECUTORS))
+    closed_tf = TaskForceFactory(name="Closed TF")
+    asker, answerer = (person(name, closed_tf, PROSECUTORS) for name in ("Uma Closedroom", "Vic Closedroom"))
+    for _ in range(3):
+        accepted_answer(secret, ["coordination"], asker=asker, answerer=answerer)
+    assert not any(name.startswith("Vic Closedroom") for name in names())
+
+
 def test_deleted_topic_is_no_record(forum_world):
     Topic.objects.filter(accepted_post__author__full_name="Cy Once").update(is_deleted=True)
     titles = [c.title for c in match_request(forum_world["request"])]
