@@ -296,9 +296,12 @@ def match_request(tta_request) -> list[Candidate]:
 
 
 def needs_of(assessment: NeedsAssessment) -> list[AreaRating]:
-    """The areas this task force most needs help in: high priority and low capacity, biggest gap first."""
+    """The current areas this task force most needs help in: high priority, low capacity, widest gap first."""
     ratings = AreaRating.objects.filter(
-        assessment=assessment, priority__gte=HIGH_PRIORITY, capacity__lte=LOW_CAPACITY
+        assessment=assessment,
+        priority__gte=HIGH_PRIORITY,
+        capacity__lte=LOW_CAPACITY,
+        term__retired=False,  # a retired area is no longer matched (services refuses it too)
     ).select_related("term")
     return sorted(ratings, key=lambda r: (r.capacity - r.priority, r.term.sort_order, r.term.name, r.term_id))
 

@@ -682,6 +682,11 @@ def _assessment_need(assessment_id: int, need_id) -> tuple[NeedsAssessment, Term
     ).first()
     if need is None:
         raise ValidationError({"need": "Choose one of the areas this assessment rated."})
+    if need.retired:
+        # Same rule as filing a request: nothing new is matched or added under a retired
+        # term; the matches already stored under it stay visible.
+        retired = f"{need.name} has been retired from the taxonomy; find or add help under a current area."
+        raise ValidationError({"need": retired})
     return assessment, need
 
 

@@ -587,7 +587,7 @@ def staff_assessment(request, pk):
         {
             "assessment": assessment,
             "needs": needs,
-            "other_areas": [r for t, r in ratings.items() if t not in shown],
+            "other_areas": [r for t, r in ratings.items() if t not in shown and not r.term.retired],
             "errors": errors,
             "task_forces": _peer_task_force_choices(assessment.task_force_id),
         },

@@ -58,6 +58,27 @@ def test_an_area_the_assessment_did_not_rate_is_refused(needy, role_user, need):
         services.add_need_match(role_user("tta_staff"), needy.pk, unrated.pk, title="A guide")
 
 
+def test_a_retired_area_keeps_its_matches_but_is_no_longer_matched(needy, role_user, client_for):
+    staff = role_user("tta_staff")
+    services.propose_need_matches(staff, needy.pk, coordination().pk)
+    Term.objects.filter(slug__in=["coordination", "training"]).update(retired=True)
+    with pytest.raises(ValidationError, match="Coordination has been retired"):
+        services.propose_need_matches(staff, needy.pk, coordination().pk)
+    with pytest.raises(ValidationError, match="retired"):
+        services.add_need_match(staff, needy.pk, coordination().pk, title="A guide")
+    assert Match.objects.filter(assessment=needy).count() == 3  # nothing stored was dropped
+
+    client = client_for(staff)
+    url = f"/tta/staff/assessments/{needy.pk}/"
+    page = client.get(url).content.decode()
+    # The stored matches still show under the old need, with no button to find or add more,
+    # and the retired "Training" is not offered under "Match another area".
+    assert "Coordination guidebook" in page and "has been retired from the taxonomy" in page
+    assert 'name="action" value="propose"' not in page and "Match another area" not in page
+    refused = client.post(url, {"action": "propose", "need": coordination().pk})
+    assert refused.status_code == 400 and "Coordination has been retired" in refused.content.decode()
+
+
 def test_only_staff_find_or_add_need_matches(needy, role_user):
     from django.core.exceptions import PermissionDenied
 
