@@ -1,5 +1,6 @@
-"""App configuration for forum: registers the forum with site search and its jobs with the scheduler,
-and forgets shared forum rights when categories, their permissions or groups change."""
+"""App configuration for forum: registers the forum with site search, its jobs with the scheduler and
+its expertise record with member profiles, and forgets shared forum rights when categories, their
+permissions or groups change."""
 
 from django.apps import AppConfig
 
@@ -14,7 +15,12 @@ class ForumConfig(AppConfig):
 
         from forum import jobs, search_provider  # noqa: F401
         from forum.access import permissions_changed
+        from forum.expertise import profile_section
         from forum.models import Category, CategoryPermission
+        from members.views import PROFILE_SECTIONS
+
+        if profile_section not in PROFILE_SECTIONS:
+            PROFILE_SECTIONS.append(profile_section)
 
         # Shared forum rights are keyed by group names; these change what a name grants.
         for model in (Category, CategoryPermission, Group):

@@ -1,18 +1,22 @@
 """Expertise per taxonomy tag: what members declare they know, and "Find a peer", which ranks members
 for a tag by the answers peers accepted from them there and by what they declared.
 
-Accepted answers are counted only in topics the person looking may read
-(forum.querysets visible_to, so forum.access decides), so a prosecutors-only
-answer never shows up as a number to someone outside that category. Only
-current members are listed. Five queries, whatever the number of members.
+Also a member's record on their profile: accepted answers and helpful
+reactions per tag (record_for, shown through profile_section).
+
+Accepted answers and helpful reactions are counted only in topics the person
+looking may read (forum.querysets visible_to, so forum.access decides), so a
+prosecutors-only answer never shows up as a number to someone outside that
+category. Only current members are listed. Five queries for Find a peer and
+one for a profile, whatever the number of members and posts.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, IntegerField, Sum, Value
 
-from forum.models import Expertise, Topic
+from forum.models import Expertise, Post, Topic
 from members.models import User
 from members.roles import MEMBER
 from taxonomy.models import Term
@@ -87,3 +91,85 @@ def find_peers(viewer, term: Term, limit: int = MAX_PEERS) -> list[Peer]:
     peers = [Peer(user, accepted.get(user.pk, 0), user.pk in declared) for user in candidates]
     peers.sort(key=lambda peer: (-peer.accepted_answers, not peer.declared, peer.user.full_name.lower()))
     return peers[:limit]
+
+
+@dataclass(frozen=True)
+class TagRecord:
+    """One tag of a member's record on their profile, as far as the viewer may read."""
+
+    slug: str
+    name: str
+    accepted_answers: int = 0
+    helpful: int = 0
+    declared: bool = False
+
+
+def _shown(prefix: str = "") -> dict:
+    """Filters for a post anyone who reads the topic sees: not deleted, hidden or held for approval."""
+    return {f"{prefix}is_deleted": False, f"{prefix}is_hidden": False, f"{prefix}awaiting_approval": False}
+
+
+def _tags_of(viewer, person) -> list[TagRecord]:
+    """Every tag of the member's record and declared subjects, in one query (a UNION of three groupings).
+
+    Accepted answers and helpful marks are counted only in topics the viewer reads;
+    a topic with several tags counts once under each. Best record first.
+    """
+    zero = Value(0, output_field=IntegerField())
+    columns = ("slug", "name", "accepted", "helpful", "declared")
+    readable = Topic.objects.visible_to(viewer)
+    accepted = (
+        readable.filter(accepted_post__author=person, tags__isnull=False, **_shown("accepted_post__"))
+        .values(slug=F("tags__slug"), name=F("tags__name"))
+        .annotate(accepted=Count("pk"), helpful=zero, declared=Value(False))
+        .values_list(*columns)
+        .order_by()
+    )
+    helpful = (
+        Post.objects.filter(
+            author=person,
+            helpful_count__gt=0,
+            topic__in=readable.values("pk"),
+            topic__tags__isnull=False,
+            **_shown(),
+        )
+        .values(slug=F("topic__tags__slug"), name=F("topic__tags__name"))
+        .annotate(accepted=zero, helpful=Sum("helpful_count"), declared=Value(False))
+        .values_list(*columns)
+        .order_by()
+    )
+    declared = (
+        Expertise.objects.filter(user=person)
+        .values(slug=F("term__slug"), name=F("term__name"))
+        .annotate(accepted=zero, helpful=zero, declared=Value(True))
+        .values_list(*columns)
+        .order_by()
+    )
+    found: dict[str, TagRecord] = {}
+    for slug, name, accepted_count, helpful_count, is_declared in accepted.union(helpful, declared, all=True):
+        had = found.get(slug) or TagRecord(slug, name)
+        found[slug] = TagRecord(
+            slug,
+            name,
+            had.accepted_answers + (accepted_count or 0),
+            had.helpful + (helpful_count or 0),
+            had.declared or bool(is_declared),
+        )
+    tags = list(found.values())
+    tags.sort(key=lambda tag: (-tag.accepted_answers, -tag.helpful, tag.name.lower()))
+    return tags
+
+
+def record_for(viewer, person) -> list[TagRecord]:
+    """The member's accepted answers and helpful marks per tag, counted only in topics the viewer reads."""
+    return [tag for tag in _tags_of(viewer, person) if tag.accepted_answers or tag.helpful]
+
+
+def profile_section(viewer, person) -> dict:
+    """The forum's section of a member's profile (members.views.profile): record and declared subjects."""
+    tags = _tags_of(viewer, person)
+    return {
+        "template": "forum/profile_expertise.html",
+        "record": [tag for tag in tags if tag.accepted_answers or tag.helpful],
+        "declared": sorted((tag for tag in tags if tag.declared), key=lambda tag: tag.name.lower()),
+    }

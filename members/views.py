@@ -13,6 +13,11 @@ from taxonomy.models import Term
 
 DIRECTORY_PAGE_SIZE = 50
 
+# Sections other apps add under a profile: callables (viewer, person) -> a dict with "template" and
+# what it shows. Apps register here in their ready() (the forum's expertise record, forum.apps), so
+# the members app, which every other app builds on, imports none of them.
+PROFILE_SECTIONS = []
+
 
 def pending(request):
     if not request.user.is_authenticated:
@@ -64,7 +69,11 @@ def profile(request, pk):
     return render(
         request,
         "members/profile.html",
-        {"person": person, "can_edit": access.can_edit_profile(request.user, person)},
+        {
+            "person": person,
+            "can_edit": access.can_edit_profile(request.user, person),
+            "sections": [section(request.user, person) for section in PROFILE_SECTIONS],
+        },
     )
 
 
