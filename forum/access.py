@@ -280,7 +280,18 @@ def can_attach_to(user, post, topic) -> bool:
 
 
 def can_download_attachment(user, attachment) -> bool:
-    """Whoever may read the post may fetch its files; nobody else learns they exist."""
+    """Whoever may read the post may fetch its files; nobody else learns they exist.
+
+    A private message's files go only to the conversation's current participants
+    (can_read_conversation): not to moderators, not even when the message is reported.
+    """
+    if attachment.message_id is not None:
+        from forum.moderation_models import ConversationParticipant
+
+        participant = ConversationParticipant.objects.filter(
+            conversation_id=attachment.message.conversation_id, user_id=user.pk
+        ).first()
+        return can_read_conversation(user, participant)
     post = attachment.post
     return can_read_topic(user, post.topic) and can_see_post(user, post)
 

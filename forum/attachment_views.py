@@ -1,6 +1,7 @@
 """Attaching files to a post (a plain multipart form, no JavaScript) and sending them to readers.
 
-A file is sent only to someone forum.access lets read the post, with a
+A file is sent only to someone forum.access lets read the post (or, for a
+file in a private message, to the conversation's participants), with a
 Content-Disposition naming the cleaned file name, nosniff, a content type we
 chose from the file's content, and a sandboxing CSP, so a file can never run as
 a page of this site. Anyone else gets a 404, as for the post itself.
@@ -72,7 +73,8 @@ def post_attachments(request, pk):
 @require_POST
 def remove(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("post", "post__topic"), pk=pk)
-    if not access.can_download_attachment(request.user, attachment):
+    if attachment.post is None or not access.can_download_attachment(request.user, attachment):
+        # A private message's files are not removed (nor are its messages).
         raise Http404
     post = attachment.post
     try:
@@ -86,7 +88,8 @@ def remove(request, pk):
 
 @members_only
 def download(request, pk):
-    attachment = get_object_or_404(Attachment.objects.select_related("post", "post__topic"), pk=pk)
+    """A post's or a private message's file, to whoever forum.access lets have it; a 404 for anyone else."""
+    attachment = get_object_or_404(Attachment.objects.select_related("post", "post__topic", "message"), pk=pk)
     if not access.can_download_attachment(request.user, attachment):
         raise Http404
     try:

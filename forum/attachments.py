@@ -17,6 +17,7 @@ import re
 import unicodedata
 import uuid
 import warnings
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -161,22 +162,87 @@ def attach(post, *, by, upload, alt_text: str = "") -> Attachment:
         raise NotAllowed("You can attach files only to your own posts.")
     if Attachment.objects.filter(post=post).count() >= MAX_PER_POST:
         raise AttachmentRefused(f"A post can have at most {MAX_PER_POST} attachments.")
-    alt_text = " ".join((alt_text or "").replace("\x00", "").split())[:MAX_ALT]
+    return _store(check(upload, alt_text), by=by, post=post)
+
+
+@dataclass
+class Checked:
+    """An upload that passed every check, cleaned and ready to store (see check_all)."""
+
+    found: dict
+    display_name: str
+    alt_text: str
+
+
+def _clean_alt(alt_text) -> str:
+    return " ".join((alt_text or "").replace("\x00", "").split())[:MAX_ALT]
+
+
+def check(upload, alt_text: str = "") -> Checked:
+    """Check and clean one upload, storing nothing; AttachmentRefused says what is wrong with it."""
+    alt_text = _clean_alt(alt_text)
     found = inspect(upload)
     if found["kind"] == Attachment.Kind.IMAGE and not alt_text:
         raise AttachmentRefused("Describe the image in a few words, for members who cannot see it.")
+    return Checked(found, _display_with_extension(upload.name, found["extension"]), alt_text)
+
+
+def check_all(uploads, descriptions: str = "") -> list[Checked]:
+    """Check the files chosen on a writing form, before anything is posted.
+
+    ``descriptions`` holds one line per image, in the order the files were chosen
+    (PDFs need none). Every file is checked, so one refusal names every bad file,
+    each by its cleaned name; nothing is stored until the post itself is saved.
+    """
+    uploads = list(uploads)
+    if len(uploads) > MAX_PER_POST:
+        raise AttachmentRefused(f"Attach at most {MAX_PER_POST} files to one post.")
+    lines = [line for line in (descriptions or "").splitlines() if line.strip()]
+    checked, problems = [], []
+    for upload in uploads:
+        name = clean_display_name(getattr(upload, "name", ""))
+        try:
+            found = inspect(upload)
+        except AttachmentRefused as error:
+            problems.append(f"{name}: {error}")
+            continue
+        alt_text = ""
+        if found["kind"] == Attachment.Kind.IMAGE:
+            if not lines:
+                problems.append(
+                    f"{name}: describe this image in a few words (one line per image), "
+                    "for members who cannot see it."
+                )
+                continue
+            alt_text = _clean_alt(lines.pop(0))
+        checked.append(Checked(found, _display_with_extension(upload.name, found["extension"]), alt_text))
+    if problems:
+        raise AttachmentRefused(" ".join(problems))
+    return checked
+
+
+def attach_checked(post, checked: list[Checked], *, by) -> list[Attachment]:
+    """Store files check_all accepted under the post just written by this member."""
+    if checked and not access.can_attach_to(by, post, post.topic):
+        raise NotAllowed("You can attach files only to your own posts.")
+    return [_store(item, by=by, post=post) for item in checked]
+
+
+def _store(item: Checked, *, by, post=None, message=None) -> Attachment:
+    found = item.found
     storage = attachment_storage()
     stored = storage.save(f"{uuid.uuid4().hex}.{found['extension']}", ContentFile(found["data"]))
     try:
         with transaction.atomic():
             return Attachment.objects.create(
                 post=post,
+                message=message,
                 uploader=by,
                 kind=found["kind"],
                 content_type=found["content_type"],
                 stored_name=stored,
-                display_name=_display_with_extension(upload.name, found["extension"]),
-                alt_text=alt_text,
+                display_name=item.display_name,
+                alt_text=item.alt_text,
                 size=len(found["data"]),
                 width=found.get("width"),
                 height=found.get("height"),
@@ -194,11 +260,32 @@ def _display_with_extension(name: str, extension: str) -> str:
 
 def remove(attachment: Attachment, *, by) -> None:
     post = attachment.post
+    if post is None:
+        # A private message's files stay with it, as the message itself does (messages are not edited).
+        raise NotAllowed("Files sent in a private message stay with the message.")
     if not (access.can_attach_to(by, post, post.topic) or access.can_moderate_topic(by, post.topic)):
         raise NotAllowed("You cannot remove this attachment.")
     name = attachment.stored_name
     attachment.delete()
     transaction.on_commit(lambda: attachment_storage().delete(name))
+
+
+def attach_to_message(message, checked: list[Checked], *, by) -> list[Attachment]:
+    """Store files check_all accepted under the private message this member just sent."""
+    if checked and message.author_id != by.pk:
+        raise NotAllowed("You can attach files only to your own messages.")
+    return [_store(item, by=by, message=message) for item in checked]
+
+
+def for_messages(messages) -> None:
+    """Load the attachments of a page of private messages in one query, as ``attachment_list``."""
+    by_message = {message.pk: message for message in messages}
+    for message in by_message.values():
+        message.attachment_list = []
+    if not by_message:
+        return
+    for attachment in Attachment.objects.filter(message_id__in=by_message).order_by("id"):
+        by_message[attachment.message_id].attachment_list.append(attachment)
 
 
 def for_posts(posts) -> None:

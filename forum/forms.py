@@ -2,9 +2,16 @@
 
 from django import forms
 
+from forum.attachments import MAX_ALT
+from forum.attachments import MAX_PER_POST as MAX_FILES
 from forum.models import MAX_TITLE_LENGTH, Category, PostReport, Topic, WatchLevel
 from forum.services import MAX_POST_BYTES, MAX_TAGS
 from taxonomy.models import Term
+
+# What the file chooser offers; the content decides, whatever the name or this list says.
+ATTACHMENT_ACCEPT = (
+    "image/png,image/jpeg,image/webp,image/gif,application/pdf,.png,.jpg,.jpeg,.webp,.gif,.pdf"
+)
 
 BODY_HELP = (
     "Markdown: **bold**, *italic*, `code`, ``` for code blocks, > to quote, - for lists. "
@@ -37,11 +44,58 @@ class PrivacyConfirmField(forms.BooleanField):
         )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Files to attach while writing: a list of uploads, checked by forum.attachments.check_all."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Attach files (optional)",
+            required=False,
+            # Empty files reach forum.attachments, which says plainly that they are empty.
+            allow_empty_file=True,
+            help_text=f"Images (PNG, JPEG, WebP or GIF) or PDFs, up to 10 MB each and {MAX_FILES} in all. "
+            "Photos lose their hidden details (location, camera) when attached.",
+            widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+            **kwargs,
+        )
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(AttachmentsField, self).clean(item, initial) for item in data if item]
+        return [data] if data else []
+
+
+class ImageDescriptionsField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Describe each image (for members who cannot see it)",
+            required=False,
+            max_length=MAX_FILES * (MAX_ALT + 2),
+            help_text="One line per image, in the order you chose them. Not needed for PDFs.",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            **kwargs,
+        )
+
+
+class AttachingForm(forms.Form):
+    """Adds the attachment fields to a writing form; the form needs the multipart encoding."""
+
+    files = AttachmentsField()
+    image_descriptions = ImageDescriptionsField()
+
+    def uploads(self, request) -> list:
+        return [upload for upload in request.FILES.getlist("files") if upload is not None]
+
+
 def show_privacy_confirmation(form):
     form.fields["confirm_private"].widget = forms.CheckboxInput()
 
 
-class TopicForm(forms.Form):
+class TopicForm(AttachingForm):
     category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
     kind = forms.ChoiceField(
         label="This is a", choices=Topic.Kind.choices, widget=forms.RadioSelect, initial=Topic.Kind.QUESTION
@@ -56,15 +110,19 @@ class TopicForm(forms.Form):
     body = BodyField()
     confirm_private = PrivacyConfirmField()
 
+    field_order = ["category", "kind", "title", "tags", "body", "files", "image_descriptions"]
+
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(AttachingForm):
     body = BodyField()
     confirm_private = PrivacyConfirmField()
     quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["body", "files", "image_descriptions"]
 
 
 class EditForm(forms.Form):

@@ -6,7 +6,8 @@ the forum grows without touching the core models:
 - ModerationNote: the reason and the details (from where, to where) beside a
   ModerationAction in the moderation log.
 - MemberWarning: a moderator's warning to a member, which the member is shown.
-- Attachment: an image or PDF under a post, stored in protected media.
+- Attachment: an image or PDF under a post or a private message, stored in
+  protected media.
 - Conversation, ConversationParticipant, ConversationMessage, MessageReport:
   private messages between members.
 """
@@ -54,13 +55,26 @@ class MemberWarning(models.Model):
 
 
 class Attachment(models.Model):
-    """An image or PDF under a post, stored under PROTECTED_MEDIA_ROOT; only a checked view sends it."""
+    """An image or PDF under a post or a private message, stored under PROTECTED_MEDIA_ROOT.
+
+    Exactly one of post and message is set; only a checked view sends the file
+    (forum.access.can_download_attachment decides for both).
+    """
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
         PDF = "pdf", "PDF"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        "forum.ConversationMessage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     uploader = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -78,6 +92,13 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["post", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, message__isnull=True)
+                | Q(post__isnull=True, message__isnull=False),
+                name="forum_attachment_under_post_or_message",
+            )
+        ]
 
     def __str__(self):
         return self.display_name

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum import access, drafts, limits, paging, post_html, services
+from forum import access, attachments, drafts, limits, paging, post_html, services
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
 from forum.models import (
     POSTS_PER_PAGE,
@@ -252,7 +252,7 @@ def new_topic(request):
         initial.update(drafts.topic_form_initial(draft))
     if (slug := request.GET.get("category")) and "category" not in initial:
         initial["category"] = categories.filter(slug=slug).first()
-    form = TopicForm(request.POST or None, categories=categories, initial=initial)
+    form = TopicForm(request.POST or None, request.FILES or None, categories=categories, initial=initial)
     preview, findings = None, []
     if request.method == "POST" and "save_draft" in request.POST:
         saved = _save_draft(
@@ -267,13 +267,16 @@ def new_topic(request):
             ),
         )
         if saved:
+            _files_wait_for_posting(request)
             return redirect("forum:new_topic")
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
             preview = render_markdown(data["body"])
+            _choose_files_again(form)
         else:
             try:
+                checked = attachments.check_all(data["files"], data["image_descriptions"])
                 limits.hit(user, "post")
                 created = services.start_topic(
                     by=user,
@@ -288,6 +291,7 @@ def new_topic(request):
                 findings = _refused(form, error)
             else:
                 messages.success(request, "Your topic is posted.")
+                _attach(request, created.posts.get(number=1), checked)
                 return redirect("forum:topic", pk=created.pk)
     status = 400 if request.method == "POST" and form.errors else 200
     context = {"form": form, "preview": preview, "findings": findings, "draft": draft}
@@ -327,19 +331,24 @@ def reply(request, pk):
             # A quote is added to the draft, never in place of it.
             before = f"{draft.body.rstrip()}\n\n" if draft is not None else ""
             initial = {"body": before + services.quote_markdown(quoted), "quote": quoted.number}
-    form = ReplyForm(request.POST or None, initial=initial)
+    form = ReplyForm(request.POST or None, request.FILES or None, initial=initial)
     preview, findings = None, []
     if request.method == "POST" and "save_draft" in request.POST:
         saved = _save_draft(
             request, lambda: drafts.save_reply_draft(user, found, body=request.POST.get("body", ""))
         )
         if saved:
+            _files_wait_for_posting(request)
             return redirect("forum:reply", pk=found.pk)
     elif request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["body"])
+            _choose_files_again(form)
         else:
             try:
+                checked = attachments.check_all(
+                    form.cleaned_data["files"], form.cleaned_data["image_descriptions"]
+                )
                 limits.hit(user, "post")
                 post = services.reply(
                     found,
@@ -351,6 +360,7 @@ def reply(request, pk):
             except (services.ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
             else:
+                _attach(request, post, checked)
                 return redirect("forum:post", pk=found.pk, number=post.number)
     status = 400 if request.method == "POST" and form.errors else 200
     context = {"topic": found, "form": form, "preview": preview, "findings": findings, "draft": draft}
@@ -405,12 +415,38 @@ def edit(request, pk):
 
 
 def _refused(form, error):
-    """Put a refusal on the form (and, from the privacy guard, the confirmation box); returns the findings."""
-    form.add_error(None, str(error))
+    """Put a refusal on the form (and, from the privacy guard, the confirmation box); returns the findings.
+
+    A refused file goes on the file field. The text always stays in the form; chosen files cannot
+    (a browser never refills a file input), so the member is asked to choose them again.
+    """
+    form.add_error("files" if isinstance(error, attachments.AttachmentRefused) else None, str(error))
+    _choose_files_again(form)
     if isinstance(error, services.PrivacyCheck):
         show_privacy_confirmation(form)
         return error.findings
     return []
+
+
+CHOOSE_AGAIN = "Nothing was attached yet: your text is kept, but choose the files again before posting."
+
+
+def _choose_files_again(form):
+    if "files" in form.fields and form.files.getlist("files"):
+        form.add_error("files", CHOOSE_AGAIN)
+
+
+def _files_wait_for_posting(request):
+    if request.FILES.getlist("files"):
+        messages.info(request, "Files are attached when you post, not with a draft: choose them then.")
+
+
+def _attach(request, post, checked):
+    """Store the files checked before posting under the post just written."""
+    try:
+        attachments.attach_checked(post, checked, by=request.user)
+    except services.ForumError as error:
+        messages.error(request, f"Your post is saved, but its files were not attached: {error}")
 
 
 def _act(request, action, post_or_topic_url, success):

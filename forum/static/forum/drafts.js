@@ -5,8 +5,17 @@
   "use strict";
   var INTERVAL_MS = 5000;
 
-  function snapshot(form) {
+  // The text only: files chosen for attaching are sent once, when the member posts.
+  function textFields(form) {
     var fields = new FormData(form);
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      fields.delete(input.name);
+    });
+    return fields;
+  }
+
+  function snapshot(form) {
+    var fields = textFields(form);
     fields.delete("csrfmiddlewaretoken");
     return new URLSearchParams(fields).toString();
   }
@@ -27,7 +36,7 @@
       saving = true;
       fetch(url, {
         method: "POST",
-        body: new FormData(form),
+        body: textFields(form),
         credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
