@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum import access, conversations, limits
-from forum.forms import BodyField, PrivacyConfirmField, show_privacy_confirmation
+from forum import access, attachments, conversations, limits
+from forum.forms import AttachingForm, BodyField, PrivacyConfirmField, show_privacy_confirmation
 from forum.models import MAX_TITLE_LENGTH, PostReport
 from forum.moderation_models import ConversationMessage, ConversationParticipant, MessageReport
 from forum.rendering import render_markdown
@@ -27,7 +27,7 @@ CONVERSATIONS_PER_PAGE = 25
 MESSAGES_PER_PAGE = 30
 
 
-class NewConversationForm(forms.Form):
+class NewConversationForm(AttachingForm):
     to = forms.CharField(
         label="To",
         help_text="Email addresses of members, separated by commas. Find them in the members directory.",
@@ -37,14 +37,18 @@ class NewConversationForm(forms.Form):
     body = BodyField()
     confirm_private = PrivacyConfirmField()
 
+    field_order = ["to", "title", "body", "files", "image_descriptions"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].label = "Your message"
 
 
-class MessageForm(forms.Form):
+class MessageForm(AttachingForm):
     body = BodyField()
     confirm_private = PrivacyConfirmField()
+
+    field_order = ["body", "files", "image_descriptions"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,8 +65,18 @@ class MessageReportForm(forms.Form):
     )
 
 
+CHOOSE_AGAIN = "Nothing was attached yet: your text is kept, but choose the files again before sending."
+
+
+def _choose_files_again(form):
+    """A browser never refills a file input, so say so whenever chosen files were not sent."""
+    if form.files.getlist("files"):
+        form.add_error("files", CHOOSE_AGAIN)
+
+
 def _refused(form, error):
-    form.add_error(None, str(error))
+    form.add_error("files" if isinstance(error, attachments.AttachmentRefused) else None, str(error))
+    _choose_files_again(form)
     if isinstance(error, PrivacyCheck):
         show_privacy_confirmation(form)
         return error.findings
@@ -93,14 +107,16 @@ def new(request):
         recipient = User.objects.filter(pk=int(to)).first()
         if recipient is not None and access.can_start_conversation_with(request.user, recipient):
             initial["to"] = recipient.email
-    form = NewConversationForm(request.POST or None, initial=initial)
+    form = NewConversationForm(request.POST or None, request.FILES or None, initial=initial)
     preview, findings = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "preview" in request.POST:
             preview = render_markdown(data["body"])
+            _choose_files_again(form)
         else:
             try:
+                checked = attachments.check_all(data["files"], data["image_descriptions"])
                 recipients = conversations.find_recipients(data["to"], by=request.user)
                 limits.hit(request.user, "post")
                 created = conversations.start_conversation(
@@ -109,6 +125,7 @@ def new(request):
                     title=data["title"],
                     body=data["body"],
                     confirmed_private=data["confirm_private"],
+                    files=checked,
                 )
             except (ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
@@ -131,19 +148,23 @@ def _participant(request, pk):
 def conversation(request, pk):
     me = _participant(request, pk)
     found = me.conversation
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     preview, findings = None, []
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["body"])
+            _choose_files_again(form)
         else:
             try:
+                data = form.cleaned_data
+                checked = attachments.check_all(data["files"], data["image_descriptions"])
                 limits.hit(request.user, "post")
                 sent = conversations.send_message(
                     found,
                     by=request.user,
-                    body=form.cleaned_data["body"],
-                    confirmed_private=form.cleaned_data["confirm_private"],
+                    body=data["body"],
+                    confirmed_private=data["confirm_private"],
+                    files=checked,
                 )
             except (ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
@@ -156,6 +177,7 @@ def conversation(request, pk):
     default_page = (min(me.last_read_number + 1, max(found.message_count, 1)) - 1) // MESSAGES_PER_PAGE + 1
     page = paginator.get_page(request.GET.get("page") or default_page)
     shown = list(page.object_list)
+    attachments.for_messages(shown)
     first_unread = me.last_read_number + 1
     if shown:
         conversations.mark_read(me, shown[-1].number)

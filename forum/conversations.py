@@ -8,6 +8,10 @@ of ConversationParticipant, whose copied counters (message_count,
 last_message_at) are moved inside the same transaction as each message, so
 unread counts are a subtraction, never a count of messages.
 
+Messages may carry images and PDFs (forum.attachments), checked before the
+message is written and stored in its transaction; forum.access gives them only
+to the conversation's current participants.
+
 Emails say only that there is a new message and where; they never quote the
 title or text, and are sent only to participants who are still members when
 the email goes out.
@@ -20,7 +24,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import access, privacy
+from forum import access, attachments, privacy
 from forum.models import PostReport
 from forum.moderation import Action, record
 from forum.moderation_models import (
@@ -81,8 +85,9 @@ def find_recipients(text: str, *, by) -> list[User]:
 
 
 def start_conversation(
-    *, by, recipients, title: str, body: str, confirmed_private: bool = False
+    *, by, recipients, title: str, body: str, confirmed_private: bool = False, files=()
 ) -> Conversation:
+    """Start a conversation with its first message; ``files`` are what forum.attachments.check_all kept."""
     others = list({user.pk: user for user in recipients if user.pk != by.pk}.values())
     if not others:
         raise ForumError("Add at least one other member to the conversation.")
@@ -126,11 +131,13 @@ def start_conversation(
             )
             for user in [by, *others]
         )
+        attachments.attach_to_message(message, list(files), by=by)
         _defer_emails(message.pk)
     return conversation
 
 
-def send_message(conversation: Conversation, *, by, body: str, confirmed_private: bool = False):
+def send_message(conversation: Conversation, *, by, body: str, confirmed_private: bool = False, files=()):
+    """Add a message; ``files`` (checked by forum.attachments.check_all) are stored with it, or none is."""
     body = clean_body(body)
     _guard(body, confirmed=confirmed_private)
     name = display_name(by)
@@ -156,6 +163,7 @@ def send_message(conversation: Conversation, *, by, body: str, confirmed_private
             message_count=number, last_message_at=now
         )
         ConversationParticipant.objects.filter(conversation=locked, user=by).update(last_read_number=number)
+        attachments.attach_to_message(message, list(files), by=by)
         _defer_emails(message.pk)
     return message
 

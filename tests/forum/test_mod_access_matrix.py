@@ -67,6 +67,16 @@ def _conversation(users):
     return found
 
 
+def _message_attachment(users):
+    message = _conversation(users).messages.get(number=1)
+    found = Attachment.objects.filter(message=message).first()
+    if found is None:
+        [found] = attachments.attach_to_message(
+            message, attachments.check_all([_png()], "Matrix image"), by=users["member"]
+        )
+    return found
+
+
 def _message_report(users):
     conversation = _conversation(users)
     message = conversation.messages.get(number=1)
@@ -86,6 +96,7 @@ def url(pattern, *, prosecutors_only=False):
             conversation=_conversation(users).pk if "{conversation}" in pattern else "",
             message=_conversation(users).messages.get(number=1).pk if "{message}" in pattern else "",
             report=_message_report(users).pk if "{report}" in pattern else "",
+            message_file=_message_attachment(users).pk if "{message_file}" in pattern else "",
         )
 
     return build
@@ -116,6 +127,12 @@ ROUTES = [
         forum_rules.PROSECUTORS_ONLY,
     ),
     ("remove attachment (POST only)", url("/forum/attachments/{attachment}/remove/"), forum_rules.POST_ONLY),
+    ("private message's file", url("/forum/attachments/{message_file}/"), PARTICIPANTS),
+    (
+        "remove a private message's file (POST only)",
+        url("/forum/attachments/{message_file}/remove/"),
+        forum_rules.POST_ONLY,
+    ),
     ("inbox", "/forum/messages/", rules.MEMBERS),
     ("new conversation", "/forum/messages/new/", rules.MEMBERS),
     ("conversation", url("/forum/messages/{conversation}/"), PARTICIPANTS),
