@@ -22,6 +22,18 @@ def _group_names(user):
     return cached
 
 
+def group_names(user) -> frozenset:
+    """The names of the groups this user is in, read once per request."""
+    return _group_names(user)
+
+
+def remember(user, *, group_names: frozenset, has_mfa: bool) -> None:
+    """Record what was loaded with the account (members.backends), so this request's checks
+    need no query of their own. Both are per-request: a new request reloads the user."""
+    user._group_names_cache = frozenset(group_names)
+    user._has_mfa_cache = bool(has_mfa)
+
+
 def in_group(user, name):
     return bool(user and user.is_authenticated and (user.is_superuser or name in _group_names(user)))
 
