@@ -8,7 +8,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import freshness, jobs, search_provider  # noqa: F401
+        from cms import freshness, hotpath, jobs, search_provider  # noqa: F401
 
         search_provider.register()
         freshness.connect()
+        hotpath.install()

@@ -9,7 +9,8 @@ embedded local-memory cache a change made by another process (the task
 worker's scheduled publishing) shows after COUNTS_TTL.
 
 The page restrictions, the home page's lists and the index result pages are
-cached under the version too (cms.access, cms.listings): privacy rides on it,
+cached under the version too (cms.access, cms.listings), as are the site
+lookup, page routes and site settings (cms.hotpath): privacy rides on it,
 which is why a production setting without a shared cache is refused
 (config.E002). Any saved page bumps it as well, since adding a child changes
 which pages a restriction on its parent covers. A version lost from the cache
@@ -23,7 +24,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from taxonomy.models import Term
@@ -59,6 +60,15 @@ def _bump_for_pages(sender, instance, **kwargs):
         bump()
 
 
+def _bump_for_settings(sender, instance, created=False, **kwargs):
+    from cms.models import SiteSettings
+
+    # A row created holds the defaults already shown (SiteSettings.for_site creates it on first
+    # read, the admin's form too); only an edit changes what pages show.
+    if isinstance(instance, SiteSettings) and not created:
+        bump()
+
+
 def connect():
     page_published.connect(bump, dispatch_uid="cms_freshness_published")
     page_unpublished.connect(bump, dispatch_uid="cms_freshness_unpublished")
@@ -69,6 +79,11 @@ def connect():
     m2m_changed.connect(bump, sender=PageViewRestriction.groups.through, dispatch_uid="cms_freshness_groups")
     # Facet options show term names and slugs: a renamed or retired term must show at once.
     post_save.connect(bump, sender=Term, dispatch_uid="cms_freshness_terms")
+    post_delete.connect(bump, sender=Term, dispatch_uid="cms_freshness_terms_deleted")
     # Restrictions name groups; a page saved may gain a child, go live or change its path.
     post_save.connect(bump, sender=Group, dispatch_uid="cms_freshness_group_saved")
     post_save.connect(_bump_for_pages, dispatch_uid="cms_freshness_page_saved")
+    # cms.hotpath caches the site per host, its root page and the site settings under the version.
+    post_save.connect(bump, sender=Site, dispatch_uid="cms_freshness_site_saved")
+    post_delete.connect(bump, sender=Site, dispatch_uid="cms_freshness_site_deleted")
+    post_save.connect(_bump_for_settings, dispatch_uid="cms_freshness_settings_saved")

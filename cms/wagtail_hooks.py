@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from cms import access, admin_privacy, privacy
+from cms import access, admin_privacy, hotpath, privacy
 from cms.reports import DueForReviewView
 from members import access as members_access
 from members.roles import MEMBER
@@ -24,8 +24,12 @@ def enforce_page_privacy(page, request, serve_args, serve_kwargs):
     page needs gets a 403 page that says which group, instead of Wagtail's
     bounce back to the log-in page.
     """
-    denial = access.page_denial(page, request.user, access.request_restrictions(request))
-    if denial is None or denial == access.Denial.PASSWORD:
+    restrictions = access.request_restrictions(request)
+    denial = access.page_denial(page, request.user, restrictions)
+    if denial is None:
+        hotpath.skip_wagtail_restriction_check(page, restrictions)
+        return None
+    if denial == access.Denial.PASSWORD:
         return None
     if denial == access.Denial.LOGIN:
         response = redirect_to_login(request.get_full_path())

@@ -1,5 +1,6 @@
 """What content pages share: privacy in the admin form, a summary, taxonomy tags and review dates."""
 
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -14,6 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import freshness
 from cms.forms import ContentPageForm
 from taxonomy.models import Facet
 
@@ -64,7 +66,20 @@ class ContentPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["members_only"] = access.is_members_only(self, access.request_restrictions(request))
+        context["body_cache_key"] = self.body_cache_key(request)
         return context
+
+    def body_cache_key(self, request):
+        """Names this page's rendered content in the cache: the same for everyone who may see it.
+
+        The published revision and the content version (any publish, move,
+        privacy or term change raises it: links, badges and tags render
+        with it). Serving already checked the visitor may see the page; a
+        preview, or a page not yet published, gets a key of its own, never reused.
+        """
+        if getattr(request, "is_preview", False) or not self.live or not self.live_revision_id:
+            return f"preview:{uuid.uuid4()}"
+        return f"{self.pk}:{self.live_revision_id}:{freshness.content_version()}"
 
     def searchable_text(self):
         """Plain text of the page for the site search (no HTML)."""

@@ -34,6 +34,12 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     template = "cms/home_page.html"
 
+    def route(self, request, path_components):
+        from cms import hotpath
+
+        # Every page of the site is below this one: its path is looked up once per content version.
+        return hotpath.route(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         from cms.listings import home_sections
 

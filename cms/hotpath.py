@@ -1,0 +1,130 @@
+"""What every page request looks up before its own content, served from the cache.
+
+Wagtail finds the site for a request (a query with a CASE over every site),
+then walks the page tree from the site's root one level per query, checks the
+page's view restrictions again (two more queries) and, in the base template,
+loads the default site and its settings (two more). None of that depends on
+who asks, and all of it changes only when content does, so it is cached under
+cms.freshness's content version, which any page, restriction, site or
+settings change raises:
+
+- ``find_site`` replaces ``Site._find_for_request``: the site per host and
+  port, with its root page already specific, copied for each request so no
+  request sees what another set on them.
+- ``route`` (``HomePage.route``) remembers which page a path leads to; a hit
+  loads that page by primary key in one query and still asks the page to
+  route the rest, so a page no longer live is a 404 as before.
+- ``skip_wagtail_restriction_check`` spares Wagtail's own check on a page no
+  restriction covers (cms.access has just checked the cached restrictions).
+- ``site_settings`` gives the base template the settings without a query.
+
+Nothing here is per visitor: privacy is still decided per request by
+cms.access, on the page the route found.
+"""
+
+import copy
+
+from django.apps import apps
+from django.core.cache import cache
+from wagtail.models import Page, PageViewRestriction, Site
+
+from cms import freshness
+
+TTL = 300
+
+# Per process: (content version, value) of the last load, so a hit costs no cache round trip.
+_sites = {}
+_settings = {}
+_aliases = {}
+
+_wagtail_find_for_request = Site._find_for_request
+
+
+def _for_version(store, key, load):
+    version = freshness.content_version()
+    found = store.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = load()
+    store.clear()  # entries of older versions are dead: keep only what this version holds
+    store[key] = (version, value)
+    return value
+
+
+def find_site(request):
+    """The Wagtail site for this request's host and port, cached per content version."""
+    from django.http.request import split_domain_port
+
+    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+
+    def load():
+        site = _wagtail_find_for_request(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+        return site
+
+    site = _for_version(_sites, key, load)
+    if site is None:
+        return None
+    served = copy.copy(site)
+    served.root_page = copy.copy(site.root_page)
+    return served
+
+
+def install():
+    """Route Wagtail's site lookup through the cache (called once, from CmsConfig.ready)."""
+    Site._find_for_request = staticmethod(find_site)
+
+
+def route(root, request, path_components, wagtail_route):
+    """Resolve a path below ``root`` from the route cache, falling back to Wagtail's walk."""
+    if not path_components:
+        return wagtail_route(request, path_components)
+    path = "/".join(path_components)
+    key = f"cms:route:{freshness.content_version()}:{root.pk}:{path}"
+    hit = cache.get(key)
+    if hit is not None:
+        label, pk, consumed = hit
+        page = apps.get_model(label).objects.filter(pk=pk).first()
+        if page is not None:
+            return page.route(request, path_components[consumed:])
+    result = wagtail_route(request, path_components)
+    page = result[0]
+    consumed = page.depth - root.depth
+    # Only a plain walk down the tree is remembered: the page's URL path is the one asked for.
+    if page.url_path == root.url_path + "".join(f"{c}/" for c in path_components[:consumed]):
+        cache.set(key, (page._meta.label_lower, page.pk, consumed), TTL)
+    return result
+
+
+def _site_has_aliases():
+    return _for_version(_aliases, "aliases", lambda: Page.objects.filter(alias_of__isnull=False).exists())
+
+
+def skip_wagtail_restriction_check(page, restrictions):
+    """Answer Wagtail's restriction check of a served page without its two queries, when none applies.
+
+    Only for a page no restriction covers, on a site without aliases (an
+    alias takes its source page's restrictions, which paths do not show).
+    A covered page keeps Wagtail's check, and with it the password form and
+    the never-cache headers Wagtail adds to restricted pages.
+    """
+    if restrictions.on(page.path) or _site_has_aliases():
+        return
+    # Read by wagtail.wagtail_hooks.check_view_restrictions on this request's page object only.
+    page.get_view_restrictions = PageViewRestriction.objects.none
+
+
+def site_settings(request):
+    """The default site's SiteSettings, cached per content version (a settings save raises it)."""
+    from cms.models import SiteSettings
+
+    def load():
+        # One query in the usual case: the row exists once the site has been set up.
+        found = SiteSettings.objects.filter(site__is_default_site=True).first()
+        if found is not None:
+            return found
+        site = Site.objects.filter(is_default_site=True).first()
+        return SiteSettings.for_site(site) if site is not None else SiteSettings()
+
+    return _for_version(_settings, "default", load)
