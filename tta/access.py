@@ -109,13 +109,19 @@ def forum_categories_open_to_members():
     return Category.objects.filter(is_open("pk")).filter(Q(parent__isnull=True) | is_open("parent_id"))
 
 
+OPEN_CATEGORIES_SECONDS = 300
+
+
 def forum_category_ids_open_to_members() -> list[int]:
     """The ids of forum_categories_open_to_members(), cached under the forum's rights version.
 
     The matcher joins six tables already; with the open-category test inlined
     as a subquery of four EXISTS, PostgreSQL spent longer planning the query
     than running it. Any change to a category, a permission row or a group
-    bumps the version (forum.apps), so the list is never stale.
+    bumps the version (forum.apps), so with the shared cache production uses
+    (Redis) the list is never stale. Development's local-memory cache is per
+    process, so a change made in another process cannot bump this one's copy:
+    entries expire after OPEN_CATEGORIES_SECONDS to bound that.
     """
     from django.core.cache import cache
 
@@ -125,7 +131,7 @@ def forum_category_ids_open_to_members() -> list[int]:
     ids = cache.get(key)
     if ids is None:
         ids = sorted(forum_categories_open_to_members().values_list("pk", flat=True))
-        cache.set(key, ids, None)
+        cache.set(key, ids, OPEN_CATEGORIES_SECONDS)
     return ids
 
 

@@ -118,6 +118,30 @@ def test_the_cached_open_categories_follow_a_permission_change_at_once(forum_wor
     assert not any(name.startswith("Vic Closedroom") for name in names())
 
 
+def test_a_change_no_signal_announced_is_seen_once_the_cached_list_expires(forum_world, monkeypatch):
+    """Another development process's change cannot bump this process's local-memory cache; the
+    cached list then expires after OPEN_CATEGORIES_SECONDS. Simulated with an UPDATE that sends
+    no signal and a clock moved past the expiry."""
+    import time
+
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from tta import access
+
+    if not isinstance(caches["default"], LocMemCache):
+        pytest.skip("about the local-memory cache: with Redis the signal-bumped version is shared")
+    names = lambda: {c.title for c in peer_member_candidates(forum_world["coordination"])}  # noqa: E731
+    assert "Pat Prosecutor (Elsewhere Task Force)" not in names()
+    CategoryPermission.objects.filter(category=forum_world["prosecutors"]).update(
+        group=Group.objects.get(name="Member")
+    )
+    assert "Pat Prosecutor (Elsewhere Task Force)" not in names()  # still the cached list
+    later = time.time() + access.OPEN_CATEGORIES_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert "Pat Prosecutor (Elsewhere Task Force)" in names()
+
+
 def test_deleted_topic_is_no_record(forum_world):
     Topic.objects.filter(accepted_post__author__full_name="Cy Once").update(is_deleted=True)
     titles = [c.title for c in match_request(forum_world["request"])]
