@@ -16,7 +16,7 @@ match. Unknown parameters and values are ignored.
 
 import hashlib
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -205,41 +205,38 @@ class _Facets:
         sources = list(dict.fromkeys(spec.source for spec in self.specs))
         fields = {source: self.model._meta.get_field(source) for source in sources}
         single = [source for source in sources if not fields[source].many_to_many]
-        values = {source: {} for source in sources}  # source -> page id -> set of values
-        visible = set()
-        for pk, *row in base.order_by().values_list("pk", *(fields[s].attname for s in single)):
-            visible.add(pk)
-            for source, value in zip(single, row, strict=True):
+        # source -> value -> the visible pages that have it: counting is then set intersections.
+        pages_with = {source: defaultdict(set) for source in sources}
+        rows = list(base.order_by().values_list("pk", *(fields[s].attname for s in single)))
+        visible = {row[0] for row in rows}
+        for pk, *values in rows:
+            for source, value in zip(single, values, strict=True):
                 if value is not None:
-                    values[source][pk] = {value}
+                    pages_with[source][value].add(pk)
         for source in sources:
             model_field = fields[source]
-            if not model_field.many_to_many:
-                continue
-            through = model_field.remote_field.through
-            pairs = through.objects.values_list(
-                model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
-            )
-            by_page = values[source]
-            for page_id, value in pairs.iterator(chunk_size=5000):
-                if page_id in visible:  # tags of hidden, draft or other pages are not counted
-                    by_page.setdefault(page_id, set()).add(value)
+            if model_field.many_to_many:
+                through = model_field.remote_field.through
+                pairs = through.objects.values_list(
+                    model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+                )
+                found = defaultdict(set)
+                for page_id, value in pairs:
+                    found[value].add(page_id)
+                # Tags of hidden, draft or other pages are not counted.
+                pages_with[source] = {value: pages & visible for value, pages in found.items()}
         specs = {spec.param: spec for spec in self.specs}
-        matching = {}
-        for param, wanted in self.selected.items():
-            wanted, by_page = set(wanted), values[specs[param].source]
-            matching[param] = {pk for pk, found in by_page.items() if found & wanted}
+        matching = {
+            param: set().union(*(pages_with[specs[param].source].get(value, ()) for value in wanted))
+            for param, wanted in self.selected.items()
+        }
         counts = {}
         for spec in self.specs:
-            pages = visible
-            for param, matched in matching.items():
-                if param != spec.param:
-                    pages = pages & matched
-            found = Counter()
-            by_page = values[spec.source]
-            for pk in pages:
-                found.update(by_page.get(pk, ()))
-            counts[spec.param] = dict(found)
+            others = [matched for param, matched in matching.items() if param != spec.param]
+            pages = visible.intersection(*others) if others else visible
+            counts[spec.param] = {
+                value: n for value, having in pages_with[spec.source].items() if (n := len(having & pages))
+            }
         total = visible.intersection(*matching.values()) if matching else visible
         return counts, len(total)
 

@@ -75,10 +75,11 @@ class ContentPage(Page):
         The published revision and the content version (any publish, move,
         privacy or term change raises it: links, badges and tags render
         with it). Serving already checked the visitor may see the page; a
-        preview, or a page not yet published, gets a key of its own, never reused.
+        preview, or a page not live, gets a key of its own, never reused.
         """
-        if getattr(request, "is_preview", False) or not self.live or not self.live_revision_id:
+        if getattr(request, "is_preview", False) or not self.live:
             return f"preview:{uuid.uuid4()}"
+        # A page saved without a revision (a script, a data migration) raises the version too.
         return f"{self.pk}:{self.live_revision_id}:{freshness.content_version()}"
 
     def searchable_text(self):

@@ -128,3 +128,12 @@ def test_restricted_pages_keep_wagtails_check_and_never_cache_headers(client_for
 def test_a_public_article_is_not_marked_uncacheable(client, article):
     response = client.get(article.url)
     assert "no-cache" not in response.get("Cache-Control", "")
+
+
+def test_a_page_saved_without_a_revision_shows_its_new_body_at_once(client, article):
+    # Scripts and bulk loads save pages directly; the content version still moves.
+    assert "The first version of the body." in client.get(article.url).content.decode()
+    page = PracticePage.objects.get(pk=article.pk)
+    page.body = factories.body("Saved by a script.")
+    page.save()
+    assert "Saved by a script." in client.get(article.url).content.decode()
