@@ -10,6 +10,7 @@ visitor typed, and every scope, kind and topic, travels as a parameter (hence
 the S608 waivers).
 """
 
+import json
 from dataclasses import dataclass
 
 from search.query_terms import SearchTerms
@@ -45,6 +46,20 @@ class _Engine:
             params.extend(f" {topic} " for topic in filters.topics)
         return " AND ".join(clauses), params
 
+    @staticmethod
+    def kind_filter(filters: Filters, column: str) -> tuple[str, list]:
+        if not filters.kinds:
+            return "1 = 1", []
+        return f"{column} IN ({', '.join(['%s'] * len(filters.kinds))})", list(filters.kinds)
+
+
+def _split(rows) -> tuple[dict, list]:
+    """The counts per kind (a JSON object repeated on every row) and the page's rows."""
+    if not rows:
+        return {}, []
+    counts = json.loads(rows[0][0] or "{}")
+    return counts, [row[1:] for row in rows if row[1] is not None]
+
 
 class SQLiteEngine(_Engine):
     substring_fn = "instr"
@@ -68,6 +83,13 @@ class SQLiteEngine(_Engine):
             [self.match_expression(terms), *params],
         )
         return dict(cursor.fetchall())
+
+    def counts_and_page(self, cursor, terms, filters, limit, offset):
+        """Hits per kind, then one ranked page: two statements (FTS5 reads its index, not each row)."""
+        counts = self.count_by_kind(cursor, terms, filters)
+        if not any(n for kind, n in counts.items() if not filters.kinds or kind in filters.kinds):
+            return counts, []
+        return counts, self.ranked_hits(cursor, terms, filters, limit, offset)
 
     def ranked_hits(self, cursor, terms, filters, limit, offset):
         where, params = self.where(filters, with_kinds=True)
@@ -129,6 +151,52 @@ class PostgresEngine(_Engine):
             [*query_params, *params],
         )
         return dict(cursor.fetchall())
+
+    def counts_and_page(self, cursor, terms, filters, limit, offset):
+        """Hits per kind and one ranked page in one statement.
+
+        With a common word nearly every row matches and the planner scans the
+        table, reading each row's tsvector: counting and ranking in two
+        statements read them all twice.
+        """
+        where, params = self.where(filters, with_kinds=False)
+        kinds, kind_params = self.kind_filter(filters, column="kind")
+        tsquery, query_params = self.tsquery(terms)
+        cursor.execute(
+            f"""
+            WITH query AS (SELECT {tsquery} AS q),
+            hits AS MATERIALIZED (
+                SELECT e.id, e.kind, ts_rank(e.search_vector, query.q) AS score
+                FROM {TABLE} e, query
+                WHERE e.search_vector @@ query.q AND {where}
+            ),
+            page AS (
+                SELECT id, score FROM hits WHERE {kinds} ORDER BY score DESC, id LIMIT %s OFFSET %s
+            ),
+            counts AS (
+                SELECT COALESCE(json_object_agg(kind, n), '{{}}'::json)::text AS counts
+                FROM (SELECT kind, COUNT(*) AS n FROM hits GROUP BY kind) per_kind
+            )
+            SELECT counts.counts, e.id, e.kind, e.key, e.title, e.url, e.topics, e.updated_at,
+                   ts_headline('english', e.title, query.q, %s),
+                   ts_headline('english', e.text, query.q, %s),
+                   page.score
+            FROM counts CROSS JOIN query
+            LEFT JOIN page ON true
+            LEFT JOIN {TABLE} e ON e.id = page.id
+            ORDER BY page.score DESC, e.id
+            """,  # noqa: S608
+            [
+                *query_params,
+                *params,
+                *kind_params,
+                limit,
+                offset,
+                self.title_options,
+                self.headline_options,
+            ],
+        )
+        return _split(cursor.fetchall())
 
     def ranked_hits(self, cursor, terms, filters, limit, offset):
         where, params = self.where(filters, with_kinds=True)

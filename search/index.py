@@ -1,9 +1,11 @@
 """The index's public API: add, replace and remove documents, and search them.
 
 Writes are plain upserts and deletes on the entry table; the full-text side
-follows by trigger on SQLite and by generated column on PostgreSQL. Reads are
-two SQL queries whatever the number of hits: counts per kind, then one ranked
-page with snippets. The visitor's scopes are part of both queries' WHERE clause.
+follows by trigger on SQLite and by generated column on PostgreSQL. A read is
+one SQL query on PostgreSQL whatever the number of hits (counts per kind and
+one ranked page with snippets, from one pass over the matches: a common word
+matches most rows, and each match's tsvector is read from the table) and two
+on SQLite (FTS5 counts from its own index). The visitor's scopes are part of both queries' WHERE clause.
 
 Ranking thousands of hits is the expensive part, and the same searches come
 back again and again, so a result page is cached under the index version
@@ -163,10 +165,15 @@ def replace_kind(kind: str, docs: Iterable[IndexDocument]) -> int:
 
 
 class _RankedHits:
-    """The hits as a lazily sliced sequence, so Django's Paginator can page them."""
+    """The hits as a lazily sliced sequence, so Django's Paginator can page them.
 
-    def __init__(self, connection, terms, filters, total):
+    ``first`` is the window already fetched with the counts; a paginator that
+    asks for it gets it without another query.
+    """
+
+    def __init__(self, connection, terms, filters, total, first=None):
         self.connection, self.terms, self.filters, self.total = connection, terms, filters, total
+        self.first = first or {}
 
     def count(self):
         return self.total
@@ -178,6 +185,8 @@ class _RankedHits:
         limit = window.stop - window.start
         if not self.total or limit <= 0:
             return []
+        if (window.start, window.stop) in self.first:
+            return self.first[(window.start, window.stop)]
         with self.connection.cursor() as cursor:
             rows = engine_for(self.connection).ranked_hits(
                 cursor, self.terms, self.filters, limit, window.start
@@ -288,11 +297,21 @@ def search(query, *, user, kinds=None, topics=None, scopes=None, page=1, per_pag
 
 def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, list[int]]:
     connection = connections[router.db_for_read(IndexEntry)]
+    # The page asked for, read as Paginator.get_page will; counts and that page come in one
+    # query. Only a page past the end (shown as the last page) costs a second one.
+    try:
+        # Capped: a huge number would overflow the OFFSET; the paginator shows the last page anyway.
+        number = min(max(1, int(page)), 100_000)
+    except (TypeError, ValueError, OverflowError):
+        number = 1
+    start = (number - 1) * per_page
     with connection.cursor() as cursor:
-        counts = engine_for(connection).count_by_kind(cursor, terms, filters)
+        counts, rows = engine_for(connection).counts_and_page(cursor, terms, filters, per_page, start)
     total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
+    window = (start, min(start + per_page, total))
+    first = {window: [(row[0], _result(row)) for row in rows]}
 
-    paginator = Paginator(_RankedHits(connection, terms, filters, total), per_page)
+    paginator = Paginator(_RankedHits(connection, terms, filters, total, first), per_page)
     current = paginator.get_page(page)
     rows = list(current.object_list)
     found = SearchPage(
