@@ -4,10 +4,12 @@ the notification fan-out for each new post, and the immediate emails it leads to
 Reading a topic must not write in the request (under load on SQLite that is
 what made Spirit fail with "database is locked"). The topic view only enqueues
 record_read, on commit, and only when the page moves the member's position
-forward; re-reading writes nothing. With the rq backend the enqueue touches
-Redis, not the database.
+forward, once per member, topic and post number until the worker has run;
+re-reading writes nothing. With the rq backend the enqueue touches Redis, not
+the database.
 """
 
+from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
@@ -22,8 +24,18 @@ def record_read(user_id: int, topic_id: int, number: int) -> None:
     services.record_read(user_id, topic_id, number)
 
 
+# A page re-opened before the worker has recorded it would queue the same write again
+# (refreshes, a slow worker): one queued write per member, topic and post number is
+# enough. The key expires, so a write lost with a dead worker is queued again later.
+READ_QUEUED_SECONDS = 60
+
+
 def defer_read(user_id: int, topic_id: int, number: int) -> None:
-    transaction.on_commit(lambda: record_read.enqueue(user_id, topic_id, number))
+    def enqueue():
+        if cache.add(f"forum:read-queued:{user_id}:{topic_id}:{number}", True, READ_QUEUED_SECONDS):
+            record_read.enqueue(user_id, topic_id, number)
+
+    transaction.on_commit(enqueue)
 
 
 @task()

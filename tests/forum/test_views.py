@@ -208,6 +208,33 @@ def test_reading_writes_nothing_in_the_request(
     assert callbacks == []
 
 
+def test_reopening_a_page_before_the_worker_ran_queues_its_read_position_once(
+    client_for, member, peer, open_category, django_capture_on_commit_callbacks, monkeypatch
+):
+    from forum import tasks
+
+    queued = []
+
+    class Queue:  # stands in for the task: records what would be queued
+        enqueue = staticmethod(lambda *args: queued.append(args))
+
+    monkeypatch.setattr(tasks, "record_read", Queue)
+    topic = start_topic(member, open_category)
+    client = client_for(peer)
+    for _ in range(3):  # refreshes while the worker is behind: the position is still unrecorded
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(f"/forum/t/{topic.pk}/").status_code == 200
+    assert queued == [(peer.pk, topic.pk, 1)]
+    reply(topic, member, "A new answer")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(f"/forum/t/{topic.pk}/")
+    assert queued == [(peer.pk, topic.pk, 1), (peer.pk, topic.pk, 2)]  # a further post is queued again
+    # Another member's reading is their own.
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(member).get(f"/forum/t/{topic.pk}/")
+    assert queued[2:] in ([], [(member.pk, topic.pk, 2)])
+
+
 def test_edit_keeps_history_and_others_cannot_edit(client_for, member, peer, open_category):
     topic = start_topic(member, open_category)
     opening = topic.posts.get()
