@@ -10,6 +10,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
@@ -17,7 +18,14 @@ from django.utils import timezone
 from members.models import FederalRegion
 from taxonomy.models import Term
 from tta.matching import HIGH_PRIORITY
-from tta.models import AreaRating, NeedsAssessment, RequestStatus, ServiceTarget, TTARequest
+from tta.models import (
+    FINISHED_STATUSES,
+    AreaRating,
+    NeedsAssessment,
+    RequestStatus,
+    ServiceTarget,
+    TTARequest,
+)
 
 SUPPRESS_BELOW = 5
 CHART_WIDTH = 320
@@ -172,13 +180,20 @@ def gaps(cycle) -> Table:
     ).draw()
 
 
+def _is_overdue(status, changed_at, targets, now) -> bool:
+    """In a status longer than its service target; a finished request is never overdue."""
+    return (
+        status in targets
+        and status not in FINISHED_STATUSES
+        and now - changed_at > timedelta(days=targets[status])
+    )
+
+
 def overdue_flags(requests, targets=None, now=None) -> dict[int, bool]:
     """Which requests have sat in their status longer than that status's service target."""
     now = now or timezone.now()
     targets = targets if targets is not None else dict(ServiceTarget.objects.values_list("status", "days"))
-    return {
-        r.pk: r.status in targets and (now - r.status_changed_at).days >= targets[r.status] for r in requests
-    }
+    return {r.pk: _is_overdue(r.status, r.status_changed_at, targets, now) for r in requests}
 
 
 def requests_by_status(now=None) -> Table:
@@ -190,7 +205,7 @@ def requests_by_status(now=None) -> Table:
         "status", "status_changed_at", "created_at"
     ):
         ages[status].append((now - created).days)
-        if status in targets and (now - changed).days >= targets[status]:
+        if _is_overdue(status, changed, targets, now):
             overdue[status] += 1
     rows = [
         [

@@ -4,7 +4,7 @@ from django import forms
 
 from taxonomy.models import Facet, Term
 from tta import services
-from tta.models import MAX_TEXT, Delivery, Match, RequestStatus, Urgency
+from tta.models import FINISHED_STATUSES, MAX_TEXT, Delivery, Match, RequestStatus, Urgency
 from tta.services import REQUEST_TOPIC_FACETS
 
 
@@ -95,7 +95,8 @@ class CycleForm(forms.Form):
 
 
 class ServiceTargetForm(forms.Form):
-    status = forms.ChoiceField(choices=RequestStatus.choices)
+    # Closed and declined requests are finished: they have no target to miss.
+    status = forms.ChoiceField(choices=[c for c in RequestStatus.choices if c[0] not in FINISHED_STATUSES])
     days = forms.IntegerField(min_value=1, max_value=365)
 
 

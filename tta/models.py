@@ -149,6 +149,10 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# A request in one of these is finished: no service target, never overdue.
+FINISHED_STATUSES = frozenset({RequestStatus.CLOSED, RequestStatus.DECLINED})
+
+
 class Urgency(models.TextChoices):
     LOW = "low", "Low: within a few months"
     NORMAL = "normal", "Normal: within a month or two"

@@ -21,6 +21,7 @@ from members.roles import TTA_STAFF
 from taxonomy.models import Facet, Term
 from tta import access
 from tta.models import (
+    FINISHED_STATUSES,
     MAX_TEXT,
     AreaRating,
     AssessmentRevision,
@@ -111,6 +112,10 @@ def set_service_target(user, status: str, days: int) -> ServiceTarget:
     _require(access.can_manage_cycles(user), "Only TTA staff set service targets.")
     if status not in S.values:
         raise ValidationError({"status": "Unknown status."})
+    if status in FINISHED_STATUSES:
+        raise ValidationError(
+            {"status": "A closed or declined request is finished: it has no service target."}
+        )
     if not isinstance(days, int) or not 1 <= days <= 365:
         raise ValidationError({"days": "A service target is 1 to 365 days."})
     target, _ = ServiceTarget.objects.update_or_create(status=status, defaults={"days": days})
@@ -486,6 +491,12 @@ def propose_matches(user, request_id: int) -> int:
     _require(access.can_triage(user), "Only TTA staff run the matcher.")
     with transaction.atomic():
         tta_request = TTARequest.objects.select_related("topic", "audience").get(pk=request_id)
+        if tta_request.topic.retired:
+            # Filed before the topic was retired: the request still needs help, but the
+            # matcher searches current topics only, as for an assessment's needs.
+            raise ValidationError(
+                {"topic": f"{tta_request.topic.name} has been retired from the taxonomy; add help by hand."}
+            )
         return store_proposals(tta_request, match_request(tta_request))
 
 

@@ -207,3 +207,21 @@ def test_staff_add_a_peer_member_to_a_need(world, client_for):
     assert good.status_code == 302
     match = Match.objects.get(assessment=assessment)
     assert (match.need_id, match.peer_member, match.state) == (rating.term_id, world["peer"], "accepted")
+
+
+def test_a_request_whose_topic_was_retired_since_is_matched_by_hand_only(world, client_for):
+    from taxonomy.models import Term
+
+    Term.objects.filter(pk=world["request"].topic_id).update(retired=True)
+    with pytest.raises(ValidationError, match="has been retired from the taxonomy; add help by hand"):
+        services.propose_matches(world["staff"], world["request"].pk)
+    client, url = staff_page(client_for, world)
+    refused = client.post(url, {"action": "propose"})
+    assert refused.status_code == 400 and "add help by hand" in refused.content.decode()
+    added = client.post(
+        url, {"action": "add_match", "title": "State MDT protocol", "url": "https://example.org"}
+    )
+    assert added.status_code == 302
+    assert list(Match.objects.filter(request=world["request"]).values_list("title", "state")) == [
+        ("State MDT protocol", "accepted")
+    ]

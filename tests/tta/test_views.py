@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from taxonomy.models import Term
@@ -49,6 +50,29 @@ def test_assessment_visible_to_own_task_force_and_staff_only(role_user, client_f
         status = 404
     response = client_for(user).get(f"/tta/assessments/{assessment.pk}/")
     assert response.status_code == status
+
+
+def test_tta_staff_of_another_task_force_or_none_see_every_assessment_and_request(
+    role_user, client_for, assessment
+):
+    """The staff rule on its own: these staff share nothing with the task force asking."""
+    from tests.tta.factories import RequestFactory
+
+    request = RequestFactory(task_force=assessment.task_force, requester=role_user("member"))
+    for task_force in (TaskForceFactory(name="Elsewhere"), None):
+        staff = role_user("tta_staff")
+        staff.task_force = task_force
+        staff.save()
+        client = client_for(staff)
+        assert client.get(f"/tta/assessments/{assessment.pk}/").status_code == 200
+        assert client.get(f"/tta/requests/{request.pk}/").status_code == 200
+        assert client.get(f"/tta/staff/requests/{request.pk}/").status_code == 200
+    # A member of that other task force, without the staff role, sees neither.
+    outsider = role_user("member")
+    outsider.task_force = TaskForceFactory(name="Elsewhere again")
+    outsider.save()
+    assert client_for(outsider).get(f"/tta/assessments/{assessment.pk}/").status_code == 404
+    assert client_for(outsider).get(f"/tta/requests/{request.pk}/").status_code == 404
 
 
 def test_coordinator_fills_the_form_partway_then_submits(role_user, client_for, cycle):
@@ -245,3 +269,65 @@ def test_daily_job_emails_each_assignee_their_overdue_requests(role_user):
     from scheduler.registry import jobs
 
     assert jobs.get("tta.overdue_reminders").every == datetime.timedelta(days=1)
+
+
+def test_staff_set_service_targets_and_requests_past_them_show_overdue(role_user, client_for):
+    member, staff = role_user("member"), role_user("tta_staff")
+    client = client_for(staff)
+    assert (
+        client.post(
+            "/tta/staff/settings/", {"action": "target", "status": "received", "days": "2"}
+        ).status_code
+        == 302
+    )
+    assert ServiceTarget.objects.get(status="received").days == 2
+    # Setting it again updates the one target; bad input is refused with a message and changes nothing.
+    client.post("/tta/staff/settings/", {"action": "target", "status": "received", "days": "3"})
+    for bad in (
+        {"status": "received", "days": "0"},
+        {"status": "received", "days": "x' OR 1=1"},
+        {"status": "closed", "days": "5"},
+        {"status": "<b>", "days": "5"},
+    ):
+        refused = client.post("/tta/staff/settings/", {"action": "target", **bad})
+        assert refused.status_code == 400 and "Check the form" in refused.content.decode()
+    assert list(ServiceTarget.objects.values_list("status", "days")) == [("received", 3)]
+    with pytest.raises(ValidationError, match="finished"):
+        services.set_service_target(staff, "declined", 5)
+
+    now = timezone.now()
+    late = RequestFactory(
+        task_force=member.task_force,
+        requester=member,
+        description="Late one",
+        status_changed_at=now - datetime.timedelta(days=3, hours=1),
+    )
+    on_time = RequestFactory(
+        task_force=member.task_force,
+        requester=member,
+        description="On time",
+        status_changed_at=now - datetime.timedelta(days=2, hours=23),
+    )
+    flags = analysis_flags([late, on_time], now)
+    assert flags == {late.pk: True, on_time.pk: False}  # longer than 3 days, not exactly at it
+    assert (
+        '<span class="tta-overdue">Overdue</span>'
+        in client.get(f"/tta/staff/requests/{late.pk}/").content.decode()
+    )
+    assert "tta-overdue" not in client.get(f"/tta/staff/requests/{on_time.pk}/").content.decode()
+    dashboard = client.get("/tta/staff/").content.decode()
+    assert dashboard.count('class="tta-overdue"') == 1
+    # Only staff reach the settings.
+    assert (
+        client_for(member)
+        .post("/tta/staff/settings/", {"action": "target", "status": "received", "days": "9"})
+        .status_code
+        == 403
+    )
+    assert ServiceTarget.objects.get(status="received").days == 3
+
+
+def analysis_flags(requests, now):
+    from tta.analysis import overdue_flags
+
+    return overdue_flags(requests, now=now)
