@@ -3,7 +3,8 @@
 Notebooks never query the live database. Each export is a CSV with exactly the
 columns of its schema in ``research.schemas``, stored as a new version only if
 it differs from the last one (so an unchanged site keeps the run cache true).
-No names, emails or post text ever appear: authors are reduced to their role.
+No names, emails or post text ever appear: authors are reduced to their role
+and task forces to a code (TF-0012).
 Read-only use of the tta and forum models.
 """
 
@@ -61,6 +62,12 @@ def _author_roles(user_ids):
     return result
 
 
+def task_force_code(task_force) -> str:
+    """The code a task force goes by in the TTA exports: stable, so needs and requests
+    join on it, but not its name, so nothing a notebook writes into a brief names one."""
+    return f"TF-{task_force.pk:04d}"
+
+
 def tta_needs_rows():
     from tta.models import AreaRating, NeedsAssessment
 
@@ -73,7 +80,7 @@ def tta_needs_rows():
     rows = (
         [
             r.assessment.cycle.name,
-            r.assessment.task_force.name,
+            task_force_code(r.assessment.task_force),
             r.assessment.task_force.state,
             r.assessment.task_force.region,
             r.term.slug,
@@ -105,7 +112,7 @@ def tta_requests_rows():
     rows = (
         [
             r.pk,
-            r.task_force.name,
+            task_force_code(r.task_force),
             r.task_force.region,
             r.topic.slug,
             r.topic.name,

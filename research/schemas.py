@@ -211,7 +211,7 @@ TTA_NEEDS = Schema(
     ),
     columns=(
         Column("cycle", "str", help="Assessment cycle, e.g. 2025."),
-        Column("task_force", "str", help="Task force name."),
+        Column("task_force", "str", help="Task force code (TF-0012 in platform exports; never its name)."),
         Column("state", "str", help="Two-letter state code."),
         Column("region", "int", help="Federal region, 1 to 10.", minimum=1, maximum=10),
         Column("area", "str", help="Taxonomy slug of the practice area."),
@@ -228,7 +228,7 @@ TTA_REQUESTS = Schema(
     description="One row per request for training or technical assistance.",
     columns=(
         Column("request_id", "int", help="Request number."),
-        Column("task_force", "str", help="Task force name."),
+        Column("task_force", "str", help="Task force code (TF-0012 in platform exports; never its name)."),
         Column("region", "int", help="Federal region, 1 to 10.", minimum=1, maximum=10),
         Column("topic", "str", help="Taxonomy slug of the topic."),
         Column("topic_label", "str", help="Name of the topic."),

@@ -203,3 +203,25 @@ def test_platform_exports_hold_no_names_and_are_versioned_only_when_they_change(
     assert b",member" in contents[topics.pk]
     assert exports.snapshot("forum_topics") == topics  # nothing changed: same version
     assert exports.snapshot("tta_needs").status == DatasetVersion.Status.VALID  # none yet: empty but usable
+
+
+def test_tta_exports_name_no_task_force_and_join_on_its_code(role_user):
+    """The TTA needs notebook reads these: task forces appear as codes, the same in both files."""
+    from research import exports
+    from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, rate
+
+    member = role_user("member")
+    named = member.task_force
+    named.name = "Secretville Anti-Trafficking Task Force"
+    named.save()
+    assessment = AssessmentFactory(task_force=named, cycle=CycleFactory(name="2026"), status="submitted")
+    rate(assessment, "coordination", 1, 5)
+    RequestFactory(task_force=named, requester=member, status="delivered")
+    code = f"TF-{named.pk:04d}".encode()
+    for name in ("tta_needs", "tta_requests"):
+        version = exports.snapshot(name)
+        with version.file.open("rb") as handle:
+            content = handle.read()
+        assert b"Secretville" not in content and code in content, content
+        assert version.status == DatasetVersion.Status.VALID, version.errors
+        assert version.dataset.sensitive
