@@ -538,6 +538,11 @@ STAFF_KIND_CHOICE = "Choose a resource, a practice, a peer task force or a peer 
 NEEDS_A_TITLE = "Give the match a title (and a link if there is one)."
 
 
+def task_force_members_url(task_force_id: int) -> str:
+    """Where a peer task force is reached: the member directory, filtered to its members."""
+    return f"{reverse('members:directory')}?task_force={task_force_id}"
+
+
 def _number(value) -> int | None:
     if isinstance(value, int):
         return value
@@ -611,6 +616,7 @@ def _staff_match_fields(
         task_force = fields["peer_task_force"] = _peer_task_force(peer_task_force, seeking_task_force_id)
         key = f"task_force:{task_force.pk}"
         title = title or task_force.name
+        url = url or task_force_members_url(task_force.pk)
     else:
         if not title:
             raise ValidationError({"title": NEEDS_A_TITLE})

@@ -129,6 +129,18 @@ def _previous_assessment(task_force_id, cycle):
     )
 
 
+def _previous_choices(previous) -> dict:
+    """Last cycle's delivery and audiences as words, shown beside this cycle's choices."""
+    if previous is None:
+        return {}
+    return {
+        "delivery": [
+            label for value, label in Delivery.choices if value in (previous.preferred_delivery or [])
+        ],
+        "audiences": list(previous.audiences.order_by("sort_order", "name").values_list("name", flat=True)),
+    }
+
+
 @members_only
 def assessment_edit(request):
     user = request.user
@@ -174,6 +186,7 @@ def assessment_edit(request):
             "assessment": assessment,
             "previous": previous,
             "rows": _rating_rows(assessment, previous),
+            "previous_said": _previous_choices(previous),
             "deliveries": Delivery.choices,
             "chosen_delivery": assessment.preferred_delivery if assessment else [],
             "audiences": Term.objects.current().of_facet("audience"),
@@ -210,6 +223,7 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "rows": _rating_rows(assessment, previous),
+            "previous_said": _previous_choices(previous),
             "previous": previous,
             "revisions": assessment.revisions.count(),
             "accepted_by_need": _by_need(accepted),

@@ -67,11 +67,22 @@ def test_staff_add_a_practice_and_a_peer_task_force(world, client_for):
     client.post(
         url, {"action": "add_match", "kind": "peer_task_force", "peer_task_force": world["elsewhere"].pk}
     )
-    added = {m.kind: (m.title, m.peer_task_force_id) for m in Match.objects.filter(request=world["request"])}
-    assert added == {
-        "practice": ("MDT protocol", None),
-        "peer_task_force": ("Elsewhere Task Force", world["elsewhere"].pk),
+    added = {
+        m.kind: (m.title, m.peer_task_force_id, m.url) for m in Match.objects.filter(request=world["request"])
     }
+    assert added == {
+        "practice": ("MDT protocol", None, "/p/mdt/"),
+        # A peer task force links to the member directory, filtered to its members.
+        "peer_task_force": (
+            "Elsewhere Task Force",
+            world["elsewhere"].pk,
+            f"/members/?task_force={world['elsewhere'].pk}",
+        ),
+    }
+    requester_page = client_for(world["member"]).get(f"/tta/requests/{world['request'].pk}/").content.decode()
+    assert (
+        f'<a href="/members/?task_force={world["elsewhere"].pk}">Elsewhere Task Force</a>' in requester_page
+    )
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,30 @@ def test_tta_staff_of_another_task_force_or_none_see_every_assessment_and_reques
     assert client_for(outsider).get(f"/tta/requests/{request.pk}/").status_code == 404
 
 
+def test_the_form_shows_what_last_cycle_said(role_user, client_for, cycle):
+    coordinator = role_user("coordinator")
+    last = CycleFactory(
+        name="2025", opens=datetime.date(2025, 1, 1), closes=datetime.date(2025, 12, 31), is_open=False
+    )
+    before = AssessmentFactory(
+        task_force=coordinator.task_force,
+        cycle=last,
+        status="submitted",
+        preferred_delivery=["virtual"],
+        context="<script>alert(1)</script> We had no interpreter contract.",
+    )
+    before.audiences.add(Term.objects.current().of_facet("audience").order_by("sort_order", "name").first())
+    rated = all_rated_terms()[0]
+    rate(before, rated.slug, 2, 5)
+    html = client_for(coordinator).get("/tta/assessment/").content.decode()
+    assert "Last cycle's answers (2025)" in html
+    assert "Last cycle: capacity 2, priority 5" in html and "Last cycle: not rated" in html
+    audience = before.audiences.get().name
+    assert "Last cycle: Virtual" in html and f"Last cycle: {audience}" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; We had no interpreter contract." in html
+    assert "<script>alert(1)" not in html
+
+
 def test_coordinator_fills_the_form_partway_then_submits(role_user, client_for, cycle):
     coordinator = role_user("coordinator")
     client = client_for(coordinator)
