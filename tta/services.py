@@ -497,7 +497,16 @@ def propose_matches(user, request_id: int) -> int:
             raise ValidationError(
                 {"topic": f"{tta_request.topic.name} has been retired from the taxonomy; add help by hand."}
             )
-        return store_proposals(tta_request, match_request(tta_request))
+        added = store_proposals(tta_request, match_request(tta_request))
+        # Staff-only, like the proposals themselves: the requester sees accepted matches.
+        _event(
+            tta_request,
+            user,
+            RequestEvent.Kind.MATCH,
+            detail=f"Matcher run: {added} new proposal{'' if added == 1 else 's'}",
+            internal=True,
+        )
+        return added
 
 
 def _decide(user, match_id: int, state: str) -> Match:
@@ -772,7 +781,7 @@ def propose_exchange(user, match_id: int, note: str = "") -> PeerExchange:
         ).first()
         if open_one:
             return open_one
-        return PeerExchange.objects.create(
+        exchange = PeerExchange.objects.create(
             match=match,
             seeking_id=seeking_id,
             host_id=match.peer_task_force_id,
@@ -780,6 +789,14 @@ def propose_exchange(user, match_id: int, note: str = "") -> PeerExchange:
             note=note,
             proposed_by=user,
         )
+        if match.request_id:
+            _event(
+                match.request,
+                user,
+                RequestEvent.Kind.EXCHANGE,
+                detail=f"Peer exchange with {match.title} proposed: waiting for both coordinators",
+            )
+        return exchange
 
 
 def accept_exchange(user, exchange_id: int) -> PeerExchange:
@@ -793,6 +810,16 @@ def accept_exchange(user, exchange_id: int) -> PeerExchange:
         if exchange.seeking_accepted_by_id and exchange.host_accepted_by_id:
             exchange.state = PeerExchange.State.AGREED
         exchange.save(update_fields=[f"{side}_accepted_by", "state"])
+        tta_request = exchange.match.request if exchange.match_id else None
+        if tta_request is not None:
+            which = "the task force asking" if side == "seeking" else "the host task force"
+            agreed = "; both have agreed" if exchange.state == PeerExchange.State.AGREED else ""
+            _event(
+                tta_request,
+                user,
+                RequestEvent.Kind.EXCHANGE,
+                detail=f"Peer exchange accepted by {which}{agreed}",
+            )
     return exchange
 
 

@@ -236,3 +236,17 @@ def test_a_request_whose_topic_was_retired_since_is_matched_by_hand_only(world, 
     assert list(Match.objects.filter(request=world["request"]).values_list("title", "state")) == [
         ("State MDT protocol", "accepted")
     ]
+
+
+def test_a_matcher_run_is_on_the_staff_timeline_only(world, client_for):
+    from tta.models import RequestEvent
+
+    services.propose_matches(world["staff"], world["request"].pk)
+    services.propose_matches(world["staff"], world["request"].pk)
+    runs = RequestEvent.objects.filter(request=world["request"], detail__startswith="Matcher run")
+    assert [(e.detail.split(":")[0], e.internal) for e in runs] == [("Matcher run", True)] * 2
+    assert runs.order_by("pk").last().detail == "Matcher run: 0 new proposals"  # nothing new the second time
+    client, url = staff_page(client_for, world)
+    assert "Matcher run" in client.get(url).content.decode()
+    requester_view = client_for(world["member"]).get(f"/tta/requests/{world['request'].pk}/")
+    assert "Matcher run" not in requester_view.content.decode()

@@ -64,8 +64,27 @@ def test_host_declines_with_a_reason_and_the_other_side_and_staff_are_told(
     assert recipients == ["seeking-coordinator@example.org", "staff@example.org"]
     assert all("We are mid-reorganisation until spring." in m.body for m in mail.outbox)
     assert "Peer exchange declined" in mail.outbox[0].subject
-    event = RequestEvent.objects.get(kind=RequestEvent.Kind.EXCHANGE)
-    assert "declined by Southern Arizona" in event.detail and not event.internal
+    timeline = list(RequestEvent.objects.filter(kind=RequestEvent.Kind.EXCHANGE).order_by("pk"))
+    host = "Southern Arizona Anti-Trafficking Unified Response"
+    assert [e.detail.split(":")[0] for e in timeline] == [
+        f"Peer exchange with {host} proposed",
+        f"Peer exchange with {host} declined by {host}",
+    ]
+    assert not any(e.internal for e in timeline)
+
+
+def test_each_coordinator_accepting_is_on_the_request_timeline(exchange):
+    services.accept_exchange(seeking_coordinator(), exchange.pk)
+    services.accept_exchange(host_coordinator(), exchange.pk)
+    details = list(
+        RequestEvent.objects.filter(kind=RequestEvent.Kind.EXCHANGE)
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    )
+    assert details[1:] == [
+        "Peer exchange accepted by the task force asking",
+        "Peer exchange accepted by the host task force; both have agreed",
+    ]
 
 
 def test_seeking_coordinator_may_decline_even_after_accepting(exchange, django_capture_on_commit_callbacks):
