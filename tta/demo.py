@@ -16,6 +16,7 @@ from tta.models import (
     AreaRating,
     AssessmentRevision,
     Cycle,
+    Match,
     NeedsAssessment,
     RequestEvent,
     RequestStatus,
@@ -182,6 +183,30 @@ def _requests(task_forces):
     return made
 
 
+SHOWS_MATCHES = {S.MATCHED, S.SCHEDULED, S.DELIVERED, S.CLOSED}
+ACCEPTED_PER_REQUEST = 2
+
+
+def _matches() -> int:
+    """Requests past "matched" show the help staff accepted: the matcher's proposals are stored
+    and its best two accepted, once (a request that has any match already is left alone)."""
+    from tta.matching import match_request
+    from tta.services import store_proposals
+
+    staff = User.objects.filter(email=email_for("tta")).first()
+    made = 0
+    waiting = TTARequest.objects.filter(status__in=SHOWS_MATCHES, matches__isnull=True).select_related(
+        "topic", "audience"
+    )
+    for r in waiting:
+        made += store_proposals(r, match_request(r))
+        best = r.matches.order_by("-score", "kind", "title", "pk")[:ACCEPTED_PER_REQUEST]
+        Match.objects.filter(pk__in=[m.pk for m in best]).update(
+            state=Match.State.ACCEPTED, decided_by=staff, decided_at=timezone.now()
+        )
+    return made
+
+
 def seed(stdout):
     today = timezone.localdate()
     cycle, _ = Cycle.objects.get_or_create(
@@ -197,4 +222,8 @@ def seed(stdout):
     task_forces = _task_forces()
     assessments = _assessments(cycle, task_forces)
     requests = _requests(task_forces)
-    stdout.write(f"TTA: cycle {cycle.name} open, {assessments} new assessment(s), {requests} new request(s).")
+    matches = _matches()
+    stdout.write(
+        f"TTA: cycle {cycle.name} open, {assessments} new assessment(s), {requests} new request(s), "
+        f"{matches} new match(es)."
+    )
