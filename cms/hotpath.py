@@ -23,6 +23,7 @@ cms.access, on the page the route found.
 """
 
 import copy
+import hashlib
 
 from django.apps import apps
 from django.core.cache import cache
@@ -80,7 +81,8 @@ def route(root, request, path_components, wagtail_route):
     """Resolve a path below ``root`` from the route cache, falling back to Wagtail's walk."""
     if not path_components:
         return wagtail_route(request, path_components)
-    path = "/".join(path_components)
+    # Hashed: the path is whatever the visitor typed (any length, any characters).
+    path = hashlib.sha256("/".join(path_components).encode()).hexdigest()[:32]
     key = f"cms:route:{freshness.content_version()}:{root.pk}:{path}"
     hit = cache.get(key)
     if hit is not None:
