@@ -215,6 +215,11 @@ def save_draft(
         assessment = _current_assessment(task_force.pk, cycle.pk) or NeedsAssessment.objects.create(
             task_force=task_force, cycle=cycle, updated_by=user
         )
+        if assessment.is_submitted and any(None in pair for pair in cleaned.values()):
+            # Submitted means complete: a later change is a revision, never a blank.
+            raise ValidationError(
+                {"ratings": "This assessment is submitted: change a rating, but every area keeps one."}
+            )
         assessment.preferred_delivery = delivery
         assessment.context = context
         assessment.updated_at = timezone.now()

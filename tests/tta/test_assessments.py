@@ -59,6 +59,20 @@ def test_changes_after_submission_are_kept_as_revisions(coordinator, cycle):
     assert revisions[-1].snapshot["ratings"][terms[0].slug] == [1, 5]
 
 
+def test_a_submitted_assessment_cannot_be_blanked_back_to_incomplete(coordinator, cycle):
+    terms = all_rated_terms()
+    assessment = services.save_draft(coordinator, coordinator.task_force, cycle, ratings=full_ratings(3, 3))
+    services.submit_assessment(coordinator, assessment)
+    for blank in ((None, 3), (3, None), ("", "")):
+        with pytest.raises(ValidationError, match="every area keeps one"):
+            services.save_draft(
+                coordinator, coordinator.task_force, cycle, ratings={terms[0].pk: blank}, context="Changed"
+            )
+    assessment.refresh_from_db()
+    assert services.missing_areas(assessment) == [] and assessment.context != "Changed"
+    assert AreaRating.objects.get(assessment=assessment, term=terms[0]).capacity == 3
+
+
 @pytest.mark.parametrize(
     "capacity,priority", [(0, 3), (6, 3), (3, 0), (3, 6), ("five", 3), (-1, 2), (10**20, 1)]
 )
