@@ -15,18 +15,15 @@ which is why a production setting without a shared cache is refused
 (config.E002). Any saved page bumps it as well, since adding a child changes
 which pages a restriction on its parent covers. A version lost from the cache
 restarts at the clock, never at 1, so it cannot meet entries cached under an
-old number.
+old number (config.cache_versions).
 """
 
-import time
-
 from django.contrib.auth.models import Group
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from config import cache_versions
 from taxonomy.models import Term
 
 VERSION_KEY = "cms:content-version"
@@ -34,25 +31,11 @@ COUNTS_TTL = 300
 
 
 def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
-
-
-def _increment():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # never set, or evicted: any new value invalidates
-        cache.set(VERSION_KEY, content_version() + 1, None)
+    return cache_versions.current(VERSION_KEY)
 
 
 def bump(*args, **kwargs):
-    _increment()
-    # Again at commit: a request that read the database between the change and its commit
-    # cached the old state under the new number. (Outside a transaction this runs at once.)
-    transaction.on_commit(_increment)
+    cache_versions.bump(VERSION_KEY)
 
 
 def _bump_for_pages(sender, instance, **kwargs):

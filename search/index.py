@@ -16,7 +16,6 @@ key confirms each of its hits still exists in those scopes.
 
 import hashlib
 import itertools
-import time
 from collections.abc import Iterable
 from datetime import UTC
 
@@ -26,6 +25,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from config import cache_versions
 from search.documents import IndexDocument
 from search.fulltext import FTS_TABLE, MARK_END, MARK_START, Filters, engine_for
 from search.models import IndexEntry
@@ -217,25 +217,12 @@ def _result(row) -> SearchResult:
 
 def index_version() -> int:
     """A number every write to the index raises: cached result pages name the one they were read at."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Lost from the cache: restart at the clock, never at a number old entries carry.
-        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
-
-
-def _increment_version():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, index_version() + 1, None)
+    return cache_versions.current(VERSION_KEY)
 
 
 def index_changed(*args, **kwargs) -> None:
     """Forget cached result pages: now, and again at commit (a search in between read the old rows)."""
-    _increment_version()
-    transaction.on_commit(_increment_version)
+    cache_versions.bump(VERSION_KEY)
 
 
 def _cache_key(query, terms, filters, page, per_page) -> str:
