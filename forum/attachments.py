@@ -277,23 +277,22 @@ def attach_to_message(message, checked: list[Checked], *, by) -> list[Attachment
     return [_store(item, by=by, message=message) for item in checked]
 
 
+def _load_onto(owners, field: str) -> None:
+    """Each owner's attachments, in one query, as its ``attachment_list``."""
+    by_owner = {owner.pk: owner for owner in owners}
+    for owner in by_owner.values():
+        owner.attachment_list = []
+    if not by_owner:
+        return
+    for attachment in Attachment.objects.filter(**{f"{field}__in": by_owner}).order_by("id"):
+        by_owner[getattr(attachment, field)].attachment_list.append(attachment)
+
+
 def for_messages(messages) -> None:
     """Load the attachments of a page of private messages in one query, as ``attachment_list``."""
-    by_message = {message.pk: message for message in messages}
-    for message in by_message.values():
-        message.attachment_list = []
-    if not by_message:
-        return
-    for attachment in Attachment.objects.filter(message_id__in=by_message).order_by("id"):
-        by_message[attachment.message_id].attachment_list.append(attachment)
+    _load_onto(messages, "message_id")
 
 
 def for_posts(posts) -> None:
     """Load the attachments of a page of posts in one query, onto each post as ``attachment_list``."""
-    by_post = {post.pk: post for post in posts}
-    for post in by_post.values():
-        post.attachment_list = []
-    if not by_post:
-        return
-    for attachment in Attachment.objects.filter(post_id__in=by_post).order_by("id"):
-        by_post[attachment.post_id].attachment_list.append(attachment)
+    _load_onto(posts, "post_id")

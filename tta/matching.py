@@ -116,10 +116,11 @@ def current_cycle() -> Cycle | None:
     return Cycle.objects.open_now().first()
 
 
-def _task_force_members_url(task_force_id: int) -> str:
-    from tta.services import task_force_members_url  # services imports this module
+def task_force_members_url(task_force_id: int) -> str:
+    """Where a peer task force is reached: the member directory, filtered to its members."""
+    from django.urls import reverse
 
-    return task_force_members_url(task_force_id)
+    return f"{reverse('members:directory')}?task_force={task_force_id}"
 
 
 def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=None) -> list[Candidate]:
@@ -151,7 +152,7 @@ def peer_task_force_candidates(topic: Term, exclude_task_force_id=None, cycle=No
             kind=Match.Kind.PEER_TASK_FORCE,
             target_key=f"task_force:{tf_id}",
             title=name,
-            url=_task_force_members_url(tf_id),
+            url=task_force_members_url(tf_id),
             score=float(capacity),
             reason=f"rated its capacity in {_facet_words(topic)} {capacity} of 5 in the {cycle_name} cycle",
             peer_task_force_id=tf_id,

@@ -20,6 +20,7 @@ from members.models import TaskForce, User
 from members.roles import TTA_STAFF
 from taxonomy.models import Facet, Term
 from tta import access
+from tta.matching import task_force_members_url
 from tta.models import (
     FINISHED_STATUSES,
     MAX_TEXT,
@@ -550,11 +551,6 @@ STAFF_KINDS = {
 }
 STAFF_KIND_CHOICE = "Choose a resource, a practice, a peer task force or a peer member."
 NEEDS_A_TITLE = "Give the match a title (and a link if there is one)."
-
-
-def task_force_members_url(task_force_id: int) -> str:
-    """Where a peer task force is reached: the member directory, filtered to its members."""
-    return f"{reverse('members:directory')}?task_force={task_force_id}"
 
 
 def _number(value) -> int | None:
