@@ -2,7 +2,10 @@
 
 Both engines answer the same two questions with the visitor's scopes inside
 the WHERE clause: how many hits per kind, and one page of ranked hits with a
-highlighted title and snippet. Highlights come back wrapped in private-use
+highlighted title and snippet. Ranking reads every hit's text statistics, so
+it is bounded: each kind's newest RANK_WINDOW hits are ranked, the rest are
+counted (SQLite, from FTS5's index) or not read at all (PostgreSQL, which
+walks each kind newest first and stops one past the window). Highlights come back wrapped in private-use
 sentinel characters; search.results turns them into <mark> after escaping.
 
 The SQL is assembled from constants and %s placeholders only: everything a
@@ -21,6 +24,10 @@ ELLIPSIS = "…"
 TABLE = "sitesearch_indexentry"
 FTS_TABLE = "sitesearch_indexentry_fts"
 SNIPPET_WORDS = 28
+# Hits ranked per kind: the newest this many matches of each kind. A word in a
+# quarter of a million forum posts cannot be ranked whole within a page's time
+# budget; counts above it are reported as "more than".
+RANK_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class Filters:
 
 class _Engine:
     substring_fn = ""
+    # Whether counts_and_page counts every hit, or stops past RANK_WINDOW (then a count is a floor).
+    exact_counts = True
 
     def where(self, filters: Filters, *, with_kinds: bool) -> tuple[str, list]:
         clauses = [f"e.scope IN ({', '.join(['%s'] * len(filters.scopes))})"]
@@ -75,36 +84,61 @@ class SQLiteEngine(_Engine):
             quoted[-1] += "*"
         return " ".join(quoted)
 
-    def count_by_kind(self, cursor, terms, filters):
+    def _windows(self, filters):
+        """The CTE of every visible hit, numbered newest first within its kind.
+
+        One pass over FTS5's doclist, each hit looked up by key for its scope
+        and kind: counts stay exact, and bm25 ranks only each kind's window.
+        """
         where, params = self.where(filters, with_kinds=False)
-        cursor.execute(
-            f"SELECT e.kind, COUNT(*) FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} GROUP BY e.kind",
-            [self.match_expression(terms), *params],
-        )
-        return dict(cursor.fetchall())
-
-    def counts_and_page(self, cursor, terms, filters, limit, offset):
-        """Hits per kind, then one ranked page: two statements (FTS5 reads its index, not each row)."""
-        counts = self.count_by_kind(cursor, terms, filters)
-        if not any(n for kind, n in counts.items() if not filters.kinds or kind in filters.kinds):
-            return counts, []
-        return counts, self.ranked_hits(cursor, terms, filters, limit, offset)
-
-    def ranked_hits(self, cursor, terms, filters, limit, offset):
-        where, params = self.where(filters, with_kinds=True)
-        match = self.match_expression(terms)
-        # Rank and page first, then highlight only the page's rows: snippet()
-        # is the expensive part and must not run for every hit.
-        cursor.execute(
+        return (
             f"""
-            WITH page AS (
-                SELECT {FTS_TABLE}.rowid AS id, {self.rank} AS score
+            visible AS MATERIALIZED (
+                SELECT {FTS_TABLE}.rowid AS id, e.kind AS kind,
+                       row_number() OVER (PARTITION BY e.kind ORDER BY {FTS_TABLE}.rowid DESC) AS newest
                 FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid
                 WHERE {FTS_TABLE} MATCH %s AND {where}
-                ORDER BY score, e.id LIMIT %s OFFSET %s
+            )""",  # noqa: S608
+            params,
+        )
+
+    def counts_and_page(self, cursor, terms, filters, limit, offset):
+        """Hits per kind and one ranked page, in one statement."""
+        return _split(self._ranked(cursor, terms, filters, limit, offset, with_counts=True))
+
+    def ranked_hits(self, cursor, terms, filters, limit, offset):
+        return self._ranked(cursor, terms, filters, limit, offset, with_counts=False)
+
+    def _ranked(self, cursor, terms, filters, limit, offset, *, with_counts):
+        visible, params = self._windows(filters)
+        kinds, kind_params = self.kind_filter(filters, column="kind")
+        match = self.match_expression(terms)
+        counts = (
+            "(SELECT json_group_object(kind, n) FROM (SELECT kind, COUNT(*) AS n FROM visible GROUP BY kind))"
+            if with_counts
+            else "NULL"
+        )
+        # A page with no rows (no hit, or past the end) still brings the counts, on a row of its own.
+        counts_only = (
+            f"UNION ALL SELECT {counts}, {', '.join(['NULL'] * 10)} WHERE NOT EXISTS (SELECT 1 FROM page)"  # noqa: S608
+            if with_counts
+            else ""
+        )
+        # bm25() needs the MATCH cursor, so the window's rows are ranked by a
+        # second MATCH limited to their rowids; snippet() (the expensive part)
+        # runs for the page's rows only.
+        cursor.execute(
+            f"""
+            WITH {visible},
+            page AS (
+                SELECT {FTS_TABLE}.rowid AS id, {self.rank} AS score
+                FROM {FTS_TABLE}
+                WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN (
+                    SELECT id FROM visible WHERE newest <= %s AND {kinds}
+                )
+                ORDER BY score, id LIMIT %s OFFSET %s
             )
-            SELECT e.id, e.kind, e.key, e.title, e.url, e.topics, e.updated_at,
+            SELECT {counts}, e.id, e.kind, e.key, e.title, e.url, e.topics, e.updated_at,
                    highlight({FTS_TABLE}, 0, %s, %s),
                    snippet({FTS_TABLE}, 1, %s, %s, %s, {SNIPPET_WORDS}),
                    -page.score
@@ -113,15 +147,32 @@ class SQLiteEngine(_Engine):
             JOIN {TABLE} e ON e.id = page.id
             -- Without the rowid list SQLite would run the MATCH over every hit again.
             WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN (SELECT id FROM page)
-            ORDER BY page.score, e.id
+            {counts_only}
+            ORDER BY 11 DESC, 2
             """,  # noqa: S608
-            [match, *params, limit, offset, MARK_START, MARK_END, MARK_START, MARK_END, ELLIPSIS, match],
+            [
+                match,
+                *params,
+                match,
+                RANK_WINDOW,
+                *kind_params,
+                limit,
+                offset,
+                MARK_START,
+                MARK_END,
+                MARK_START,
+                MARK_END,
+                ELLIPSIS,
+                match,
+            ],
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        return rows if with_counts else [row[1:] for row in rows if row[1] is not None]
 
 
 class PostgresEngine(_Engine):
     substring_fn = "strpos"
+    exact_counts = False
     headline_options = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=12, '
         f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
@@ -142,36 +193,60 @@ class PostgresEngine(_Engine):
             params.append(f"'{terms.words[-1]}':*")
         return " && ".join(parts), params
 
-    def count_by_kind(self, cursor, terms, filters):
-        where, params = self.where(filters, with_kinds=False)
-        tsquery, query_params = self.tsquery(terms)
-        cursor.execute(
-            f"SELECT e.kind, COUNT(*) FROM {TABLE} e "  # noqa: S608
-            f"WHERE e.search_vector @@ ({tsquery}) AND {where} GROUP BY e.kind",
-            [*query_params, *params],
-        )
-        return dict(cursor.fetchall())
+    def _windows(self, terms, filters):
+        """The CTEs up to ``hits``: each kind's newest matches, one more than the window, ranked.
 
-    def counts_and_page(self, cursor, terms, filters, limit, offset):
-        """Hits per kind and one ranked page in one statement.
-
-        With a common word nearly every row matches and the planner scans the
-        table, reading each row's tsvector: counting and ranking in two
-        statements read them all twice.
+        The kinds come from a skip scan of the (kind, key) index; each kind's
+        window then walks the (kind, id) index backwards and stops after
+        RANK_WINDOW + 1 matches, so a word in a quarter of a million posts
+        reads a few thousand rows, not all of them. The extra row tells
+        the caller the count is a floor.
         """
         where, params = self.where(filters, with_kinds=False)
-        kinds, kind_params = self.kind_filter(filters, column="kind")
         tsquery, query_params = self.tsquery(terms)
+        return (
+            f"""
+            WITH RECURSIVE query AS (SELECT {tsquery} AS q),
+            kinds AS (
+                (SELECT kind FROM {TABLE} ORDER BY kind LIMIT 1)
+                UNION ALL
+                SELECT (SELECT e.kind FROM {TABLE} e WHERE e.kind > kinds.kind ORDER BY e.kind LIMIT 1)
+                FROM kinds WHERE kinds.kind IS NOT NULL
+            ),
+            hits AS MATERIALIZED (
+                SELECT w.id, w.kind, w.newest, ts_rank(w.search_vector, query.q) AS score
+                FROM query, kinds, LATERAL (
+                    SELECT e.id, e.kind, e.search_vector,
+                           row_number() OVER (ORDER BY e.id DESC) AS newest
+                    FROM {TABLE} e
+                    -- The tsquery written out, not query.q: the planner can then estimate
+                    -- how many rows match and walk the index newest first for a common word.
+                    WHERE e.kind = kinds.kind AND e.search_vector @@ ({tsquery}) AND {where}
+                    ORDER BY e.id DESC LIMIT %s
+                ) w
+                WHERE kinds.kind IS NOT NULL
+            )""",  # noqa: S608
+            [*query_params, *query_params, *params, RANK_WINDOW + 1],
+        )
+
+    def counts_and_page(self, cursor, terms, filters, limit, offset):
+        """Hits per kind (each at most RANK_WINDOW + 1) and one ranked page, in one statement."""
+        return _split(self._ranked(cursor, terms, filters, limit, offset))
+
+    def ranked_hits(self, cursor, terms, filters, limit, offset):
+        return [row[1:] for row in self._ranked(cursor, terms, filters, limit, offset) if row[1] is not None]
+
+    def _ranked(self, cursor, terms, filters, limit, offset):
+        windows, params = self._windows(terms, filters)
+        kinds, kind_params = self.kind_filter(filters, column="kind")
+        # Rank and page first; ts_headline re-parses the text, so it runs for
+        # the page's rows only.
         cursor.execute(
             f"""
-            WITH query AS (SELECT {tsquery} AS q),
-            hits AS MATERIALIZED (
-                SELECT e.id, e.kind, ts_rank(e.search_vector, query.q) AS score
-                FROM {TABLE} e, query
-                WHERE e.search_vector @@ query.q AND {where}
-            ),
+            {windows},
             page AS (
-                SELECT id, score FROM hits WHERE {kinds} ORDER BY score DESC, id LIMIT %s OFFSET %s
+                SELECT id, score FROM hits WHERE newest <= %s AND {kinds}
+                ORDER BY score DESC, id LIMIT %s OFFSET %s
             ),
             counts AS (
                 SELECT COALESCE(json_object_agg(kind, n), '{{}}'::json)::text AS counts
@@ -187,39 +262,14 @@ class PostgresEngine(_Engine):
             ORDER BY page.score DESC, e.id
             """,  # noqa: S608
             [
-                *query_params,
                 *params,
+                RANK_WINDOW,
                 *kind_params,
                 limit,
                 offset,
                 self.title_options,
                 self.headline_options,
             ],
-        )
-        return _split(cursor.fetchall())
-
-    def ranked_hits(self, cursor, terms, filters, limit, offset):
-        where, params = self.where(filters, with_kinds=True)
-        tsquery, query_params = self.tsquery(terms)
-        # Rank and page first; ts_headline re-parses the text, so it runs for
-        # the page's rows only.
-        cursor.execute(
-            f"""
-            WITH query AS (SELECT {tsquery} AS q),
-            page AS (
-                SELECT e.id, ts_rank(e.search_vector, query.q) AS score
-                FROM {TABLE} e, query
-                WHERE e.search_vector @@ query.q AND {where}
-                ORDER BY score DESC, e.id LIMIT %s OFFSET %s
-            )
-            SELECT e.id, e.kind, e.key, e.title, e.url, e.topics, e.updated_at,
-                   ts_headline('english', e.title, query.q, %s),
-                   ts_headline('english', e.text, query.q, %s),
-                   page.score
-            FROM page JOIN {TABLE} e ON e.id = page.id, query
-            ORDER BY page.score DESC, e.id
-            """,  # noqa: S608
-            [*query_params, *params, limit, offset, self.title_options, self.headline_options],
         )
         return cursor.fetchall()
 

@@ -2,10 +2,11 @@
 
 Writes are plain upserts and deletes on the entry table; the full-text side
 follows by trigger on SQLite and by generated column on PostgreSQL. A read is
-one SQL query on PostgreSQL whatever the number of hits (counts per kind and
-one ranked page with snippets, from one pass over the matches: a common word
-matches most rows, and each match's tsvector is read from the table) and two
-on SQLite (FTS5 counts from its own index). The visitor's scopes are part of both queries' WHERE clause.
+one SQL query whatever the number of hits: counts per kind and one ranked page
+with snippets. Only each kind's newest RANK_WINDOW hits are ranked and paged
+(search.fulltext says why); the page says so when a kind has more, and on
+PostgreSQL, which stops reading there, its count shows as "1,000+". The
+visitor's scopes are part of the WHERE clause, so they apply before the window.
 
 Ranking thousands of hits is the expensive part, and the same searches come
 back again and again, so a result page is cached under the index version
@@ -27,7 +28,7 @@ from django.utils.dateparse import parse_datetime
 
 from config import cache_versions
 from search.documents import IndexDocument
-from search.fulltext import FTS_TABLE, MARK_END, MARK_START, Filters, engine_for
+from search.fulltext import FTS_TABLE, MARK_END, MARK_START, RANK_WINDOW, Filters, engine_for
 from search.models import IndexEntry
 from search.query_terms import parse_query
 from search.registry import allowed_scopes, label_for
@@ -292,9 +293,15 @@ def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, l
     except (TypeError, ValueError, OverflowError):
         number = 1
     start = (number - 1) * per_page
+    engine = engine_for(connection)
     with connection.cursor() as cursor:
-        counts, rows = engine_for(connection).counts_and_page(cursor, terms, filters, per_page, start)
-    total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
+        counts, rows = engine.counts_and_page(cursor, terms, filters, per_page, start)
+    # Only each kind's newest RANK_WINDOW hits are ranked, so only they can be paged.
+    windowed = tuple(sorted(kind for kind, n in counts.items() if n > RANK_WINDOW))
+    capped = () if engine.exact_counts else windowed
+    if capped:
+        counts = {kind: min(n, RANK_WINDOW) for kind, n in counts.items()}
+    total = sum(min(n, RANK_WINDOW) for kind, n in counts.items() if not kinds or kind in kinds)
     window = (start, min(start + per_page, total))
     first = {window: [(row[0], _result(row)) for row in rows]}
 
@@ -307,7 +314,9 @@ def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, l
         total=total,
         kind_counts=counts,
         facets=[
-            KindFacet(kind=kind, label=label_for(kind), count=n, selected=kind in kinds)
+            KindFacet(
+                kind=kind, label=label_for(kind), count=n, selected=kind in kinds, capped=kind in capped
+            )
             for kind, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ],
         kinds=kinds,
@@ -316,5 +325,8 @@ def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, l
         per_page=per_page,
         page_range=list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
         searched=True,
+        capped_kinds=capped,
+        windowed_kinds=windowed,
+        rank_window=RANK_WINDOW,
     )
     return found, [pk for pk, _result in rows]

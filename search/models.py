@@ -28,6 +28,9 @@ class IndexEntry(models.Model):
     class Meta:
         verbose_name_plural = "index entries"
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_index_entry_per_kind")]
+        # Search ranks each kind's newest matches (search.fulltext.RANK_WINDOW): this index
+        # lets PostgreSQL walk a kind newest first and stop once the window is full.
+        indexes = [models.Index(fields=["kind", "id"], name="sitesearch_kind_newest")]
 
     def __str__(self):
         return f"{self.kind}:{self.key} {self.title}"

@@ -28,12 +28,22 @@ class SearchResult:
     updated_at: datetime | None
 
 
+def count_label(count: int, capped: bool) -> str:
+    """A hit count for people: "1,234", or "1,000+" when the engine stopped counting there."""
+    return f"{count:,}+" if capped else f"{count:,}"
+
+
 @dataclass(frozen=True)
 class KindFacet:
     kind: str
     label: str
     count: int
     selected: bool
+    capped: bool = False
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count, self.capped)
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,37 @@ class SearchPage:
     page_range: list = field(default_factory=list)
     error: str = ""
     searched: bool = False
+    # Kinds whose count is a floor: the engine stopped counting at its ranking window.
+    capped_kinds: tuple[str, ...] = ()
+    # Kinds with more hits than the ranking window: only their newest were ranked and can be paged.
+    windowed_kinds: tuple[str, ...] = ()
+    rank_window: int = 0
 
     @property
     def all_count(self) -> int:
         """Hits in every kind, whatever kind filter is applied."""
         return sum(self.kind_counts.values())
+
+    @property
+    def all_count_label(self) -> str:
+        return count_label(self.all_count, bool(self.capped_kinds))
+
+    def _selected(self, kinds) -> bool:
+        return any(kind in kinds for kind in (self.kinds or self.kind_counts))
+
+    @property
+    def total_label(self) -> str:
+        """The hits of the chosen kinds (all kinds if none was chosen), as people read a count."""
+        shown = sum(n for kind, n in self.kind_counts.items() if not self.kinds or kind in self.kinds)
+        return count_label(shown, self._selected(self.capped_kinds))
+
+    @property
+    def windowed(self) -> bool:
+        """Whether some chosen kind had more hits than were ranked (the page says so)."""
+        return self._selected(self.windowed_kinds)
+
+    def kind_count_label(self, kind: str) -> str:
+        return count_label(self.kind_counts.get(kind, 0), kind in self.capped_kinds)
 
     @property
     def has_next(self) -> bool:

@@ -44,6 +44,7 @@ def _grouped(results, facet_links) -> list[dict]:
                 "kind": hit.kind,
                 "label": hit.kind_label,
                 "total": results.kind_counts.get(hit.kind, 0),
+                "total_label": results.kind_count_label(hit.kind),
                 "see_all_url": see_all.get(hit.kind, ""),
                 "hits": [],
             },

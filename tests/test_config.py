@@ -351,3 +351,15 @@ def test_the_admin_gets_the_admin_policy(role, role_users, client_for):
 def test_a_page_outside_the_admin_whose_path_mentions_admin_keeps_the_strict_policy(client):
     response = client.get("/report/", {"next": "/admin/"})
     assert policy(response) == policy_from_settings(settings.CONTENT_SECURITY_POLICY)
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """A big search's plan cost triggers JIT, whose compile time outweighed the query (bench/README.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: JIT is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

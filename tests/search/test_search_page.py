@@ -250,7 +250,7 @@ def test_the_page_runs_the_same_number_of_queries_for_one_hit_or_a_full_page(
     assert len(one.captured_queries) == len(many.captured_queries)
     index_queries = [q for q in many.captured_queries if "sitesearch_indexentry" in q["sql"]]
     # Counts per kind and the ranked page: one statement on PostgreSQL, two on SQLite.
-    assert len(index_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert len(index_queries) == 1
 
 
 def test_an_anonymous_search_costs_no_more_than_a_member_search(client, django_assert_max_num_queries):
@@ -260,7 +260,7 @@ def test_an_anonymous_search_costs_no_more_than_a_member_search(client, django_a
     with django_assert_max_num_queries(MAX_QUERIES_PER_SEARCH_PAGE) as queries:
         assert len(hit_titles(client.get("/search/", {"q": "interviewing"}).content.decode())) == 20
     index_queries = [q for q in queries.captured_queries if "sitesearch_indexentry" in q["sql"]]
-    assert len(index_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert len(index_queries) == 1
 
 
 def test_a_repeated_search_is_served_from_the_cache_after_one_check_by_key(
@@ -285,8 +285,8 @@ def test_a_search_with_no_hits_skips_the_ranked_page(client, django_assert_max_n
 
 
 # A signed-in request costs about eight queries today (session, user, groups,
-# second-factor check, site settings); the index adds two on SQLite (counts per
-# kind, the ranked page) and one on PostgreSQL (both in one statement). The
+# second-factor check, site settings); the index adds one (counts per kind and
+# the ranked page in one statement). The
 # ceiling leaves room for middleware, not for a query per hit.
 MAX_QUERIES_PER_SEARCH_PAGE = 12
 
