@@ -59,3 +59,22 @@ def test_search_queries_do_not_grow_with_hits(client_for, member, open_category)
     with CaptureQueriesContext(connection) as many:
         client.get("/forum/search/?q=interpreters")
     assert len(one) == len(many)
+
+
+def test_a_search_past_the_ranking_window_says_so_and_keeps_the_newest(
+    client_for, member, open_category, monkeypatch
+):
+    """More matching topics than search ranks: the page says how to narrow it and shows the newest."""
+    from search import fulltext
+    from search import index as search_index
+
+    monkeypatch.setattr(fulltext, "RANK_WINDOW", 3)
+    monkeypatch.setattr(search_index, "RANK_WINDOW", 3)
+    topics = [start_topic(member, open_category, title=f"Restitution order {n}") for n in range(5)]
+
+    html = client_for(member).get("/forum/search/?q=restitution").content.decode()
+
+    assert "only the newest 3 topics and 3 replies are ranked here" in html
+    shown = {topic.pk for topic in topics if f'href="/forum/t/{topic.pk}/"' in html}
+    assert shown == {topic.pk for topic in topics[-3:]}
+    assert ("5 results" if connection.vendor == "sqlite" else "3+ results") in html
