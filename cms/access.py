@@ -47,6 +47,7 @@ class Restriction:
     restriction_type: str
     groups: frozenset[str]
     leaf: bool = False  # the page had no children when loaded: its subtree is the page alone
+    page_id: int | None = None  # the restricted page: a leaf's subtree is this one id
 
     @property
     def is_members_only(self):
@@ -101,15 +102,18 @@ def page_restrictions() -> Restrictions:
     """Every page view restriction on the site, in one query."""
     found = {}
     rows = PageViewRestriction.objects.values_list(
-        "pk", "page__path", "page__numchild", "restriction_type", "groups__name"
+        "pk", "page_id", "page__path", "page__numchild", "restriction_type", "groups__name"
     )
-    for pk, path, numchild, restriction_type, group in rows:
-        path_, leaf, type_, groups = found.get(pk, (path, numchild == 0, restriction_type, set()))
+    for pk, page_id, path, numchild, restriction_type, group in rows:
+        page_id_, path_, leaf, type_, groups = found.get(
+            pk, (page_id, path, numchild == 0, restriction_type, set())
+        )
         if group:
             groups.add(group)
-        found[pk] = (path_, leaf, type_, groups)
+        found[pk] = (page_id_, path_, leaf, type_, groups)
     return Restrictions(
-        Restriction(path, type_, frozenset(groups), leaf) for path, leaf, type_, groups in found.values()
+        Restriction(path, type_, frozenset(groups), leaf, page_id)
+        for page_id, path, leaf, type_, groups in found.values()
     )
 
 
@@ -123,32 +127,39 @@ def _covered(restrictions) -> Q:
     """Pages under any of these restrictions, as a filter.
 
     Most restrictions sit on single pages (an article made members-only), so
-    those are matched by exact path in one IN list; only sections need a
+    those are matched by id in one IN list (integers: shorter to send and
+    quicker to compare than the paths they replaced); only sections need a
     prefix match each. With hundreds of members-only articles this keeps the
-    query one indexed lookup instead of hundreds of OR'd LIKE scans.
+    query one indexed lookup instead of hundreds of OR'd LIKE scans. A leaf
+    that gains a child saves a page, which raises the content version and
+    reloads the restrictions, so a leaf's id always stands for its whole subtree.
     """
-    leaves = sorted({r.path for r in restrictions if r.leaf})
-    covered = Q(path__in=leaves) if leaves else Q()
+    leaves = sorted({r.page_id for r in restrictions if r.leaf})
+    covered = Q(pk__in=leaves) if leaves else Q()
     for restriction in restrictions:
         if not restriction.leaf:
             covered |= Q(path__startswith=restriction.path)
     return covered
 
 
-# (content version, restrictions) of the last load in this process: most requests reuse it.
+# (structure version, restrictions) of the last load in this process: most requests reuse it.
 _loaded = (None, None)
 RESTRICTIONS_TTL = 300
 
 
 def current_restrictions() -> Restrictions:
-    """Every page restriction, cached under cms.freshness's version, which any change to one bumps.
+    """Every page restriction, cached under cms.freshness's structure version.
 
-    The version lives in the shared cache, so a page made members-only in one
-    process is seen by every process's next request; this process keeps the
-    last load (with its lookups built) while the version stands.
+    That version goes up with any change to a restriction or a group and with
+    every page created, moved or deleted (a restriction's reach, and whether
+    its page is a leaf, follow the tree), but not with an ordinary publish,
+    which changes none of that: so the first request after a publish does not
+    reload the restrictions. The version lives in the shared cache, so a page
+    made members-only in one process is seen by every process's next request;
+    this process keeps the last load (with its lookups built) while it stands.
     """
     global _loaded
-    version = freshness.content_version()
+    version = freshness.structure_version()
     loaded_version, restrictions = _loaded
     if loaded_version == version:
         return restrictions

@@ -41,8 +41,9 @@ _aliases = {}
 _wagtail_find_for_request = Site._find_for_request
 
 
-def _for_version(store, key, load):
-    version = freshness.content_version()
+def _for_version(store, key, load, version=None):
+    if version is None:
+        version = freshness.content_version()
     found = store.get(key)
     if found is not None and found[0] == version:
         return found[1]
@@ -100,7 +101,14 @@ def route(root, request, path_components, wagtail_route):
 
 
 def _site_has_aliases():
-    return _for_version(_aliases, "aliases", lambda: Page.objects.filter(alias_of__isnull=False).exists())
+    # An alias is a page created as one: the structure version (raised by every page created)
+    # is enough, and an ordinary publish does not ask again.
+    return _for_version(
+        _aliases,
+        "aliases",
+        lambda: Page.objects.filter(alias_of__isnull=False).exists(),
+        version=freshness.structure_version(),
+    )
 
 
 def skip_wagtail_restriction_check(page, restrictions):

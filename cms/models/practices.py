@@ -54,6 +54,9 @@ class PracticePage(ReviewSchedule, TaggedPage):
         choices=EvidenceLevel.choices,
         default=EvidenceLevel.EXPERT_CONSENSUS,
         help_text=EVIDENCE_LEVEL_HELP,
+        # The practices index counts by level right after a publish: on SQLite the index covers
+        # (page id, level), so the count never reads an article's row, StreamField body and all.
+        db_index=True,
     )
 
     search_kind = "practice"
