@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 
 from members import access, audit
 from members.models import AuditEvent
@@ -26,6 +27,21 @@ def _is_background(request):
     )
 
 
+def _loaded(user):
+    """The user behind AuthenticationMiddleware's lazy ``request.user``, loaded now.
+
+    Every page reads the user at once anyway (this middleware, the membership
+    gate). Through the lazy stand-in each attribute read is a proxied call, and a
+    forum topic page makes hundreds (every access check asks whether the reader
+    is a member): handing views the user itself saves that, and changes nothing
+    else, as the stand-in only ever returns this same object.
+    """
+    if isinstance(user, LazyObject):
+        user.is_authenticated  # noqa: B018 (loads the user)
+        return user._wrapped
+    return user
+
+
 class SessionTimeoutMiddleware:
     """Lock a session after 30 idle minutes and end it after 12 hours, whichever comes first."""
 
@@ -33,7 +49,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
+        request.user = user = _loaded(request.user)
         if user.is_authenticated:
             now = timezone.now().timestamp()
             started = request.session.get(SESSION_STARTED)
