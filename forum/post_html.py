@@ -1,4 +1,4 @@
-"""A topic page's posts as HTML, built in Python rather than by a per-post template include.
+"""A topic page's posts (and page links) as HTML, built in Python rather than by template loops.
 
 The topic page is the forum's hottest page. Rendered through ``{% include %}``
 with six to eight ``{% url %}`` tags and a ``{% csrf_token %}`` per post it
@@ -51,6 +51,19 @@ class _Pattern:
 
     def format(self, *values):
         return self.parts.format(*values)
+
+
+def page_links(page_number, page_count) -> SafeString:
+    """The topic's page links, the current one unlinked: a long topic has hundreds of pages, which as
+    a template loop (an ``{% if %}`` and two numbers a page) cost more than all of its posts."""
+    return SafeString(
+        "\n".join(
+            f'<li><span aria-current="page">{number}</span></li>'
+            if number == page_number
+            else f'<li><a href="?page={number}">{number}</a></li>'
+            for number in range(1, page_count + 1)
+        )
+    )
 
 
 def _when(value):
