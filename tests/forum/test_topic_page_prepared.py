@@ -159,3 +159,20 @@ def test_the_unread_count_in_the_menu_is_fresh_on_every_page(client_for, member,
     assert '<span class="forum-new">3<span class="visually-hidden"> unread</span>' in page
     mark_all_read(member)
     assert "unread</span>" not in client.get(f"/forum/t/{topic.pk}/").content.decode()
+
+
+def test_forum_url_gives_what_url_gives():
+    from django.urls import reverse
+
+    from forum.templatetags.forum_tags import forum_url
+
+    for name, args in (
+        ("forum:index", ()),
+        ("forum:new_topic", ()),
+        ("forum:reply", (7,)),
+        ("forum:reply", (123456,)),
+        ("forum:post", (12, 345)),
+        ("forum:tag", ("child-labour",)),
+        ("forum:category", ("a-category",)),
+    ):
+        assert forum_url(name, *args) == reverse(name, args=args), (name, args)
