@@ -3,10 +3,11 @@
 Both engines answer the same two questions with the visitor's scopes inside
 the WHERE clause: how many hits per kind, and one page of ranked hits with a
 highlighted title and snippet. Ranking reads every hit's text statistics, so
-it is bounded: each kind's newest RANK_WINDOW hits are ranked, the rest are
-counted (SQLite, from FTS5's index) or not read at all (PostgreSQL, which
-walks each kind newest first and stops one past the window). Highlights come back wrapped in private-use
-sentinel characters; search.results turns them into <mark> after escaping.
+it is bounded: each kind's newest RANK_WINDOW hits are ranked and the rest
+are not read at all (both engines walk each kind newest first and stop one
+past the window, so a count past it is a floor, shown as "1,000+").
+Highlights come back wrapped in private-use sentinel characters;
+search.results turns them into <mark> after escaping.
 
 The SQL is assembled from constants and %s placeholders only: everything a
 visitor typed, and every scope, kind and topic, travels as a parameter (hence
@@ -39,8 +40,6 @@ class Filters:
 
 class _Engine:
     substring_fn = ""
-    # Whether counts_and_page counts every hit, or stops past RANK_WINDOW (then a count is a floor).
-    exact_counts = True
 
     def where(self, filters: Filters, *, with_kinds: bool) -> tuple[str, list]:
         clauses = [f"e.scope IN ({', '.join(['%s'] * len(filters.scopes))})"]
@@ -70,10 +69,22 @@ def _split(rows) -> tuple[dict, list]:
     return counts, [row[1:] for row in rows if row[1] is not None]
 
 
+def searched_kinds(filters: Filters) -> tuple[str, ...]:
+    """The kinds SQLite builds windows for: every registered kind (facets count them all), and those asked."""
+    from search.registry import providers
+
+    return tuple(dict.fromkeys([*providers(), *filters.kinds]))
+
+
+def filter_token(prefix: str, value: str) -> str:
+    """The FTS5 token search/migrations/0003 generates for a kind ("k") or scope ("s") on SQLite."""
+    return f'"{prefix}{value.encode().hex()}0"'
+
+
 class SQLiteEngine(_Engine):
     substring_fn = "instr"
-    # bm25 column weights: a hit in the title counts ten times one in the text.
-    rank = f"bm25({FTS_TABLE}, 10.0, 1.0)"
+    # bm25 column weights: a hit in the title counts ten times one in the text; the filter tokens nothing.
+    rank = f"bm25({FTS_TABLE}, 10.0, 1.0, 0.0)"
 
     @staticmethod
     def match_expression(terms: SearchTerms) -> str:
@@ -82,39 +93,56 @@ class SQLiteEngine(_Engine):
         quoted = [f'"{word}"' for word in terms.words]
         if terms.prefix_last:
             quoted[-1] += "*"
-        return " ".join(quoted)
+        return "{title text} : (" + " ".join(quoted) + ")"
 
-    def _windows(self, filters):
-        """The CTE of every visible hit, numbered newest first within its kind.
+    def _windows(self, terms, filters, kinds):
+        """The CTE ``windows``: each kind's newest RANK_WINDOW + 1 visible hits, with their bm25 score.
 
-        One pass over FTS5's doclist, each hit looked up by key for its scope
-        and kind: counts stay exact, and bm25 ranks only each kind's window.
+        Each kind's arm asks FTS5 for the words AND the kind's token AND one of
+        the visitor's scope tokens, newest first (FTS5's own rowid order, so
+        nothing is sorted), and stops once the window is full: bm25 and the
+        lookup by key run for those rows only. The lookup re-checks kind and
+        scope exactly (the tokens only narrow the search; the SQL decides).
         """
         where, params = self.where(filters, with_kinds=False)
+        scopes = " OR ".join(filter_token("s", scope) for scope in filters.scopes)
+        words = self.match_expression(terms)
+        arm = (
+            f"SELECT * FROM (SELECT {FTS_TABLE}.rowid AS id, e.kind AS kind, {self.rank} AS score "  # noqa: S608
+            f"FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND e.kind = %s AND {where} "
+            f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s)"
+        )
+        arms, arm_params = [], []
+        for kind in kinds:
+            arms.append(arm)
+            match = f"{words} AND fts_filters : {filter_token('k', kind)} AND fts_filters : ({scopes})"
+            arm_params += [match, kind, *params, RANK_WINDOW + 1]
         return (
             f"""
-            visible AS MATERIALIZED (
-                SELECT {FTS_TABLE}.rowid AS id, e.kind AS kind,
-                       row_number() OVER (PARTITION BY e.kind ORDER BY {FTS_TABLE}.rowid DESC) AS newest
-                FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid
-                WHERE {FTS_TABLE} MATCH %s AND {where}
+            windows AS MATERIALIZED (
+                SELECT id, kind, score, row_number() OVER (PARTITION BY kind ORDER BY id DESC) AS newest
+                FROM ({" UNION ALL ".join(arms)})
             )""",  # noqa: S608
-            params,
+            arm_params,
         )
 
     def counts_and_page(self, cursor, terms, filters, limit, offset):
-        """Hits per kind and one ranked page, in one statement."""
+        """Hits per kind (each at most RANK_WINDOW + 1) and one ranked page, in one statement."""
         return _split(self._ranked(cursor, terms, filters, limit, offset, with_counts=True))
 
     def ranked_hits(self, cursor, terms, filters, limit, offset):
         return self._ranked(cursor, terms, filters, limit, offset, with_counts=False)
 
     def _ranked(self, cursor, terms, filters, limit, offset, *, with_counts):
-        visible, params = self._windows(filters)
+        kinds_searched = searched_kinds(filters)
+        if not kinds_searched:
+            return [("{}",)] if with_counts else []
+        windows, params = self._windows(terms, filters, kinds_searched)
         kinds, kind_params = self.kind_filter(filters, column="kind")
         match = self.match_expression(terms)
         counts = (
-            "(SELECT json_group_object(kind, n) FROM (SELECT kind, COUNT(*) AS n FROM visible GROUP BY kind))"
+            "(SELECT json_group_object(kind, n) FROM (SELECT kind, COUNT(*) AS n FROM windows GROUP BY kind))"
             if with_counts
             else "NULL"
         )
@@ -124,18 +152,13 @@ class SQLiteEngine(_Engine):
             if with_counts
             else ""
         )
-        # bm25() needs the MATCH cursor, so the window's rows are ranked by a
-        # second MATCH limited to their rowids; snippet() (the expensive part)
-        # runs for the page's rows only.
+        # highlight() and snippet() need a MATCH cursor: a second MATCH, joined to
+        # the page's rowids (each a cheap lookup), runs them for the page only.
         cursor.execute(
             f"""
-            WITH {visible},
-            page AS (
-                SELECT {FTS_TABLE}.rowid AS id, {self.rank} AS score
-                FROM {FTS_TABLE}
-                WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN (
-                    SELECT id FROM visible WHERE newest <= %s AND {kinds}
-                )
+            WITH {windows},
+            page AS MATERIALIZED (
+                SELECT id, score FROM windows WHERE newest <= %s AND {kinds}
                 ORDER BY score, id LIMIT %s OFFSET %s
             )
             SELECT {counts}, e.id, e.kind, e.key, e.title, e.url, e.topics, e.updated_at,
@@ -145,15 +168,14 @@ class SQLiteEngine(_Engine):
             FROM page
             JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = page.id
             JOIN {TABLE} e ON e.id = page.id
-            -- Without the rowid list SQLite would run the MATCH over every hit again.
-            WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN (SELECT id FROM page)
+            -- Joined on rowid, FTS5 seeks each page row (no "rowid IN (page)": with
+            -- both, SQLite re-ran the whole page per FTS5 row, seconds on a big index).
+            WHERE {FTS_TABLE} MATCH %s
             {counts_only}
             ORDER BY 11 DESC, 2
             """,  # noqa: S608
             [
-                match,
                 *params,
-                match,
                 RANK_WINDOW,
                 *kind_params,
                 limit,
@@ -172,7 +194,6 @@ class SQLiteEngine(_Engine):
 
 class PostgresEngine(_Engine):
     substring_fn = "strpos"
-    exact_counts = False
     headline_options = (
         f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=12, '
         f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'

@@ -4,9 +4,9 @@ Writes are plain upserts and deletes on the entry table; the full-text side
 follows by trigger on SQLite and by generated column on PostgreSQL. A read is
 one SQL query whatever the number of hits: counts per kind and one ranked page
 with snippets. Only each kind's newest RANK_WINDOW hits are ranked and paged
-(search.fulltext says why); the page says so when a kind has more, and on
-PostgreSQL, which stops reading there, its count shows as "1,000+". The
-visitor's scopes are part of the WHERE clause, so they apply before the window.
+(search.fulltext says why); when a kind has more, the page says so and, since
+the engines stop reading there, shows its count as "1,000+". The visitor's
+scopes are part of the WHERE clause, so they apply before the window.
 
 Ranking thousands of hits is the expensive part, and the same searches come
 back again and again, so a result page is cached under the index version
@@ -293,14 +293,12 @@ def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, l
     except (TypeError, ValueError, OverflowError):
         number = 1
     start = (number - 1) * per_page
-    engine = engine_for(connection)
     with connection.cursor() as cursor:
-        counts, rows = engine.counts_and_page(cursor, terms, filters, per_page, start)
-    # Only each kind's newest RANK_WINDOW hits are ranked, so only they can be paged.
-    windowed = tuple(sorted(kind for kind, n in counts.items() if n > RANK_WINDOW))
-    capped = () if engine.exact_counts else windowed
-    if capped:
-        counts = {kind: min(n, RANK_WINDOW) for kind, n in counts.items()}
+        counts, rows = engine_for(connection).counts_and_page(cursor, terms, filters, per_page, start)
+    # Only each kind's newest RANK_WINDOW hits are ranked, so only they can be paged; the
+    # engines stop one past the window, so such a kind's count is a floor ("1,000+").
+    capped = tuple(sorted(kind for kind, n in counts.items() if n > RANK_WINDOW))
+    counts = {kind: min(n, RANK_WINDOW) for kind, n in counts.items()}
     total = sum(min(n, RANK_WINDOW) for kind, n in counts.items() if not kinds or kind in kinds)
     window = (start, min(start + per_page, total))
     first = {window: [(row[0], _result(row)) for row in rows]}
@@ -326,7 +324,6 @@ def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, l
         page_range=list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
         searched=True,
         capped_kinds=capped,
-        windowed_kinds=windowed,
         rank_window=RANK_WINDOW,
     )
     return found, [pk for pk, _result in rows]

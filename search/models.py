@@ -3,10 +3,12 @@
 The full-text part is not a Django field. On PostgreSQL a stored generated
 ``search_vector`` tsvector column with a GIN index lives on this table; on
 SQLite an external-content FTS5 table ``sitesearch_indexentry_fts`` mirrors
-``title`` and ``text``, kept in sync by triggers. Both are created by raw SQL in
-migration 0001. On SQLite, Django rebuilds a table to alter a column, which
-drops its triggers: a later migration that alters this model must recreate them
-(the SQL is in migration 0001).
+``title`` and ``text``, plus ``fts_filters`` (a VIRTUAL generated column of
+kind and scope tokens, migration 0003, so FTS5 can filter by them), kept in
+sync by triggers. All are created by raw SQL in migrations 0001 and 0003.
+On SQLite, Django rebuilds a table to alter a column, which drops its
+triggers and the generated column: a later migration that alters this model
+must recreate them (the SQL is in migration 0003).
 """
 
 from django.db import models

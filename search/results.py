@@ -60,10 +60,9 @@ class SearchPage:
     page_range: list = field(default_factory=list)
     error: str = ""
     searched: bool = False
-    # Kinds whose count is a floor: the engine stopped counting at its ranking window.
+    # Kinds with more hits than the ranking window: only their newest were ranked and can be
+    # paged, and the engine stopped counting there, so their count is a floor.
     capped_kinds: tuple[str, ...] = ()
-    # Kinds with more hits than the ranking window: only their newest were ranked and can be paged.
-    windowed_kinds: tuple[str, ...] = ()
     rank_window: int = 0
 
     @property
@@ -87,7 +86,7 @@ class SearchPage:
     @property
     def windowed(self) -> bool:
         """Whether some chosen kind had more hits than were ranked (the page says so)."""
-        return self._selected(self.windowed_kinds)
+        return self._selected(self.capped_kinds)
 
     def kind_count_label(self, kind: str) -> str:
         return count_label(self.kind_counts.get(kind, 0), kind in self.capped_kinds)

@@ -50,6 +50,47 @@ def test_the_fts5_table_follows_inserts_updates_upserts_and_deletes():
         )
 
 
+def _fts_filter_rowids(prefix, value):
+    from search.fulltext import filter_token
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM sitesearch_indexentry_fts "
+            "WHERE sitesearch_indexentry_fts MATCH %s ORDER BY rowid",
+            [f"fts_filters : {filter_token(prefix, value)}"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@needs_sqlite
+@pytest.mark.parametrize("scope", ["public", "forum:12", "members", "école:ünïcode", "ends in ed", "s"])
+def test_the_generated_filter_tokens_match_the_ones_search_asks_for(scope):
+    """migrations/0003 writes kind and scope tokens in SQL; search.fulltext spells them in Python."""
+    index_document(IndexDocumentFactory(key="a", kind="forum_post", scope=scope))
+    index_document(IndexDocumentFactory(key="b", kind="practice", scope="other"))
+    entry = IndexEntry.objects.get(key="a")
+
+    assert _fts_filter_rowids("s", scope) == [entry.pk]
+    assert _fts_filter_rowids("k", "forum_post") == [entry.pk]
+
+
+@needs_sqlite
+def test_a_scope_changed_by_a_plain_update_moves_its_filter_token():
+    """The forum rescopes entries with UPDATE; the trigger must re-file them under the new scope."""
+    index_document(IndexDocumentFactory(key="a", scope="forum:1"))
+    entry = IndexEntry.objects.get(key="a")
+
+    IndexEntry.objects.filter(pk=entry.pk).update(scope="forum:2")
+
+    assert _fts_filter_rowids("s", "forum:1") == []
+    assert _fts_filter_rowids("s", "forum:2") == [entry.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO sitesearch_indexentry_fts(sitesearch_indexentry_fts, rank) "
+            "VALUES ('integrity-check', 1)"
+        )
+
+
 @needs_sqlite
 def test_accents_are_folded_on_sqlite():
     index_document(IndexDocumentFactory(title="Café workers outreach"))
@@ -123,3 +164,14 @@ def test_concurrent_upserts_of_one_document_leave_one_entry():
     assert errors == []
     assert IndexEntry.objects.filter(kind="practice", key="shared").count() == 1
     assert search("round", user=None).total == 1
+
+
+def test_typing_a_filter_token_finds_nothing_it_should_not():
+    """The kind and scope tokens live in their own FTS5 column; a visitor's words never search it."""
+    from search.fulltext import filter_token
+
+    index_document(IndexDocumentFactory(key="secret", title="Witness relocation", scope="members"))
+    index_document(IndexDocumentFactory(key="open", title="Public outreach", scope="public"))
+
+    for token in (filter_token("s", "members"), filter_token("k", "practice")):
+        assert search(token.strip('"'), user=None).results == []
