@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
 
@@ -52,6 +52,10 @@ class TopicQuerySet(models.QuerySet):
         """Annotate draft_body: the member's saved reply to the topic, if any (forum.drafts)."""
         drafts = apps.get_model("forum", "Draft").objects.filter(user_id=user.pk, topic=OuterRef("pk"))
         return self.annotate(draft_body=Subquery(drafts.values("body")[:1]))
+
+    def with_unread_notifications(self, user):
+        """Annotate unread_notifications: the member's unread notification count (the forum menu's)."""
+        return self.annotate(unread_notifications=Coalesce(Subquery(unread_notifications(user)), 0))
 
     def with_category_level(self, user):
         """Annotate category_watch_level: the member's level for the topic's category, or its parent's."""
@@ -124,6 +128,13 @@ class PostQuerySet(models.QuerySet):
             user_id=user.pk, post=OuterRef("pk")
         )
         return self.annotate(marked_helpful=Exists(reactions))
+
+
+def unread_notifications(user):
+    """forum.notifications.unread_count's query as one row with the count (no row when nothing is unread)."""
+    notification = apps.get_model("forum", "Notification")
+    unread = notification.objects.filter(user_id=user.pk, read_at__isnull=True).order_by()
+    return unread.values("user_id").annotate(count=Count("pk")).values("count")
 
 
 def watched_categories(user) -> list[int]:

@@ -166,14 +166,15 @@ def category_watch(request, slug):
     )
 
 
-def _topic_with_state(user, pk, with_draft=False):
+def _topic_with_state(user, pk, for_page=False):
     topics = (
         Topic.objects.with_state(user)
         .with_category_level(user)
         .select_related("category", "accepted_post")
         .filter(pk=pk)
     )
-    return topics.with_draft(user) if with_draft else topics
+    # The topic page also shows the member's draft, and the menu their unread notification count.
+    return topics.with_draft(user).with_unread_notifications(user) if for_page else topics
 
 
 # The topic and this member's state of it, compiled once (forum.querysets.PreparedQuery): the
@@ -181,16 +182,16 @@ def _topic_with_state(user, pk, with_draft=False):
 # access in SQL (the readable categories are a list that changes the SQL's shape); the view asks
 # forum.access.can_read_topic, the rule readable_by applies, before anything is shown.
 _TOPIC = PreparedQuery(_topic_with_state, "user", "pk")
-_TOPIC_WITH_DRAFT = PreparedQuery(lambda user, pk: _topic_with_state(user, pk, True), "user", "pk")
+_TOPIC_PAGE = PreparedQuery(lambda user, pk: _topic_with_state(user, pk, True), "user", "pk")
 
 
-def _readable_topic(request, pk, *, with_draft=False):
-    """The topic with this member's read position, watch levels (and draft); 404 if they may not read it."""
+def _readable_topic(request, pk, *, for_page=False):
+    """The topic with this member's read position and watch levels; 404 if they may not read it."""
     user = request.user
     if not MIN_KEY <= pk <= MAX_KEY:
         # What the ORM does for a number no key can have; the database would refuse the value.
         raise Http404("No Topic matches the given query.")
-    found = (_TOPIC_WITH_DRAFT if with_draft else _TOPIC).run(user=user, pk=pk)
+    found = (_TOPIC_PAGE if for_page else _TOPIC).run(user=user, pk=pk)
     if not found or not access.can_read_topic(user, found[0]):
         raise Http404("No Topic matches the given query.")
     return found[0]
@@ -210,7 +211,7 @@ _TOPIC_TAGS = PreparedQuery(lambda topic: Term.objects.filter(forum_topics__id=t
 @members_only
 def topic(request, pk):
     user = request.user
-    found = _readable_topic(request, pk, with_draft=True)
+    found = _readable_topic(request, pk, for_page=True)
     page_count = found.page_count
     number = min(_page_number(request), page_count)
     first = (number - 1) * POSTS_PER_PAGE + 1
@@ -251,6 +252,7 @@ def topic(request, pk):
             "level_from_category": not _topic_level_chosen(found)
             and found.category_watch_level != WatchLevel.NORMAL,
             "is_moderator": is_moderator,
+            "forum_unread_count": found.unread_notifications,
         },
     )
 

@@ -1,29 +1,24 @@
 """Tags for the forum menu: the member's unread notification count, whether they moderate, and links."""
 
 from django import template
-from django.db.models import Count
 from django.urls import reverse
 
 from forum.access import is_moderator
-from forum.models import Notification
 from forum.post_html import _Pattern
-from forum.querysets import PreparedQuery
+from forum.querysets import PreparedQuery, unread_notifications
 
 register = template.Library()
 
 
-def _unread(user):
-    # forum.notifications.unread_count's query, as a row (none when nothing is unread).
-    unread = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).order_by()
-    return unread.values("user_id").annotate(count=Count("pk")).values_list("count")
-
-
 # Every forum page shows the count: its SQL is compiled once (see PreparedQuery), the count is fresh.
-_UNREAD = PreparedQuery(_unread, "user")
+_UNREAD = PreparedQuery(lambda user: unread_notifications(user).values_list("count"), "user")
 
 
 @register.simple_tag(takes_context=True)
 def forum_unread_notifications(context):
+    if "forum_unread_count" in context:
+        # Loaded by the view with what the page shows (the topic page), in the same query.
+        return context["forum_unread_count"]
     user = context["request"].user
     if not user.is_authenticated:
         return 0

@@ -150,7 +150,7 @@ def test_topic_page_shows_the_level_inherited_from_the_category(
     services.set_category_watch_level(open_category, by=peer, level=WatchLevel.TRACKING)
     client = client_for(peer)
     client.get(f"/forum/t/{topic.pk}/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         page = client.get(f"/forum/t/{topic.pk}/").content.decode()
     assert "This level comes from the category" in page
     assert 'value="tracking" selected' in page

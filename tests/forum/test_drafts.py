@@ -173,7 +173,7 @@ def test_forms_load_the_draft_script_from_a_file_and_no_inline_script(
     client = client_for(member)
     client.post(f"/forum/t/{topic.pk}/reply/", {"body": "A draft", "save_draft": "1"})
     client.get(f"/forum/t/{topic.pk}/")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         topic_page = client.get(f"/forum/t/{topic.pk}/").content.decode()
     for html in (topic_page, client.get("/forum/new/").content.decode()):
         assert re.search(r'<script src="[^"]*forum/drafts\.js" defer></script>', html)

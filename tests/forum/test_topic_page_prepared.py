@@ -45,12 +45,12 @@ def test_the_prepared_topic_query_gives_what_the_queryset_gives_for_every_member
     TopicState.objects.filter(user=peer, topic=topic).update(last_read_post_number=2)
     # The same compiled statement serves both members (and both drafts variants).
     for user in (member, peer, member):
-        for prepared, with_draft in ((views._TOPIC, False), (views._TOPIC_WITH_DRAFT, True)):
+        for prepared, for_page in ((views._TOPIC, False), (views._TOPIC_PAGE, True)):
             _same(
                 prepared.run(user=user, pk=topic.pk),
-                list(views._topic_with_state(user, topic.pk, with_draft)),
+                list(views._topic_with_state(user, topic.pk, for_page)),
             )
-    found = views._TOPIC_WITH_DRAFT.run(user=peer, pk=topic.pk)[0]
+    found = views._TOPIC_PAGE.run(user=peer, pk=topic.pk)[0]
     assert (found.last_read, found.watch_level, found.draft_body) == (2, "muted", "Half a thought")
     assert found.accepted_post.pk == answer.pk and found.category.pk == open_category.pk
     assert views._TOPIC.run(user=peer, pk=topic.pk + 1000) == []
@@ -155,10 +155,15 @@ def test_the_unread_count_in_the_menu_is_fresh_on_every_page(client_for, member,
         )
     assert _UNREAD.rows(user=member) == [(3,)] == [(unread_count(member),)]
     assert _UNREAD.rows(user=peer) == []
-    page = client.get(f"/forum/t/{topic.pk}/").content.decode()
-    assert '<span class="forum-new">3<span class="visually-hidden"> unread</span>' in page
+    assert views._TOPIC_PAGE.run(user=member, pk=topic.pk)[0].unread_notifications == 3
+    assert views._TOPIC_PAGE.run(user=peer, pk=topic.pk)[0].unread_notifications == 0
+    # The topic page loads the count with the topic; other forum pages through the tag.
+    for url in (f"/forum/t/{topic.pk}/", "/forum/latest/"):
+        page = client.get(url).content.decode()
+        assert '<span class="forum-new">3<span class="visually-hidden"> unread</span>' in page, url
     mark_all_read(member)
-    assert "unread</span>" not in client.get(f"/forum/t/{topic.pk}/").content.decode()
+    for url in (f"/forum/t/{topic.pk}/", "/forum/latest/"):
+        assert "unread</span>" not in client.get(url).content.decode(), url
 
 
 def test_forum_url_gives_what_url_gives():
