@@ -70,7 +70,7 @@ def _split(rows) -> tuple[dict, list]:
 
 
 def searched_kinds(filters: Filters) -> tuple[str, ...]:
-    """The kinds SQLite builds windows for: every registered kind (facets count them all), and those asked."""
+    """The kinds to build windows for: every registered kind (facets count them all), and those asked."""
     from search.registry import providers
 
     return tuple(dict.fromkeys([*providers(), *filters.kinds]))
@@ -147,7 +147,7 @@ class SQLiteEngine(_Engine):
     def _ranked(self, cursor, terms, filters, limit, offset, *, with_counts):
         kinds_searched = searched_kinds(filters)
         if not kinds_searched:
-            return [("{}",)] if with_counts else []
+            return []
         windows, params = self._windows(terms, filters, kinds_searched)
         kinds, kind_params = self.kind_filter(filters, column="kind")
         match = self.match_expression(terms)
@@ -224,40 +224,37 @@ class PostgresEngine(_Engine):
             params.append(f"'{terms.words[-1]}':*")
         return " && ".join(parts), params
 
-    def _windows(self, terms, filters):
+    def _windows(self, terms, filters, kinds):
         """The CTEs up to ``hits``: each kind's newest matches, one more than the window, ranked.
 
-        The kinds come from a skip scan of the (kind, key) index; each kind's
-        window then walks the (kind, id) index backwards and stops after
-        RANK_WINDOW + 1 matches, so a word in a quarter of a million posts
-        reads a few thousand rows, not all of them. The extra row tells
-        the caller the count is a floor.
+        One arm per kind, each planned with its own kind: for a common word in
+        a big kind the planner walks the (kind, id) index or the primary key
+        newest first and stops after RANK_WINDOW + 1 matches (a word in a
+        quarter of a million posts reads a few thousand rows, not all of
+        them); for a small kind, or a rarer word, it takes the GIN index. The
+        extra row tells the caller the count is a floor.
         """
         where, params = self.where(filters, with_kinds=False)
         tsquery, query_params = self.tsquery(terms)
+        # The tsquery written out in each arm, not query.q: the planner can then
+        # estimate how many rows match.
+        arm = (
+            f"(SELECT e.id, e.kind, e.search_vector FROM {TABLE} e "  # noqa: S608
+            f"WHERE e.kind = %s AND e.search_vector @@ ({tsquery}) AND {where} "
+            "ORDER BY e.id DESC LIMIT %s)"
+        )
+        arm_params = []
+        for kind in kinds:
+            arm_params += [kind, *query_params, *params, RANK_WINDOW + 1]
         return (
             f"""
-            WITH RECURSIVE query AS (SELECT {tsquery} AS q),
-            kinds AS (
-                (SELECT kind FROM {TABLE} ORDER BY kind LIMIT 1)
-                UNION ALL
-                SELECT (SELECT e.kind FROM {TABLE} e WHERE e.kind > kinds.kind ORDER BY e.kind LIMIT 1)
-                FROM kinds WHERE kinds.kind IS NOT NULL
-            ),
+            WITH query AS (SELECT {tsquery} AS q),
             hits AS MATERIALIZED (
-                SELECT w.id, w.kind, w.newest, ts_rank(w.search_vector, query.q) AS score
-                FROM query, kinds, LATERAL (
-                    SELECT e.id, e.kind, e.search_vector,
-                           row_number() OVER (ORDER BY e.id DESC) AS newest
-                    FROM {TABLE} e
-                    -- The tsquery written out, not query.q: the planner can then estimate
-                    -- how many rows match and walk the index newest first for a common word.
-                    WHERE e.kind = kinds.kind AND e.search_vector @@ ({tsquery}) AND {where}
-                    ORDER BY e.id DESC LIMIT %s
-                ) w
-                WHERE kinds.kind IS NOT NULL
+                SELECT w.id, w.kind, ts_rank(w.search_vector, query.q) AS score,
+                       row_number() OVER (PARTITION BY w.kind ORDER BY w.id DESC) AS newest
+                FROM ({" UNION ALL ".join([arm] * len(kinds))}) w, query
             )""",  # noqa: S608
-            [*query_params, *query_params, *params, RANK_WINDOW + 1],
+            [*query_params, *arm_params],
         )
 
     def counts_and_page(self, cursor, terms, filters, limit, offset):
@@ -268,7 +265,10 @@ class PostgresEngine(_Engine):
         return [row[1:] for row in self._ranked(cursor, terms, filters, limit, offset) if row[1] is not None]
 
     def _ranked(self, cursor, terms, filters, limit, offset):
-        windows, params = self._windows(terms, filters)
+        kinds_searched = searched_kinds(filters)
+        if not kinds_searched:
+            return []
+        windows, params = self._windows(terms, filters, kinds_searched)
         kinds, kind_params = self.kind_filter(filters, column="kind")
         # Rank and page first; ts_headline re-parses the text, so it runs for
         # the page's rows only.
