@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 
 from search.query_terms import SearchTerms
+from search.registry import providers
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -71,8 +72,6 @@ def _split(rows) -> tuple[dict, list]:
 
 def searched_kinds(filters: Filters) -> tuple[str, ...]:
     """The kinds to build windows for: every registered kind (facets count them all), and those asked."""
-    from search.registry import providers
-
     return tuple(dict.fromkeys([*providers(), *filters.kinds]))
 
 

@@ -299,7 +299,7 @@ def _search(query, terms, filters, kinds, page, per_page) -> tuple[SearchPage, l
     # engines stop one past the window, so such a kind's count is a floor ("1,000+").
     capped = tuple(sorted(kind for kind, n in counts.items() if n > RANK_WINDOW))
     counts = {kind: min(n, RANK_WINDOW) for kind, n in counts.items()}
-    total = sum(min(n, RANK_WINDOW) for kind, n in counts.items() if not kinds or kind in kinds)
+    total = sum(n for kind, n in counts.items() if not kinds or kind in kinds)
     window = (start, min(start + per_page, total))
     first = {window: [(row[0], _result(row)) for row in rows]}
 

@@ -80,8 +80,7 @@ class SearchPage:
     @property
     def total_label(self) -> str:
         """The hits of the chosen kinds (all kinds if none was chosen), as people read a count."""
-        shown = sum(n for kind, n in self.kind_counts.items() if not self.kinds or kind in self.kinds)
-        return count_label(shown, self._selected(self.capped_kinds))
+        return count_label(self.total, self.windowed)
 
     @property
     def windowed(self) -> bool:

@@ -17,14 +17,18 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
-def _fts_rowids(word):
+def _fts_matches(expression):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid FROM sitesearch_indexentry_fts "
             "WHERE sitesearch_indexentry_fts MATCH %s ORDER BY rowid",
-            [f'"{word}"'],
+            [expression],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _fts_rowids(word):
+    return _fts_matches(f'"{word}"')
 
 
 @needs_sqlite
@@ -53,13 +57,7 @@ def test_the_fts5_table_follows_inserts_updates_upserts_and_deletes():
 def _fts_filter_rowids(prefix, value):
     from search.fulltext import filter_token
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM sitesearch_indexentry_fts "
-            "WHERE sitesearch_indexentry_fts MATCH %s ORDER BY rowid",
-            [f"fts_filters : {filter_token(prefix, value)}"],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return _fts_matches(f"fts_filters : {filter_token(prefix, value)}")
 
 
 @needs_sqlite
