@@ -18,18 +18,29 @@ class Provider:
     kind: str
     label: str
     documents: Callable[[], Iterable[IndexDocument]]
+    # A kind that may hold hundreds of thousands of entries (forum posts): search
+    # probes it before choosing how to read it (search.fulltext).
+    large: bool = False
 
 
 _providers: dict[str, Provider] = {}
 _scope_resolvers: list[Callable] = []
 
 
-def register_provider(kind: str, documents_callable, label: str | None = None) -> Provider:
-    """Register (or replace) the provider of a kind; ``label`` is the human plural, e.g. "Member profiles"."""
+def register_provider(
+    kind: str, documents_callable, label: str | None = None, *, large: bool = False
+) -> Provider:
+    """Register (or replace) the provider of a kind; ``label`` is the human plural, e.g. "Member profiles".
+
+    ``large`` marks a kind that may grow to hundreds of thousands of entries.
+    """
     if not kind or len(kind) > 40:
         raise ValueError("A kind is a short non-empty name, at most 40 characters.")
     provider = Provider(
-        kind=kind, label=label or kind.replace("_", " ").capitalize(), documents=documents_callable
+        kind=kind,
+        label=label or kind.replace("_", " ").capitalize(),
+        documents=documents_callable,
+        large=large,
     )
     _providers[kind] = provider
     return provider
@@ -44,6 +55,11 @@ def register_scope_resolver(fn) -> None:
 def providers() -> dict[str, Provider]:
     """The registered providers by kind, in registration order."""
     return dict(_providers)
+
+
+def large_kinds() -> frozenset[str]:
+    """The kinds registered as large."""
+    return frozenset(kind for kind, provider in _providers.items() if provider.large)
 
 
 def label_for(kind: str) -> str:
