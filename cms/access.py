@@ -18,6 +18,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Q
 from wagtail.models import BaseViewRestriction, CollectionViewRestriction, PageViewRestriction
 
@@ -194,6 +195,33 @@ def visible_pages(queryset, user, restrictions=None):
     """Narrow a page queryset to what this visitor may see (one query for the restrictions)."""
     denied = _covered(as_restrictions(restrictions).denied_to(user))
     return queryset.exclude(denied) if denied else queryset
+
+
+def visible_page_ids(queryset, user, restrictions=None, order_by=()) -> list[int]:
+    """The ids of the pages of ``queryset`` this visitor may see (``visible_pages``'s rule), in order.
+
+    Restricted sections are excluded in SQL as ``visible_pages`` does; the
+    restricted single pages (hundreds of members-only articles) are dropped
+    here from the ids read, instead of travelling as an IN list: Django
+    prepared each of those hundreds of parameters and psycopg split the
+    statement around each placeholder, about 5 ms of a list's request on
+    PostgreSQL, more than the database spent on the query.
+
+    On PostgreSQL the ids come as one ordered array; elsewhere as rows.
+    """
+    denied = as_restrictions(restrictions).denied_to(user)
+    sections = _covered([r for r in denied if not r.leaf])
+    if sections:
+        queryset = queryset.exclude(sections)
+    leaves = {r.page_id for r in denied if r.leaf}
+    queryset = queryset.order_by()
+    if connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        ids = queryset.aggregate(ids=ArrayAgg("pk", order_by=order_by))["ids"] or []
+    else:
+        ids = queryset.order_by(*order_by).values_list("pk", flat=True)
+    return [pk for pk in ids if pk not in leaves]
 
 
 def public_pages(queryset, restrictions=None):

@@ -2,11 +2,12 @@
 
 Every list narrows to what the visitor may see first (cms.access), then
 filters, counts and pages. The number of queries does not grow with the number
-of pages: terms are prefetched, and the facet counts and total come from one
-query for the visible pages and one per many-to-many source. The counts and the total
-are cached per set of filters and per set of restrictions the visitor is
-denied, under cms.freshness's version, so a publish or a privacy change is
-seen at once.
+of pages: terms are prefetched, and on the faceted indexes the facet counts,
+the total and the result page come from one query for the ids of the visible
+pages (in the listing's order) and one per facet source; the result page then
+loads its twelve cards by id. The counts and the matching ids are cached per
+set of filters and per set of restrictions the visitor is denied, under
+cms.freshness's version, so a publish or a privacy change is seen at once.
 
 Filters are GET parameters, so a filtered page has a shareable URL:
 ``?phase=forming-a-task-force&practice_area=coordination&evidence=promising``.
@@ -14,9 +15,11 @@ Several values of one facet mean "any of them"; different facets must all
 match. Unknown parameters and values are ignored.
 """
 
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -85,11 +88,14 @@ class Listing:
     active: list[tuple[FacetGroup, FacetOption]]
     # Names the facet counts in the cache; the facet form's rendered HTML is cached under it too.
     counts_key: str = ""
+    # Turns the page's object list (ids, on the faceted indexes) into pages; None: it holds pages.
+    cards: Callable | None = None
 
     @cached_property
     def items(self):
         """The result page's pages, loaded on first use, each marked for its members-only badge."""
-        pages = list(self.page_obj.object_list)
+        found = self.page_obj.object_list
+        pages = self.cards(list(found)) if self.cards else list(found)
         return _mark_members_only(pages, getattr(self.page_obj, "restrictions", None))
 
     @property
@@ -151,16 +157,16 @@ class _Ids(Aggregate):
         return self.as_sql(compiler, connection, function="ARRAY_AGG", **extra_context)
 
 
-def _id_set(ids):
+def _id_list(ids):
     if not ids:
-        return set()
+        return []
     if isinstance(ids, list):
-        return set(ids)
-    return set(map(int, ids.split(",")))
+        return ids
+    return list(map(int, ids.split(",")))
 
 
 class _Facets:
-    """Resolves requested values, applies filters and counts options for one page model."""
+    """Resolves requested values, then filters and counts options for one page model."""
 
     def __init__(self, model, specs, query):
         self.model, self.specs = model, specs
@@ -199,48 +205,28 @@ class _Facets:
             return {}  # the usual case: no query
         return dict(FormerSlug.objects.filter(slug__in=unknown).values_list("slug", "term__slug"))
 
-    def _field(self, spec):
-        return self.model._meta.get_field(spec.source)
+    def counts(self, ordered):
+        """Option counts per facet, each with every other facet's filter applied, and the matching pages.
 
-    def _apply_one(self, queryset, spec, values):
-        model_field = self._field(spec)
-        if model_field.many_to_many:
-            through = model_field.remote_field.through
-            page_ids = through.objects.filter(
-                **{f"{model_field.m2m_reverse_field_name()}__in": values}
-            ).values(model_field.m2m_field_name())
-            return queryset.filter(pk__in=page_ids)
-        return queryset.filter(**{f"{spec.source}__in": values})
+        ``ordered`` is the ids of the pages of this model the visitor may see,
+        in the listing's order (``access.visible_page_ids``). Right after a
+        publish nothing is cached, and a GROUP BY per facet (five for two
+        filters, each joining the pages, their restrictions and the filters'
+        subqueries) cost most of the request. Instead: one query per source
+        for the pages of each of its values (``_Ids``), and the counting in
+        Python as set intersections, the same queries whatever the filters.
+        The matching pages come back in ``ordered``'s order, so the result
+        page needs no query of its own but the twelve cards by id.
 
-    def apply(self, queryset, skip=None):
-        for spec in self.specs:
-            if spec.param != skip and spec.param in self.selected:
-                queryset = self._apply_one(queryset, spec, self.selected[spec.param])
-        return queryset
-
-    def counts(self, visible_pages):
-        """Option counts per facet, each counted with every other facet's filter applied, and the total.
-
-        ``visible_pages`` is a ``Page`` queryset of the pages of this model the
-        visitor may see. Right after a publish nothing is cached, and a GROUP
-        BY per facet (five for two filters, each joining the pages, their
-        restrictions and the filters' subqueries) cost most of the request.
-        Instead: one query for the ids of the visible pages, one per source for
-        the pages of each of its values (``_Ids``), and the counting in Python
-        as set intersections, the same queries whatever the filters.
-
-        The ids come from Wagtail's page table alone: joining the model's own
-        table (as ``PracticePage.objects`` does) made SQLite walk every
-        article's row, StreamField body and all (a few kilobytes each, most in
-        overflow pages), and read ``evidence_level`` from behind the body. The
-        single-valued fields are read from the model's table by an index that
-        covers them (migration 0005), so no body is touched either.
+        The single-valued fields are read from the model's table by an index
+        that covers them (migration 0005): on SQLite no article's StreamField
+        body (a few kilobytes each, most in overflow pages) is touched.
         """
-        sources = list(dict.fromkeys(spec.source for spec in self.specs))
-        visible = _id_set(visible_pages.order_by().aggregate(ids=_Ids("pk"))["ids"])
-        # source -> value -> the visible pages that have it: counting is then set intersections.
+        visible = set(ordered)
+        # source -> value -> the pages that have it (hidden, draft and other pages included: every
+        # count below intersects with visible pages first).
         pages_with = {}
-        for source in sources:
+        for source in dict.fromkeys(spec.source for spec in self.specs):
             model_field = self.model._meta.get_field(source)
             if model_field.many_to_many:
                 value, page = model_field.m2m_reverse_field_name(), model_field.m2m_field_name()
@@ -249,10 +235,7 @@ class _Facets:
                 value, page = model_field.attname, "pk"
                 rows = self.model._base_manager.values(value)
             grouped = rows.order_by().annotate(ids=_Ids(page)).values_list(value, "ids")
-            # Values of hidden, draft or other pages are not counted.
-            pages_with[source] = {
-                found: _id_set(ids) & visible for found, ids in grouped if found is not None
-            }
+            pages_with[source] = {found: _id_list(ids) for found, ids in grouped if found is not None}
         specs = {spec.param: spec for spec in self.specs}
         matching = {
             param: set().union(*(pages_with[specs[param].source].get(value, ()) for value in wanted))
@@ -262,11 +245,20 @@ class _Facets:
         for spec in self.specs:
             others = [matched for param, matched in matching.items() if param != spec.param]
             pages = visible.intersection(*others) if others else visible
+            # Only this facet's values: the topic facets share one source.
+            values = self._values(spec, pages_with[spec.source])
             counts[spec.param] = {
-                value: n for value, having in pages_with[spec.source].items() if (n := len(having & pages))
+                value: n for value in values if (n := len(pages.intersection(pages_with[spec.source][value])))
             }
-        total = visible.intersection(*matching.values()) if matching else visible
-        return counts, len(total)
+        if not matching:
+            return counts, list(ordered)
+        total = visible.intersection(*matching.values())
+        return counts, [pk for pk in ordered if pk in total]
+
+    def _values(self, spec, found):
+        if spec.facet:
+            return [term.pk for term in self.terms_by_facet[spec.facet].values() if term.pk in found]
+        return list(found)
 
     def groups(self, counts):
         result = []
@@ -305,32 +297,56 @@ def _counts_key(model, facets, user, restrictions):
     return f"cms:facets:{model._meta.label_lower}:{freshness.content_version()}:{fingerprint}"
 
 
-def _faceted(request, base, model, specs, ordering, prefetch, restrictions, select=()):
+def _faceted(request, model, specs, ordering, restrictions, cards):
     facets = _Facets(model, specs, request.GET)
-    filtered = facets.apply(base).order_by(*ordering)
     key = _counts_key(model, facets, request.user, restrictions)
     cached = cache.get(key)
     if cached is None:
-        # The same pages as ``base``, as Wagtail pages: their ids come from the narrow page table.
-        visible = access.visible_pages(Page.objects.live().type(model), request.user, restrictions)
-        counts, total = facets.counts(visible)
-        cached = {"counts": counts, "total": total}
+        # Ids from Wagtail's narrow page table, in the listing's order: the filters, the counts
+        # and the result page are then worked out from them and the per-value page ids.
+        ordered = access.visible_page_ids(
+            Page.objects.live().type(model), request.user, restrictions, order_by=ordering
+        )
+        counts, ids = facets.counts(ordered)
+        cached = {"counts": counts, "ids": ids}
         cache.set(key, cached, freshness.COUNTS_TTL)
-    counts = cached["counts"]
-    if select:
-        filtered = filtered.select_related(*select)
-    # Cards show no body: leave StreamField JSON (kilobytes per article) in the database.
-    paginator = Paginator(filtered.defer_streamfields().prefetch_related(*prefetch), PER_PAGE)
-    paginator.count = cached["total"]  # a cached_property: Paginator need not count again
-    page_obj = paginator.get_page(request.GET.get("page"))
-    # Left lazy: the template caches the rendered result page under counts_key, and a hit
-    # never runs the page query (Listing.items marks the badges when it does).
+    page_obj = Paginator(cached["ids"], PER_PAGE).get_page(request.GET.get("page"))
+    # The page's ids, loaded as cards on first use: the template caches the rendered result
+    # page under counts_key, and a hit never loads them (Listing.items marks the badges).
     page_obj.restrictions = restrictions
-    groups = facets.groups(counts)
+    groups = facets.groups(cached["counts"])
     active = [(group, option) for group in groups for option in group.selected]
     return Listing(
-        page_obj=page_obj, facets=groups, total=page_obj.paginator.count, active=active, counts_key=key
+        page_obj=page_obj,
+        facets=groups,
+        total=page_obj.paginator.count,
+        active=active,
+        counts_key=key,
+        cards=functools.partial(cards, user=request.user, restrictions=restrictions),
     )
+
+
+def _cards(queryset, ids, *, user, restrictions):
+    """The pages of ``ids``, in that order, as cards: no StreamField body (kilobytes per article).
+
+    The ids were narrowed to what this visitor may see; each loaded page is
+    checked again against the restrictions (a dict lookup), so a card can
+    never show a page the visitor may not see, whatever produced the ids.
+    """
+    found = {page.pk: page for page in queryset.live().filter(pk__in=ids).defer_streamfields()}
+    return [
+        found[pk] for pk in ids if pk in found and access.page_denial(found[pk], user, restrictions) is None
+    ]
+
+
+def _practice_cards(ids, **visitor):
+    # The card shows the audiences, not the topics.
+    return _cards(PracticePage.objects.prefetch_related("audiences"), ids, **visitor)
+
+
+def _resource_cards(ids, **visitor):
+    queryset = ResourcePage.objects.select_related("resource_type").prefetch_related("audiences")
+    return _cards(queryset, ids, **visitor)
 
 
 # Each page type lives under its one index page (parent_page_types, max_count=1), so the
@@ -338,31 +354,25 @@ def _faceted(request, base, model, specs, ordering, prefetch, restrictions, sele
 
 
 def practice_listing(index, request):
-    restrictions = access.request_restrictions(request)
-    base = access.visible_pages(PracticePage.objects.live(), request.user, restrictions)
     return _faceted(
         request,
-        base,
         PracticePage,
         PRACTICE_FACETS,
-        ordering=("-first_published_at", "title"),
-        prefetch=("topics", "audiences"),
-        restrictions=restrictions,
+        # The id last: pages published in the same instant under the same title keep one order.
+        ordering=("-first_published_at", "title", "pk"),
+        restrictions=access.request_restrictions(request),
+        cards=_practice_cards,
     )
 
 
 def resource_listing(index, request):
-    restrictions = access.request_restrictions(request)
-    base = access.visible_pages(ResourcePage.objects.live(), request.user, restrictions)
     return _faceted(
         request,
-        base,
         ResourcePage,
         RESOURCE_FACETS,
-        ordering=("title",),
-        prefetch=("audiences",),
-        restrictions=restrictions,
-        select=("resource_type",),
+        ordering=("title", "pk"),
+        restrictions=access.request_restrictions(request),
+        cards=_resource_cards,
     )
 
 

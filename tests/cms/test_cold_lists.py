@@ -12,18 +12,26 @@ an ordinary publish leaves alone: the tests below prove a publish keeps them
 while a privacy change, a new child, a move or a deletion reloads them at once.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Page
 
-from cms import access, freshness, privacy
+from cms import access, freshness, listings, privacy
+from cms.listings import PER_PAGE
 from cms.models import PracticePage, ResourcePage
 from tests.cms import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [item.title for item in response.context["listing"].items]
 
 
 def options(response, param):
@@ -193,3 +201,62 @@ def test_deleting_a_restricted_page_or_a_group_raises_the_structure_version(inde
     version = freshness.structure_version()
     Group.objects.create(name="Temporary").delete()
     assert freshness.structure_version() > version
+
+
+# --- The result page comes from the ordered visible ids, its cards loaded by id ---
+
+
+def test_result_pages_follow_the_listing_order_with_filters_and_members_only_pages(
+    client, role_user, indexes
+):
+    index = indexes["practices"]
+    now = timezone.now()
+    age = {}  # hours since publishing: the newest first, then by title when two share an instant
+    for n in range(PER_PAGE + 3):
+        page = factories.practice(
+            index, title=f"Practice {n:02d}", slug=f"practice-{n}", topics=["coordination", "training"]
+        )
+        age[page.title] = PER_PAGE + 3 - n if n != 6 else PER_PAGE + 3 - 7
+        PracticePage.objects.filter(pk=page.pk).update(
+            first_published_at=now - timedelta(hours=age[page.title])
+        )
+    factories.make_members_only(PracticePage.objects.get(slug="practice-1"))
+    factories.make_members_only(PracticePage.objects.get(slug="practice-12"))
+    every = sorted(age, key=lambda title: (age[title], title))
+    assert every[:3] == ["Practice 14", "Practice 13", "Practice 12"]
+    assert every.index("Practice 06") == every.index("Practice 07") - 1
+    public = [title for title in every if title not in ("Practice 01", "Practice 12")]
+
+    url = "/practices/?practice_area=coordination&practice_area=training"
+    first, second = client.get(url), client.get(url + "&page=2")
+    assert titles(first) + titles(second) == public
+    assert first.context["listing"].total == len(public)
+    assert "Practice 12" not in first.content.decode() + second.content.decode()
+
+    member = Client()
+    member.force_login(role_user("member"))
+    first, second = member.get(url), member.get(url + "&page=2")
+    assert titles(first) + titles(second) == every
+    assert titles(member.get("/practices/?page=2")) == every[PER_PAGE:]
+
+
+def test_cards_leave_out_a_page_the_visitor_may_not_see_whatever_ids_they_are_given(role_user, practices):
+    # The index hands the cards only ids it has narrowed; the cards check each page again anyway.
+    restrictions = access.current_restrictions()
+    ids = list(PracticePage.objects.order_by("title").values_list("pk", flat=True))
+    anonymous = listings._practice_cards(ids, user=AnonymousUser(), restrictions=restrictions)
+    assert [page.title for page in anonymous] == ["Public one"]  # the draft is not live either
+    member = listings._practice_cards(ids, user=role_user("member"), restrictions=restrictions)
+    assert [page.title for page in member] == ["Private one", "Public one"]
+
+
+def test_a_members_only_section_hides_its_pages_from_the_index_and_its_counts(client, role_user, practices):
+    # The practices index itself made members-only: a section, matched by path, not by id.
+    factories.make_members_only(practices)
+    restrictions = access.current_restrictions()
+    assert [r.leaf for r in restrictions if r.page_id == practices.pk] == [False]
+    pages = Page.objects.live().type(PracticePage)
+    assert access.visible_page_ids(pages, AnonymousUser(), restrictions) == []
+    pending = role_user("pending")
+    assert access.visible_page_ids(pages, pending, restrictions) == []
+    assert len(access.visible_page_ids(pages, role_user("member"), restrictions)) == 2
