@@ -173,3 +173,32 @@ def test_typing_a_filter_token_finds_nothing_it_should_not():
 
     for token in (filter_token("s", "members"), filter_token("k", "practice")):
         assert search(token.strip('"'), user=None).results == []
+
+
+def test_a_page_of_hits_far_apart_gets_each_row_highlighted_and_no_row_between(practice_kind):
+    """The highlights come from one MATCH over the page's rowid range; rows inside it not on the page stay out."""
+    old = IndexDocumentFactory(kind="practice", key="old", title="Restitution for survivors, the first")
+    index_document(old)
+    between = [
+        IndexDocumentFactory(kind="forum_note", key=f"note-{n}", title=f"Restitution note {n}")
+        for n in range(6)
+    ]
+    for doc in between:
+        index_document(doc)
+    newest = IndexDocumentFactory(kind="practice", key="new", title="Restitution orders, the newest")
+    index_document(newest)
+
+    found = search("restitution", user=None, kinds=["practice"])
+
+    assert {hit.key for hit in found.results} == {"old", "new"}
+    for hit in found.results:
+        assert "<mark>Restitution</mark>" in str(hit.title_html)
+
+
+def test_a_registered_kind_with_no_entries_is_searched_without_error(practice_kind):
+    index_document(IndexDocumentFactory(kind="resource", key="r1", title="Interpreters booked early"))
+
+    assert search("interp", user=None, kinds=["practice"]).total == 0
+    found = search("interp", user=None)
+    assert [hit.key for hit in found.results] == ["r1"]
+    assert found.kind_counts == {"resource": 1}
