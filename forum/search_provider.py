@@ -167,8 +167,12 @@ def _category_saved(sender, instance, created, **kwargs):
 def _connect():
     from forum.models import Category, CategoryPermission
 
-    register_provider(TOPIC_KIND, topic_documents, label="Forum topics", large=True)
-    register_provider(POST_KIND, post_documents, label="Forum replies", large=True)
+    register_provider(
+        TOPIC_KIND, topic_documents, label="Forum topics", large=True, scope_prefix=access.SCOPE_PREFIX
+    )
+    register_provider(
+        POST_KIND, post_documents, label="Forum replies", large=True, scope_prefix=access.SCOPE_PREFIX
+    )
     register_scope_resolver(access.forum_scopes)
     post_save.connect(_permission_changed, sender=CategoryPermission, dispatch_uid="forum_rescope_permission")
     post_delete.connect(

@@ -122,7 +122,7 @@ def _on_audit_event(sender, instance, created, raw=False, **kwargs):
 
 
 def _connect():
-    register_provider(KIND, profile_documents, label="Member profiles")
+    register_provider(KIND, profile_documents, label="Member profiles", scope_prefix=SCOPE)
     register_scope_resolver(member_scopes)
     uid = "members.search_provider"
     post_save.connect(_on_user_saved, sender=User, dispatch_uid=f"{uid}.user_saved")

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 
 from search.query_terms import SearchTerms
-from search.registry import large_kinds, providers
+from search.registry import large_kinds, providers, scope_prefix_of
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -78,8 +78,19 @@ def _split(rows) -> tuple[dict, list]:
 
 
 def searched_kinds(filters: Filters) -> tuple[str, ...]:
-    """The kinds to build windows for: every registered kind (facets count them all), and those asked."""
-    return tuple(dict.fromkeys([*providers(), *filters.kinds]))
+    """The kinds to build windows for: every registered kind (facets count them all), and those asked.
+
+    A kind whose scope prefix matches none of the visitor's scopes is left out:
+    they may see none of its entries, and its arm would read them all to find
+    that out (an anonymous search on the forum bench's 1.1 M entries took 0.8
+    to 1 s walking forum posts).
+    """
+    kinds = dict.fromkeys([*providers(), *filters.kinds])
+    return tuple(
+        kind
+        for kind in kinds
+        if not (prefix := scope_prefix_of(kind)) or any(scope.startswith(prefix) for scope in filters.scopes)
+    )
 
 
 # A visitor with few scopes (anonymous, pending: "public" and little else) may see

@@ -31,7 +31,7 @@ from search.documents import IndexDocument
 from search.fulltext import FTS_TABLE, MARK_END, MARK_START, RANK_WINDOW, Filters, engine_for
 from search.models import IndexEntry
 from search.query_terms import parse_query
-from search.registry import allowed_scopes, label_for
+from search.registry import allowed_scopes, label_for, scope_prefix_of
 from search.results import KindFacet, SearchPage, SearchResult, highlighted
 
 BATCH_SIZE = 1000
@@ -68,6 +68,10 @@ def _row(doc: IndexDocument, now) -> tuple:
         value = getattr(doc, name)
         if not value or len(str(value)) > limit:
             raise ValueError(f"IndexDocument.{name} must be 1 to {limit} characters: {value!r:.60}")
+    prefix = scope_prefix_of(doc.kind)
+    if prefix and not doc.scope.startswith(prefix):
+        # Search skips the kind for visitors without such a scope (search.fulltext).
+        raise ValueError(f"A {doc.kind} entry's scope must start with {prefix!r}: {doc.scope!r:.60}")
     slugs = sorted(_slugs(doc.topics))
     return (
         doc.kind,

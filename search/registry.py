@@ -21,6 +21,9 @@ class Provider:
     # A kind that may hold hundreds of thousands of entries (forum posts): search
     # probes it before choosing how to read it (search.fulltext).
     large: bool = False
+    # Every entry of the kind has a scope starting with this ("forum:"): a visitor
+    # with no such scope sees none of them, so search skips the kind for them.
+    scope_prefix: str = ""
 
 
 _providers: dict[str, Provider] = {}
@@ -28,11 +31,18 @@ _scope_resolvers: list[Callable] = []
 
 
 def register_provider(
-    kind: str, documents_callable, label: str | None = None, *, large: bool = False
+    kind: str,
+    documents_callable,
+    label: str | None = None,
+    *,
+    large: bool = False,
+    scope_prefix: str = "",
 ) -> Provider:
     """Register (or replace) the provider of a kind; ``label`` is the human plural, e.g. "Member profiles".
 
     ``large`` marks a kind that may grow to hundreds of thousands of entries.
+    ``scope_prefix`` promises that every entry's scope starts with it; the index
+    refuses an entry that breaks the promise.
     """
     if not kind or len(kind) > 40:
         raise ValueError("A kind is a short non-empty name, at most 40 characters.")
@@ -41,6 +51,7 @@ def register_provider(
         label=label or kind.replace("_", " ").capitalize(),
         documents=documents_callable,
         large=large,
+        scope_prefix=scope_prefix,
     )
     _providers[kind] = provider
     return provider
@@ -60,6 +71,12 @@ def providers() -> dict[str, Provider]:
 def large_kinds() -> frozenset[str]:
     """The kinds registered as large."""
     return frozenset(kind for kind, provider in _providers.items() if provider.large)
+
+
+def scope_prefix_of(kind: str) -> str:
+    """The scope prefix the kind's provider promised, or "" (any scope)."""
+    provider = _providers.get(kind)
+    return provider.scope_prefix if provider else ""
 
 
 def label_for(kind: str) -> str:

@@ -353,7 +353,8 @@ def test_scopes_narrow_a_search_but_never_widen_it(member, monkeypatch):
     monkeypatch.setattr(registry, "_scope_resolvers", [*registry._scope_resolvers])
     registry.register_scope_resolver(lambda user: {"forum:3", "forum:5"} if user == member else ())
     for scope in ("forum:3", "forum:4", "forum:5", "public"):
-        index_document(IndexDocumentFactory(kind="forum_post", scope=scope, title=f"Interviewing in {scope}"))
+        kind = "practice" if scope == "public" else "forum_post"  # forum entries are "forum:" scoped
+        index_document(IndexDocumentFactory(kind=kind, scope=scope, title=f"Interviewing in {scope}"))
 
     def titles(**kwargs):
         return sorted(r.title for r in search("interviewing", user=member, **kwargs).results)
