@@ -10,7 +10,7 @@ worker's scheduled publishing) shows after COUNTS_TTL.
 
 The page restrictions, the home page's lists and the index result pages are
 cached under the version too (cms.access, cms.listings), as are the site
-lookup, page routes and site settings (cms.hotpath): privacy rides on it,
+lookup and site settings (cms.hotpath): privacy rides on it,
 which is why a production setting without a shared cache is refused
 (config.E002). Any saved page bumps it as well, since adding a child changes
 which pages a restriction on its parent covers. A version lost from the cache
@@ -22,9 +22,11 @@ existing page never changes: the page view restrictions, the tree's shape
 (which pages exist, their paths and how many children each has) and the
 groups restrictions name. It goes up on every restriction or group change,
 every page created, moved or deleted; the content version goes up with it.
-The page restrictions (cms.access) and the "any aliases?" check (cms.hotpath)
-are cached under it, so the first request after an ordinary publish does not
-reload them; anything that could change who may see a page still raises it.
+The page restrictions (cms.access), the "any aliases?" check and the page
+routes (cms.hotpath) are cached under it, so the first request after an
+ordinary publish does not reload them; anything that could change who may
+see a page still raises it. (A publish may change a slug: a cached route is
+used only while its page still has the URL path asked for.)
 """
 
 from django.contrib.auth.models import Group

@@ -11,9 +11,11 @@ settings change raises:
 - ``find_site`` replaces ``Site._find_for_request``: the site per host and
   port, with its root page already specific, copied for each request so no
   request sees what another set on them.
-- ``route`` (``HomePage.route``) remembers which page a path leads to; a hit
-  loads that page by primary key in one query and still asks the page to
-  route the rest, so a page no longer live is a 404 as before.
+- ``route`` (``HomePage.route``) remembers which page a path leads to, under
+  the structure version (a publish moves no page); a hit loads that page by
+  primary key in one query, checks it still has the URL path asked for (a
+  publish may change a slug) and still asks the page to route the rest, so a
+  page no longer live is a 404 as before.
 - ``skip_wagtail_restriction_check`` spares Wagtail's own check on a page no
   restriction covers (cms.access has just checked the cached restrictions).
 - ``site_settings`` gives the base template the settings without a query.
@@ -78,24 +80,36 @@ def install():
     Site._find_for_request = staticmethod(find_site)
 
 
+def _url_path(root, components):
+    return root.url_path + "".join(f"{component}/" for component in components)
+
+
 def route(root, request, path_components, wagtail_route):
-    """Resolve a path below ``root`` from the route cache, falling back to Wagtail's walk."""
+    """Resolve a path below ``root`` from the route cache, falling back to Wagtail's walk.
+
+    Routes are cached under the structure version (pages created, moved or
+    deleted), not the content version: an ordinary publish leaves every path
+    where it was, so the first request after it needs no walk. A publish can
+    change a slug, though; a hit is used only if the page, loaded fresh, still
+    has the URL path asked for, and the page then routes the rest itself (a
+    page no longer live is a 404, as after Wagtail's walk).
+    """
     if not path_components:
         return wagtail_route(request, path_components)
     # Hashed: the path is whatever the visitor typed (any length, any characters).
     path = hashlib.sha256("/".join(path_components).encode()).hexdigest()[:32]
-    key = f"cms:route:{freshness.content_version()}:{root.pk}:{path}"
+    key = f"cms:route:{freshness.structure_version()}:{root.pk}:{path}"
     hit = cache.get(key)
     if hit is not None:
         label, pk, consumed = hit
         page = apps.get_model(label).objects.filter(pk=pk).first()
-        if page is not None:
+        if page is not None and page.url_path == _url_path(root, path_components[:consumed]):
             return page.route(request, path_components[consumed:])
     result = wagtail_route(request, path_components)
     page = result[0]
     consumed = page.depth - root.depth
     # Only a plain walk down the tree is remembered: the page's URL path is the one asked for.
-    if page.url_path == root.url_path + "".join(f"{c}/" for c in path_components[:consumed]):
+    if page.url_path == _url_path(root, path_components[:consumed]):
         cache.set(key, (page._meta.label_lower, page.pk, consumed), TTL)
     return result
 

@@ -137,3 +137,21 @@ def test_a_page_saved_without_a_revision_shows_its_new_body_at_once(client, arti
     page.body = factories.body("Saved by a script.")
     page.save()
     assert "Saved by a script." in client.get(article.url).content.decode()
+
+
+def test_an_ordinary_publish_keeps_the_cached_route(client, article, indexes):
+    # Routes are cached under the structure version: a publish moves no page, so no walk by slug.
+    client.get(article.url)
+    factories.publish(PracticePage.objects.get(pk=article.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.url).status_code == 200
+    assert not any('"slug" =' in query["sql"] for query in queries)
+
+
+def test_a_cached_route_follows_a_parents_slug_change(client, article, indexes):
+    assert client.get(article.url).status_code == 200
+    index = type(indexes["practices"]).objects.get(pk=indexes["practices"].pk)
+    index.slug = "good-practices"
+    factories.publish(index)
+    assert client.get("/practices/share-case-lists/").status_code == 404
+    assert client.get("/good-practices/share-case-lists/").status_code == 200
