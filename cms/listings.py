@@ -17,6 +17,7 @@ match. Unknown parameters and values are ignored.
 
 import functools
 import hashlib
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -142,14 +143,16 @@ def _requested_values(query, spec):
 
 
 class _Ids(Aggregate):
-    """The ids of a group in one column: a list on PostgreSQL, "3,7,12" on SQLite.
+    """The ids of a group in one column: a list on PostgreSQL, a JSON array ("[3,7,12]") on SQLite.
 
     The facet counts read one row per value (a few dozen) instead of one per
     (page, value) pair (some 16,000 at 3,000 practices): far less to fetch,
     and no tuple per pair for Python to allocate and its collector to scan.
+    JSON rather than "3,7,12": json.loads makes the ints in C, about twice as
+    fast as splitting and converting each.
     """
 
-    function = "GROUP_CONCAT"
+    function = "JSON_GROUP_ARRAY"
     output_field = TextField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
@@ -162,7 +165,7 @@ def _id_list(ids):
         return []
     if isinstance(ids, list):
         return ids
-    return list(map(int, ids.split(",")))
+    return json.loads(ids)
 
 
 class _Facets:
