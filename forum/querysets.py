@@ -6,14 +6,10 @@ query, and tags prefetched in one more: the number of queries never grows with
 the page.
 """
 
-import weakref
-from dataclasses import dataclass, field
-
 from django.apps import apps
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.query import get_related_populators
 
 from forum import access
 
@@ -149,123 +145,3 @@ def watched_categories(user) -> list[int]:
         return []
     parents = apps.get_model("forum", "Category").objects.values_list("pk", "parent_id")
     return [pk for pk, parent_id in parents if own.get(pk, own.get(parent_id)) == "watching"]
-
-
-class PreparedQuery:
-    """A query whose SQL is compiled once per database connection; each run only binds new values.
-
-    The topic page's reads are fixed in shape: only the member, the topic and the
-    post numbers change. Django builds and compiles the SQL of a queryset on every
-    evaluation, which for the topic query (three annotations, each a correlated
-    subquery, and two joins) cost more CPU than everything the database did for
-    it. Here ``build`` writes the query once with placeholder values, the compiled
-    SQL is kept, and each run substitutes the real values for the placeholders'
-    parameters and turns the rows into model instances as a queryset would
-    (converters, select_related objects, annotations).
-
-    ``build(**slots)`` receives one placeholder per name: an int for plain
-    values, and, for a name ending in ``user``, an object whose ``pk`` is one,
-    so the queryset methods that take a member (with_state, with_draft, ...)
-    can be used unchanged. A queryset whose SQL would depend on anything but
-    those values (a list whose length varies, a value compared in Python) must
-    not be prepared: its SQL would be wrong for other values.
-    """
-
-    # In range of every integer field (an out-of-range value would change the SQL), and not a value
-    # these queries hold as a constant.
-    _BASE = 2_000_000_000
-
-    def __init__(self, build, *slots):
-        self.build = build
-        self.slots = slots
-        self._compiled = weakref.WeakKeyDictionary()  # by connection (one per thread and alias)
-
-    def _placeholders(self):
-        values = {}
-        for i, name in enumerate(self.slots):
-            number = self._BASE + i
-            values[name] = _Member(number) if name.endswith("user") else number
-        return values
-
-    def _compile(self, connection):
-        placeholders = self._placeholders()
-        queryset = self.build(**placeholders)
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        numbers = {name: getattr(v, "pk", v) for name, v in placeholders.items()}
-        # A parameter may come wrapped for the database (psycopg's Int4 for an integer field on
-        # PostgreSQL): each value is wrapped as its placeholder was.
-        positions = {
-            name: [
-                (i, type(p))
-                for i, p in enumerate(params)
-                if isinstance(p, int) and not isinstance(p, bool) and p == number
-            ]
-            for name, number in numbers.items()
-        }
-        unused = [name for name, found in positions.items() if not found]
-        if unused or compiler.has_extra_select:
-            raise ValueError(f"Cannot prepare this query: {unused or 'extra select'}")
-        compiled = _Compiled(sql=sql, params=list(params), positions=positions, compiler=compiler)
-        klass_info, select = compiler.klass_info, compiler.select
-        if klass_info is not None:  # Model instances; a values_list() query gives rows.
-            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-            compiled.model = klass_info["model"]
-            compiled.model_slice = (start, end)
-            compiled.init_list = [f[0].target.attname for f in select[start:end]]
-            compiled.related = get_related_populators(klass_info, select, connection.alias)
-            compiled.annotations = list(compiler.annotation_col_map.items())
-        self._compiled[connection] = compiled
-        return compiled
-
-    def _rows(self, using, values):
-        connection = connections[using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
-        params = compiled.params.copy()
-        for name, indexes in compiled.positions.items():
-            value = values[name]
-            value = value.pk if name.endswith("user") else value
-            for i, kind in indexes:
-                params[i] = value if kind is int else kind(value)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return compiled, compiled.compiler.results_iter([rows])
-
-    def rows(self, using="default", **values) -> list[tuple]:
-        """The rows (with the fields' converters applied) of a prepared ``values_list()`` query."""
-        return [tuple(row) for row in self._rows(using, values)[1]]
-
-    def run(self, using="default", **values) -> list:
-        """The model instances for these values, as ``list(build(**values))`` would give them."""
-        compiled, rows = self._rows(using, values)
-        start, end = compiled.model_slice
-        found = []
-        for row in rows:
-            obj = compiled.model.from_db(using, compiled.init_list, row[start:end])
-            for populator in compiled.related:
-                populator.populate(row, obj)
-            for name, position in compiled.annotations:
-                setattr(obj, name, row[position])
-            found.append(obj)
-        return found
-
-
-class _Member:
-    """Stands in for a member while a query is prepared: the queryset methods only read ``pk``."""
-
-    def __init__(self, pk):
-        self.pk = pk
-
-
-@dataclass
-class _Compiled:
-    sql: str
-    params: list
-    positions: dict
-    compiler: object
-    model: type | None = None
-    model_slice: tuple = ()
-    init_list: list = field(default_factory=list)
-    related: list = field(default_factory=list)
-    annotations: list = field(default_factory=list)

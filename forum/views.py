@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.prepared import MAX_KEY, MIN_KEY, PreparedQuery
 from forum import access, attachments, drafts, limits, paging, post_html, services
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
 from forum.models import (
@@ -31,15 +32,12 @@ from forum.models import (
     page_of,
 )
 from forum.notifications import mark_all_read
-from forum.querysets import PreparedQuery
 from forum.rendering import render_markdown
 from forum.tasks import defer_read
 from members.access import members_only
 from taxonomy.models import Term
 
 TOPICS_PER_PAGE = 30
-# The range of a BigAutoField key.
-MIN_KEY, MAX_KEY = -(2**63), 2**63 - 1
 
 
 def _page_number(request):
@@ -177,7 +175,7 @@ def _topic_with_state(user, pk, for_page=False):
     return topics.with_draft(user).with_unread_notifications(user) if for_page else topics
 
 
-# The topic and this member's state of it, compiled once (forum.querysets.PreparedQuery): the
+# The topic and this member's state of it, compiled once (config.prepared.PreparedQuery): the
 # compiling alone cost more CPU than the rest of the view's reads. The rows are not filtered by
 # access in SQL (the readable categories are a list that changes the SQL's shape); the view asks
 # forum.access.can_read_topic, the rule readable_by applies, before anything is shown.

@@ -8,18 +8,14 @@ compiled queries on every page, and they stay exactly as fresh as before: read
 once per request, never cached across requests.
 """
 
-import weakref
-
 from allauth.account.auth_backends import AuthenticationBackend
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.db.models import Aggregate, CharField, Exists, OuterRef, Subquery, Value
 
+from config.prepared import MAX_KEY, MIN_KEY, PreparedQuery
 from members import access, lockout
 
-# The range of a BigAutoField key: anything else names no user.
-MIN_KEY, MAX_KEY = -(2**63), 2**63 - 1
 # ASCII unit separator: cannot appear in a group name typed into the admin.
 SEPARATOR = "\x1f"
 
@@ -52,22 +48,10 @@ def _annotated_users():
     )
 
 
-# The query is the same on every request but for the user's key, and compiling it cost more CPU than
-# running it: its SQL is compiled once per database connection, with a placeholder key that is then
-# replaced by the session's. Only the statement is kept; the row is read fresh on every request.
-_PLACEHOLDER_KEY = 2_000_000_000
-_compiled = weakref.WeakKeyDictionary()
-
-
-def _compile(connection):
-    query = _annotated_users().filter(pk=_PLACEHOLDER_KEY).order_by("pk")[:1].query
-    sql, params = query.get_compiler(connection=connection).as_sql()
-    # On PostgreSQL the key may come wrapped for its column type; the real key is wrapped the same way.
-    slots = [(i, type(p)) for i, p in enumerate(params) if type(p) is not bool and p == _PLACEHOLDER_KEY]
-    if len(slots) != 1:
-        raise ValueError("The user query's key parameter was not found")
-    compiled = _compiled[connection] = (sql, list(params), slots[0])
-    return compiled
+# The same query on every request but for the user's key, and compiling it cost more CPU than
+# running it: its SQL is compiled once per database connection (config.prepared). Only the
+# statement is kept; the row is read fresh on every request.
+_USER = PreparedQuery(lambda key: _annotated_users().filter(pk=key).order_by("pk")[:1], "key")
 
 
 def _load_user(user_id):
@@ -78,12 +62,8 @@ def _load_user(user_id):
         return None
     if not MIN_KEY <= user_id <= MAX_KEY:
         return None
-    manager = get_user_model()._default_manager
-    connection = connections[manager.db]
-    sql, params, (position, kind) = _compiled.get(connection) or _compile(connection)
-    params = params.copy()
-    params[position] = user_id if kind is int else kind(user_id)
-    return next(iter(manager.raw(sql, params)), None)
+    found = _USER.run(using=get_user_model()._default_manager.db, key=user_id)
+    return found[0] if found else None
 
 
 class LockAwareAuthenticationBackend(AuthenticationBackend):

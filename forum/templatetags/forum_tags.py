@@ -3,9 +3,10 @@
 from django import template
 from django.urls import reverse
 
+from config.prepared import PreparedQuery
 from forum.access import is_moderator
 from forum.post_html import _Pattern
-from forum.querysets import PreparedQuery, unread_notifications
+from forum.querysets import unread_notifications
 
 register = template.Library()
 

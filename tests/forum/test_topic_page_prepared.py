@@ -1,4 +1,4 @@
-"""The topic page's reads are compiled once (forum.querysets.PreparedQuery): only the SQL is kept.
+"""The topic page's reads are compiled once (config.prepared.PreparedQuery): only the SQL is kept.
 
 What is kept is the statement, never a result, so a new post, an edit, a read
 position, a watch level, a draft or a permission change shows on the very next
