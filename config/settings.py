@@ -150,7 +150,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: a search over a million index rows has a plan cost high enough to
     # trigger it, and compiling took 30 of a 110 ms query; pages here run short
     # queries, where JIT only adds its compile time.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # First, so options given in DATABASE_URL (?options=...) still apply, and win.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = " ".join(filter(None, ["-c jit=off", _pg_options.get("options")]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------

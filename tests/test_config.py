@@ -385,3 +385,13 @@ def test_sqlite_connections_outlive_a_request_and_run_in_wal_mode(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["sqlite", "True", "wal"]
+
+
+def test_options_in_database_url_are_kept_beside_the_jit_setting(tmp_path):
+    script = "from django.conf import settings\nprint(settings.DATABASES['default']['OPTIONS']['options'])\n"
+    url = "postgres://tfc:x@127.0.0.1:1/tfc?options=-c%20statement_timeout%3D5000"
+
+    result = manage(tmp_path, "manage.py", "shell", "--verbosity", "0", "-c", script, DATABASE_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c jit=off -c statement_timeout=5000"
