@@ -44,7 +44,9 @@ def _searched_sql(query, user):
 
 
 def test_a_visitor_without_the_kinds_scopes_is_not_searched_for_it(casefile_kind, practice_kind, member):
-    index_document(IndexDocumentFactory(kind="casefile", key="c1", title="Restitution ledger", scope="team:1"))
+    index_document(
+        IndexDocumentFactory(kind="casefile", key="c1", title="Restitution ledger", scope="team:1")
+    )
     index_document(IndexDocumentFactory(kind="practice", key="p1", title="Restitution guide"))
 
     anonymous, anonymous_sql = _searched_sql("restitution", AnonymousUser())
@@ -58,7 +60,9 @@ def test_a_visitor_without_the_kinds_scopes_is_not_searched_for_it(casefile_kind
 
 
 def test_asking_for_the_kind_without_its_scopes_finds_nothing(casefile_kind):
-    index_document(IndexDocumentFactory(kind="casefile", key="c1", title="Restitution ledger", scope="team:1"))
+    index_document(
+        IndexDocumentFactory(kind="casefile", key="c1", title="Restitution ledger", scope="team:1")
+    )
 
     found = search("restitution", user=AnonymousUser(), kinds=["casefile"])
 
