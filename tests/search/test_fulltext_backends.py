@@ -177,7 +177,7 @@ def test_typing_a_filter_token_finds_nothing_it_should_not():
 
 
 def test_a_page_of_hits_far_apart_gets_each_row_highlighted_and_no_row_between(practice_kind):
-    """The highlights come from one MATCH over the page's rowid range; rows inside it not on the page stay out."""
+    """Highlights come from one MATCH over the page's rowid range; rows in it not on the page stay out."""
     old = IndexDocumentFactory(kind="practice", key="old", title="Restitution for survivors, the first")
     index_document(old)
     between = [
