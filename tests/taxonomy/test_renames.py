@@ -46,7 +46,7 @@ def test_rename_rewrites_the_slug_in_every_apps_index_entries(tagged_practice):
                 title="Working with farm labor contractors",
                 text="Who has worked a case with a farm labor contractor?",
                 url="/forum/t/41/",
-                scope="members",
+                scope="forum:3",
                 topics=("labor-trafficking", "training"),
             )
         ]
