@@ -275,42 +275,48 @@ class PostgresEngine(_Engine):
         """
         where, params = self.where(filters, with_kinds=False)
         tsquery, query_params = self.tsquery(terms)
+
         # The tsquery written out in each arm, not query.q: the planner can then
         # estimate how many rows match.
-        arm = (
-            f"(SELECT e.id, e.kind, e.search_vector FROM {TABLE} e "  # noqa: S608
-            f"WHERE e.kind = %s AND e.search_vector @@ ({tsquery}) AND {where}{{gate}} "
-            "ORDER BY e.id DESC LIMIT %s)"
-        )
+        def arm(gate=""):
+            return (
+                f"(SELECT e.id, e.kind, e.search_vector FROM {TABLE} e "  # noqa: S608
+                f"WHERE e.kind = %s AND e.search_vector @@ ({tsquery}) AND {where}{gate} "
+                "ORDER BY e.id DESC LIMIT %s)"
+            )
+
         # The walk: ts_match_vq is @@ as a function, which no index serves. The kind
         # as a range, ordered by kind too, is an order only the (kind, id) index
         # gives, so the walk reads this kind's rows alone; with "kind = %s" the
         # planner walked the primary key, ten rows read for each topic.
-        walk = (
-            f"(SELECT e.id, e.kind, e.search_vector FROM {TABLE} e "  # noqa: S608
-            f"WHERE e.kind >= %s AND e.kind <= %s AND ts_match_vq(e.search_vector, {tsquery}) "
-            f"AND {where} AND {{gate}} ORDER BY e.kind DESC, e.id DESC LIMIT %s)"
-        )
-        probe = (
-            "probe_{n} AS MATERIALIZED (SELECT COUNT(*) >= %s AS common FROM ("  # noqa: S608
-            f"SELECT e.search_vector, e.scope, e.topics FROM {TABLE} e WHERE e.kind = %s "
-            "ORDER BY e.id DESC LIMIT %s"
-            f") e WHERE e.search_vector @@ ({tsquery}) AND {where})"
-        )
+        def walk(gate):
+            return (
+                f"(SELECT e.id, e.kind, e.search_vector FROM {TABLE} e "  # noqa: S608
+                f"WHERE e.kind >= %s AND e.kind <= %s AND ts_match_vq(e.search_vector, {tsquery}) "
+                f"AND {where} AND {gate} ORDER BY e.kind DESC, e.id DESC LIMIT %s)"
+            )
+
+        def probe(n):
+            return (
+                f"probe_{n} AS MATERIALIZED (SELECT COUNT(*) >= %s AS common FROM ("  # noqa: S608
+                f"SELECT e.search_vector, e.scope, e.topics FROM {TABLE} e WHERE e.kind = %s "
+                "ORDER BY e.id DESC LIMIT %s"
+                f") e WHERE e.search_vector @@ ({tsquery}) AND {where})"
+            )
+
         large = large_kinds()
         probes, probe_params, arms, arm_params = [], [], [], []
         for kind in kinds:
             row = [*query_params, *params, RANK_WINDOW + 1]
             if kind not in large:
-                arms.append(arm.format(gate=""))
+                arms.append(arm())
                 arm_params += [kind, *row]
                 continue
             n = len(probes)
-            probes.append(probe.format(n=n))
+            probes.append(probe(n))
             probe_params += [COMMON_IN_PROBE, kind, PROBE_ROWS, *query_params, *params]
             gate = f"(SELECT common FROM probe_{n})"  # noqa: S608
-            arms.append(walk.format(gate=gate))
-            arms.append(arm.format(gate=f" AND NOT {gate}"))
+            arms += [walk(gate), arm(f" AND NOT {gate}")]
             arm_params += [kind, kind, *row, kind, *row]
         return (
             f"""

@@ -2,7 +2,8 @@
 
 import pytest
 
-from search import registry
+from search import fulltext, registry
+from search import index as search_index
 
 
 @pytest.fixture
@@ -23,3 +24,15 @@ def member(role_user):
 @pytest.fixture
 def pending(role_user):
     return role_user("pending", full_name="Waiting Applicant")
+
+
+@pytest.fixture
+def rank_window(monkeypatch):
+    """Shrink search's ranking window for one test, so windowing shows on small data: rank_window(5)."""
+
+    def shrink(size):
+        # search.index reads the constant by name for its counts, fulltext for its SQL.
+        monkeypatch.setattr(fulltext, "RANK_WINDOW", size)
+        monkeypatch.setattr(search_index, "RANK_WINDOW", size)
+
+    return shrink

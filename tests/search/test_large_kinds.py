@@ -15,7 +15,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from search import fulltext, registry
-from search import index as search_index
 from search.index import index_changed, index_document, search
 from tests.search.factories import IndexDocumentFactory
 
@@ -31,9 +30,8 @@ WINDOW = 4
 
 
 @pytest.fixture(autouse=True)
-def small_probe(monkeypatch):
-    monkeypatch.setattr(fulltext, "RANK_WINDOW", WINDOW)
-    monkeypatch.setattr(search_index, "RANK_WINDOW", WINDOW)
+def small_probe(monkeypatch, rank_window):
+    rank_window(WINDOW)
     monkeypatch.setattr(fulltext, "PROBE_ROWS", 6)
     monkeypatch.setattr(fulltext, "COMMON_IN_PROBE", 3)
 

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from search import fulltext
-from search import index as search_index
 from search.index import index_document, search
 from tests.search.factories import IndexDocumentFactory
 
@@ -22,9 +21,8 @@ WINDOW = 5
 
 
 @pytest.fixture(autouse=True)
-def small_window(monkeypatch):
-    monkeypatch.setattr(fulltext, "RANK_WINDOW", WINDOW)
-    monkeypatch.setattr(search_index, "RANK_WINDOW", WINDOW)
+def small_window(rank_window):
+    rank_window(WINDOW)
 
 
 def _index(kind, count, *, scope="public", title="Restitution for survivors"):
