@@ -34,12 +34,15 @@ seed: migrate ## Load demo content and demo accounts (DEBUG only)
 
 run: seed ## Set up and serve http://127.0.0.1:8000 with task workers (one per core for notebooks) and the scheduler (Ctrl-C stops all)
 	@echo "Serving on http://$(HOST):$(PORT)  (worker and scheduler running; Ctrl-C stops all)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --queue-name default --no-reload --interval 1 & \
+	@# The trap stops exactly the workers and scheduler started here, once: a bare
+	@# `kill 0` also signalled this shell, re-entered the trap until it overflowed
+	@# ("Segmentation fault"), and signalled make itself.
+	@pids=""; trap 'trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait' INT TERM EXIT; \
+	$(PY) manage.py db_worker --queue-name default --no-reload --interval 1 & pids="$$pids $$!"; \
 	for core in $$(seq $$($(PY) -c 'import os; print(os.cpu_count() or 1)')); do \
-		$(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 1 & \
+		$(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 1 & pids="$$pids $$!"; \
 	done; \
-	$(PY) manage.py run_scheduler & \
+	$(PY) manage.py run_scheduler & pids="$$pids $$!"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Run the whole test suite, browser tests included
