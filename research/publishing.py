@@ -143,6 +143,9 @@ def create_brief_draft(run, by):
             with storage.open(path, "rb") as handle:
                 image = Image(
                     title=(figure.get("caption") or figure["name"])[:255],
+                    # Wagtail offers an image's description as its default alt text wherever
+                    # an editor reuses it from the library.
+                    description=(figure.get("alt") or figure.get("caption") or "")[:255],
                     collection=collection,
                     uploaded_by_user=by,
                 )

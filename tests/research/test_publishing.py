@@ -92,6 +92,8 @@ def test_a_run_becomes_a_brief_draft_in_review(published_setup):
     assert chart["table"]["data"][0] == ["year", "cases"]
     image = get_image_model().objects.get()
     assert chart["image"].pk == image.pk and image.title == "Cases by year"
+    # The library keeps the alt text too, and Wagtail offers it wherever the image is reused.
+    assert image.description == image.default_alt_text == "Cases rose from 2015 to 2016."
     narrative = [b.block_type for b in draft.narrative]
     assert narrative == ["heading", "paragraph"]
     assert "<b>recorded</b>" in draft.narrative[1].value.source
