@@ -1,5 +1,8 @@
 """Models and provenance: canonical parameters, immutable versions, run states."""
 
+import re
+import subprocess
+
 import pytest
 
 from research import provenance
@@ -15,9 +18,50 @@ def test_canonical_json_ignores_key_order_and_spacing():
     )
 
 
-def test_code_version_and_package_hash_are_recorded():
-    assert provenance.code_version() != ""
-    assert len(provenance.packages_sha256()) == 64
+@pytest.fixture
+def fresh_code_version():
+    """code_version() is cached per process; each test here sees its own answer."""
+    provenance.code_version.cache_clear()
+    yield provenance.code_version
+    provenance.code_version.cache_clear()
+
+
+def test_code_version_is_the_git_commit_when_the_tree_has_git(fresh_code_version, settings, monkeypatch):
+    if not (settings.BASE_DIR / ".git").exists():
+        pytest.skip("This checkout has no .git folder.")
+    head = subprocess.run(
+        ["git", "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    monkeypatch.setenv(provenance.CODE_VERSION_ENV, "build-123")  # git wins over the variable
+    assert fresh_code_version() == head and len(head) == 40
+
+
+def test_code_version_comes_from_the_build_variable_where_git_is_absent(
+    fresh_code_version, settings, monkeypatch, tmp_path
+):
+    settings.BASE_DIR = tmp_path  # a deployed tree: no .git folder
+    monkeypatch.setenv(provenance.CODE_VERSION_ENV, "build-2026-11-28-abc123")
+    assert fresh_code_version() == "build-2026-11-28-abc123"
+    fresh_code_version.cache_clear()
+    monkeypatch.delenv(provenance.CODE_VERSION_ENV)
+    assert fresh_code_version() == "unknown"
+
+
+def test_the_package_hash_changes_with_the_installed_set(monkeypatch):
+    from importlib import metadata
+
+    provenance.packages_sha256.cache_clear()
+    real = provenance.packages_sha256()
+    assert re.fullmatch(r"[0-9a-f]{64}", real)
+    installed = list(metadata.distributions())
+    monkeypatch.setattr(metadata, "distributions", lambda: installed[1:])
+    provenance.packages_sha256.cache_clear()
+    try:
+        assert provenance.packages_sha256() != real
+    finally:
+        monkeypatch.undo()
+        provenance.packages_sha256.cache_clear()
+    assert provenance.packages_sha256() == real
     assert provenance.kernel_version().startswith("Python 3.")
 
 

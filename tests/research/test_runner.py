@@ -277,3 +277,42 @@ def test_a_changed_notebook_is_not_served_from_the_cache(make_notebook, research
     second.refresh_from_db()
     assert second.cache_of is None
     assert second.notebook_sha256 != first.notebook_sha256
+
+
+def test_each_kernel_talks_over_ipc_with_its_own_connection_file(make_notebook, researcher, no_kernels_left):
+    """No TCP ports to race for: each run's kernel has sockets and a connection file in its own folder."""
+    import json
+
+    make_notebook(
+        "wiring",
+        [
+            "import json\nfrom ipykernel.connect import get_connection_file\n"
+            "info = json.load(open(get_connection_file()))\n"
+            "print(json.dumps({'file': get_connection_file(), 'transport': info['transport'], "
+            "'ip': info['ip']}))"
+        ],
+        parameters="n = 1  # Which run\n",
+    )
+    seen = []
+    for n in ("1", "2"):
+        run = run_notebook("wiring", researcher, n=n)
+        run.refresh_from_db()
+        assert run.status == Status.SUCCEEDED, run.error_message
+        node = json.loads(run.executed_notebook.read())
+        [output] = node["cells"][-1]["outputs"]
+        seen.append(json.loads("".join(output["text"])))
+        # The kernel's own report of its Python agrees with what the run recorded as its version.
+        assert f"Python {node['metadata']['language_info']['version']}," in run.kernel_version
+    for wiring in seen:
+        assert wiring["transport"] == "ipc"
+        assert wiring["file"].startswith(str(researcher_work_dir())) and wiring["file"].endswith(
+            "/kernel.json"
+        )
+        assert wiring["ip"].startswith(wiring["file"].removesuffix("kernel.json"))
+    assert seen[0]["file"] != seen[1]["file"] and seen[0]["ip"] != seen[1]["ip"]
+
+
+def researcher_work_dir():
+    from research.conf import setting
+
+    return setting("RESEARCH_WORK_DIR")
