@@ -12,6 +12,7 @@ Whatever happens, the kernel's whole process group is killed before the run
 is closed, and its working folder is removed.
 """
 
+import hashlib
 import json
 import logging
 import os
@@ -42,6 +43,10 @@ from research.storage import research_storage
 log = logging.getLogger(__name__)
 Status = Run.Status
 FIGURE_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+class DatasetChanged(Exception):
+    """A pinned dataset version is gone or its bytes differ from the hash taken at queue time."""
 
 
 def kill_process_group(pgid):
@@ -154,13 +159,29 @@ def prepare_inputs(run, work_dir):
     params["sensitive"] = run.sensitive
     versions = {v.pk: v for v in run.dataset_versions.all()}
     for schema, entry in run.data_versions.items():
+        if entry.get("synthetic"):
+            params[f"{schema}_csv"] = ""  # the notebook generates its synthetic data
+            continue
         version = versions.get(entry.get("version_id"))
         if version is None:
-            params[f"{schema}_csv"] = ""  # the notebook's synthetic data
-            continue
+            # Never fall back to synthetic data for a run queued with a real file.
+            raise DatasetChanged(
+                f"Dataset {entry.get('dataset')} version {entry.get('version')}, chosen when the run was "
+                "queued, no longer exists. Start the run again with a current version."
+            )
         target = work_dir / f"{schema}.csv"
+        digest = hashlib.sha256()
         with version.file.open("rb") as source, open(target, "wb") as out:
-            shutil.copyfileobj(source, out)
+            for block in iter(lambda: source.read(1024 * 1024), b""):
+                digest.update(block)
+                out.write(block)
+        if digest.hexdigest() != entry.get("sha256"):
+            # The provenance (and the cache) promise these exact bytes; a changed file breaks that.
+            raise DatasetChanged(
+                f"The stored file of dataset {entry.get('dataset')} version {entry.get('version')} no longer "
+                f"matches the SHA-256 recorded when the run was queued ({str(entry.get('sha256'))[:16]}…); "
+                "the run was stopped rather than use other data."
+            )
         params[f"{schema}_csv"] = str(target)
     return params, results_dir
 

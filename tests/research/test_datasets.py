@@ -225,3 +225,55 @@ def test_tta_exports_name_no_task_force_and_join_on_its_code(role_user):
         assert b"Secretville" not in content and code in content, content
         assert version.status == DatasetVersion.Status.VALID, version.errors
         assert version.dataset.sensitive
+
+
+@pytest.mark.parametrize("damage", ["version deleted", "file changed on disk"])
+def test_a_run_whose_pinned_version_changed_stops_instead_of_using_other_data(
+    make_notebook, role_user, upload_version, monkeypatch, damage
+):
+    """Between queueing and running the pinned bytes must stay: a run never falls back to other data."""
+    import types
+
+    import research.tasks
+    from research import registry, runner, services
+    from research.models import Run
+
+    monkeypatch.setattr(research.tasks, "execute_run", types.SimpleNamespace(enqueue=lambda pk: None))
+    make_notebook("needs", ["print(open(tta_needs_csv).read())"], datasets=["tta_needs"])
+    version = upload_version("needs-2025")
+    run = services.queue_run(registry.get("needs"), {}, {"tta_needs": version}, role_user("researcher"))
+    if damage == "version deleted":
+        DatasetVersion.objects.filter(pk=version.pk).delete()  # bypasses the model's own guard
+        expected = "Dataset needs-2025 version 1, chosen when the run was queued, no longer exists"
+    else:
+        with open(version.file.path, "wb") as handle:
+            handle.write(TTA_NEEDS_CSV.replace(b"2,5", b"1,1"))
+        expected = "no longer matches the SHA-256 recorded when the run was queued"
+    runner.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == Run.Status.FAILED
+    assert run.error_class == "DatasetChanged"
+    assert expected in run.error_message
+    assert run.process_group is None and not run.executed_notebook  # no kernel was started
+
+
+def test_an_uploaded_synthetic_file_is_labelled_on_the_dataset_page(researcher_client):
+    from research import synthetic
+
+    out = io.StringIO()
+    synthetic.frame(30, seed=1).to_csv(out, index=False)
+    response = post_upload(
+        researcher_client, data=out.getvalue().encode(), filename="synthetic-ctdc.csv", name="ctdc-demo",
+        schema_name="ctdc",
+    )  # fmt: skip
+    version = DatasetVersion.objects.get()
+    assert version.status == DatasetVersion.Status.VALID, version.errors
+    assert version.warnings[0].startswith("SYNTHETIC DATA: every row is marked isSynthetic")
+    assert (
+        b"SYNTHETIC DATA: every row is marked isSynthetic"
+        in researcher_client.get(response["Location"]).content
+    )
+    # A real file with one synthetic row (or none) is not labelled as a whole.
+    real = out.getvalue().replace(",1\n", ",0\n", 1).encode()
+    post_upload(researcher_client, data=real, filename="ctdc.csv", name="ctdc-real", schema_name="ctdc")
+    assert not any("SYNTHETIC" in w for w in DatasetVersion.objects.get(dataset__name="ctdc-real").warnings)
