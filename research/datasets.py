@@ -114,7 +114,14 @@ def validate(version):
         with version.file.open("rb") as handle:
             frame = schemas.read_frame(handle)
         report = schemas.validate(schema, frame)
-        errors, warnings = report.errors, report.warnings
+        errors, warnings = report.errors, list(report.warnings)
+        if _all_synthetic(frame):
+            # Files from research.synthetic carry the flag on every row; say so wherever the file shows.
+            warnings.insert(
+                0,
+                "SYNTHETIC DATA: every row is marked isSynthetic. These are generated records, not real "
+                "cases; results from them are illustrative only.",
+            )
     version.errors = errors
     version.warnings = warnings
     version.row_count = len(frame) if frame is not None else None
@@ -122,6 +129,13 @@ def validate(version):
     version.status = Status.INVALID if errors else Status.VALID
     version.save(update_fields=["errors", "warnings", "row_count", "columns", "status"])
     return version
+
+
+def _all_synthetic(frame):
+    column = schemas.SYNTHETIC_FLAG
+    if frame is None or column not in frame.columns or not len(frame):
+        return False
+    return bool((frame[column].astype(str).str.strip() == "1").all())
 
 
 def latest_valid(dataset):

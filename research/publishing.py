@@ -30,7 +30,8 @@ class PublishingError(Exception):
     """Why a run cannot become a brief draft, in words for the researcher."""
 
 
-def _rich(markdown_text):
+def markdown_html(markdown_text):
+    """Untrusted markdown (a notebook's) as the few tags Wagtail's rich text keeps; no raw HTML."""
     html = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
     # Wagtail's rich text stores bold and italic as <b> and <i>.
     html = re.sub(r"<(/?)strong>", r"<\1b>", html)
@@ -56,9 +57,9 @@ def narrative_from_notebook(path):
             if not text:
                 return
             if section:
-                sections[section].append(_rich(text))
+                sections[section].append(markdown_html(text))
             else:
-                blocks.append({"type": "paragraph", "value": _rich(text)})
+                blocks.append({"type": "paragraph", "value": markdown_html(text)})
 
         for line in cell.source.splitlines():
             match = HEADING.match(line)
@@ -123,9 +124,15 @@ def create_brief_draft(run, by):
     if not notebook.brief or not registry.SLUG.match(notebook.brief):
         raise PublishingError("This notebook does not name a brief (tfc.brief in its metadata).")
     results = run.results or {}
-    synthetic = any(v.get("synthetic") for v in run.data_versions.values())
+    synthetic = run.is_synthetic
     source = f"Research run #{run.pk} ({run.notebook_path})"
     narrative, method, limitations = narrative_from_notebook(notebook.path)
+    notes = [str(note) for note in results.get("notes", []) if str(note).strip()]
+    if notes:
+        # What the run itself had to say about its data (synthetic records, CTDC columns it
+        # could not use) belongs in the brief as much as the notebook's prose does.
+        narrative.append({"type": "heading", "value": {"text": "Notes on this run's data", "level": "h2"}})
+        narrative += [{"type": "paragraph", "value": markdown_html(note)} for note in notes]
 
     with transaction.atomic():
         page, created = _brief_page(

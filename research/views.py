@@ -142,8 +142,12 @@ def run_detail(request, pk):
         notebook = registry.get(run.notebook_path.removeprefix("notebooks/").removesuffix(".ipynb"))
     except registry.NotebookNotFound:
         pass
+    from research.publishing import markdown_html
+
     context = {
         "run": run,
+        # Notes are the notebook's markdown: untrusted, so rendered with the brief's small tag set.
+        "notes": [markdown_html(str(note)) for note in (run.results or {}).get("notes", [])],
         "versions": run.dataset_versions.select_related("dataset"),
         "can_cancel": access.can_cancel_run(request.user, run),
         "can_publish": access.can_publish_brief(request.user, run) and bool(notebook and notebook.brief),

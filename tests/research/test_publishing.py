@@ -136,3 +136,29 @@ def test_only_a_succeeded_run_with_a_brief_can_be_published(published_setup, fin
     response = client.post(reverse("research:run_publish", args=[run.pk]))
     assert response.status_code == 302
     assert b"submitted for review" in client.get(response["Location"]).content
+
+
+def test_a_run_on_an_uploaded_synthetic_file_is_illustrative_and_its_notes_reach_the_brief(
+    published_setup, finished_run
+):
+    """The data came from a real-looking dataset, but the notebook saw isSynthetic rows and said so."""
+    from cms.models.briefs import EvidenceBriefPage
+
+    _, researcher = published_setup
+    notes = [
+        "**SYNTHETIC DATA.** These results come from generated, synthetic records, not real cases.",
+        "Age could not be analysed: the file has no ageBroad column.",
+    ]
+    run = finished_run(
+        notebook="cases",
+        results={**RESULTS, "figures": [], "synthetic": True, "notes": notes},
+        data_versions={"ctdc": {"dataset": "ctdc-demo", "version": 1, "version_id": 1, "sha256": "d" * 64}},
+    )
+    publishing.create_brief_draft(run, researcher)
+    draft = EvidenceBriefPage.objects.get(slug="case-characteristics").get_latest_revision_as_object()
+    assert all(block.value["illustrative"] for block in draft.key_figures)
+    assert draft.has_illustrative_figures
+    blocks = list(draft.narrative)
+    assert blocks[-3].value["text"] == "Notes on this run's data"
+    assert "<b>SYNTHETIC DATA.</b>" in blocks[-2].value.source
+    assert "no ageBroad column" in blocks[-1].value.source

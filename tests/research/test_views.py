@@ -157,3 +157,25 @@ def test_the_main_navigation_offers_research_only_to_those_who_may_use_it(role_u
     for role, shown in (("researcher", True), ("tta_staff", True), ("member", False)):
         page = client_for(role_user(role)).get("/")
         assert (b'href="/research/"' in page.content) is shown, role
+
+
+def test_a_synthetic_run_is_labelled_and_its_notes_shown_safely(finished_run, researcher_client):
+    run = finished_run(
+        results={
+            "synthetic": True,
+            "numbers": [],
+            "notes": [
+                "**SYNTHETIC DATA.** These results come from generated, synthetic records, not real cases.",
+                "Age could not be analysed: the file has no ageBroad column. <script>alert(1)</script>",
+            ],
+        },
+        data_versions={"ctdc": {"dataset": "ctdc-demo", "version": 1, "sha256": "d" * 64}},
+    )
+    page = researcher_client.get(run.get_absolute_url()).content.decode()
+    assert "<strong>Synthetic data.</strong> This run used generated records" in page
+    assert "<b>SYNTHETIC DATA.</b> These results come from generated" in page
+    assert "the file has no ageBroad column." in page
+    # The notebook's raw HTML is shown as text, never as markup.
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    real = finished_run(results={"numbers": [], "notes": []})
+    assert "Synthetic data." not in researcher_client.get(real.get_absolute_url()).content.decode()
