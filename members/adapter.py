@@ -1,9 +1,11 @@
 """allauth adapter: lockout, applicant fields, and where people land after log-in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.urls import reverse
 
 from members import access, lockout
+from members.models import User
 
 
 class MembershipAccountAdapter(DefaultAccountAdapter):
@@ -14,6 +16,16 @@ class MembershipAccountAdapter(DefaultAccountAdapter):
             "try again later or ask a membership administrator to release it."
         ),
     }
+
+    def clean_email(self, email):
+        # allauth's email fields take up to 320 characters, and allauth cuts a value
+        # to the column's length when it sets it on the user: a longer address would
+        # make an account for a different, truncated address and send its link
+        # nowhere. Every allauth form (sign-up, adding an address) asks this first.
+        limit = User._meta.get_field("email").max_length
+        if len(email) > limit:
+            raise forms.ValidationError(f"An email address can have at most {limit} characters.")
+        return super().clean_email(email)
 
     def authenticate(self, request, **credentials):
         email = credentials.get("email") or credentials.get("username")

@@ -89,7 +89,8 @@ class MembershipSignupForm(SignupForm):
         cleaned = super().clean()
         choice = cleaned.get("task_force")
         if choice == OTHER_TASK_FORCE:
-            if not cleaned.get("other_task_force_name"):
+            # A name refused for its own reason (too long, < or >) already says so.
+            if not cleaned.get("other_task_force_name") and "other_task_force_name" not in self.errors:
                 self.add_error("other_task_force_name", "Type the name of your task force.")
             cleaned["task_force_obj"] = None
         elif choice:

@@ -193,3 +193,74 @@ def test_verified_applicant_signs_in_and_sees_only_the_review_page(client, task_
         assert blocked.status_code in (302, 403), url
         if blocked.status_code == 302:
             assert "/members/pending/" in blocked["Location"] or "/accounts/" in blocked["Location"], url
+
+
+LONG = "x" * 10_000
+# An address that passes the email validator (64-character local part, labels of
+# 60) yet is longer than the column: it must be refused, never cut short.
+LONG_VALID_EMAIL = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "org"
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("full_name", LONG, "at most 150 characters"),
+        ("full_name", "<b>Jordan</b>", "The name cannot contain &lt; or &gt;."),
+        ("full_name", "Jordan\x00Alvarez", "Null characters are not allowed."),
+        ("email", LONG + "@example.org", "Enter a valid email address."),
+        ("email", LONG_VALID_EMAIL, "An email address can have at most 254 characters."),
+        ("email", "<script>@example.org", "Enter a valid email address."),
+        ("email", "jordan@example.org\r\nBcc: everyone@example.org", "Enter a valid email address."),
+        ("agency", LONG, "at most 200 characters"),
+        ("agency", '"><img src=x onerror=alert(1)>', "The agency cannot contain &lt; or &gt;."),
+        ("claimed_role", LONG, "Select a valid choice."),
+        ("task_force", LONG, "Choose your task force from the list"),
+        ("other_task_force_name", LONG, "at most 200 characters"),
+        ("other_task_force_name", "<b>Team</b>", "The task force name cannot contain &lt; or &gt;."),
+        ("work_phone", "5" * 10_000, "at most 32 characters"),
+        ("work_phone", "<script>alert(1)</script>", "Enter a phone number"),
+        ("access_reason", LONG, "at most 2000 characters"),
+        ("access_reason", "Detective\x00", "Null characters are not allowed."),
+        ("password1", "Long-passphrase-" * 20, "at most 128 characters"),
+    ],
+)
+def test_very_long_or_hostile_text_in_each_field_is_refused_and_leaves_nothing(
+    client, task_force, field, value, message
+):
+    data = application(task_force, **{field: value})
+    if field == "password1":
+        data["password2"] = value
+    if field == "other_task_force_name":
+        data["task_force"] = "other"
+    response = client.post("/accounts/signup/", data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert not User.objects.exists()
+    assert not EmailAddress.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_refused_task_force_name_is_not_also_called_missing(client, task_force):
+    response = client.post(
+        "/accounts/signup/", application(task_force, task_force="other", other_task_force_name=LONG)
+    )
+    assert "Type the name of your task force." not in response.content.decode()
+
+
+def test_hostile_reason_alone_is_kept_as_plain_text(client, task_force):
+    reason = "<script>alert(1)</script> & Robert'); DROP TABLE members_user;--"
+    response = client.post("/accounts/signup/", application(task_force, access_reason=reason))
+    assert response.status_code == 302
+    assert User.objects.get().access_reason == reason
+
+
+def test_a_64_character_password_is_allowed(client, task_force):
+    passphrase = "Lantern harbor marble 91 " * 2 + "quiet-orchard-1"
+    assert 64 <= len(passphrase) <= 128
+    response = client.post(
+        "/accounts/signup/", application(task_force, password1=passphrase, password2=passphrase)
+    )
+    assert response.status_code == 302
+    assert User.objects.get().check_password(passphrase)
