@@ -128,3 +128,28 @@ def test_superuser_without_mfa_cannot_reach_the_admin(client):
     with mock.patch("members.access.has_mfa", return_value=False):
         response = client.get("/admin/")
     assert response["Location"].startswith("/accounts/2fa/")
+
+
+def test_removing_the_authenticator_app_on_the_mfa_page_is_audited_and_closes_members_pages(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import enrol_totp
+    from tests.members.auth_helpers import sign_in_with_totp
+
+    member = UserFactory(groups=["Member"])
+    secret = enrol_totp(member)
+    assert sign_in_with_totp(client, member.email, secret).status_code == 302
+    assert client.get("/members/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/2fa/totp/deactivate/")
+        if "reauthenticate" in response["Location"]:
+            # allauth asks for the password again before a factor is removed,
+            # then carries out the removal it held back.
+            response = client.post(response["Location"], {"password": "correct horse battery staple 42"})
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=member, type="totp").exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MFA_REMOVED, subject=member)
+    assert event.actor == member and event.detail["type"] == "totp"
+    assert client.get("/members/")["Location"].startswith("/accounts/2fa/")
