@@ -36,17 +36,30 @@ ADMIN = {
     "superuser": 200,
 }
 
+# The membership screens in the admin: membership admins and superusers only;
+# every other signed-in person is told no (403), staff included.
 MEMBERSHIP_ADMIN = {
     **dict.fromkeys(ROLES, 403),
-    "anonymous": 302,
-    "pending": 302,
-    "member": 302,
-    "other_task_force_member": 302,
-    "coordinator": 302,
-    "researcher": 302,
+    "anonymous": LOGIN,
+    "pending": PENDING,
     "membership_admin": 200,
     "superuser": 200,
 }
+
+
+# Wagtail's own permission-checked admin views: staff without the permission
+# are sent back to the dashboard with a message (Wagtail's 302); members who
+# are not staff never get into the admin (403).
+def wagtail_admin_view(*allowed):
+    return {
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": LOGIN,
+        "pending": PENDING,
+        **dict.fromkeys(["moderator", "editor", "reviewer", "tta_staff", "membership_admin"], 302),
+        **dict.fromkeys(allowed, 200),
+        "superuser": 200,
+    }
+
 
 SIGNED_IN = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}
 ANONYMOUS_ONLY = {**dict.fromkeys(ROLES, 302), "anonymous": 200}

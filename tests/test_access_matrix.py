@@ -7,6 +7,7 @@ to ROUTES. A route is (name, url or callable(users) -> url, expected map).
 import pytest
 
 from tests import access_rules as rules
+from tests.access_rules import LOGIN
 from tests.factories import ROLES
 from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
@@ -24,6 +25,21 @@ ROUTES = [
     ("email settings", "/accounts/email/", rules.SIGNED_IN),
     ("two-factor settings", "/accounts/2fa/", rules.SIGNED_IN),
     ("sessions", "/accounts/sessions/", rules.SIGNED_IN),
+    ("change password", "/accounts/password/change/", rules.SIGNED_IN),
+    # Every fixture already has a password and an authenticator app: these send them on.
+    ("set password", "/accounts/password/set/", {**dict.fromkeys(ROLES, 302)}),
+    ("activate TOTP", "/accounts/2fa/totp/activate/", dict.fromkeys(ROLES, 302)),
+    ("security keys", "/accounts/2fa/webauthn/", rules.SIGNED_IN),
+    ("add a security key", "/accounts/2fa/webauthn/add/", dict.fromkeys(ROLES, 302)),
+    # The fixtures have no recovery codes yet; allauth says so with a 404.
+    ("recovery codes", "/accounts/2fa/recovery-codes/", {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
+    ("reauthenticate", "/accounts/reauthenticate/", rules.SIGNED_IN),
+    ("log out (confirm)", "/accounts/logout/", {**rules.SIGNED_IN, "anonymous": 302}),
+    ("second factor without a log-in in progress", "/accounts/2fa/authenticate/", dict.fromkeys(ROLES, 302)),
+    ("log-in by code is off", "/accounts/login/code/confirm/", dict.fromkeys(ROLES, 302)),
+    ("inactive account notice", "/accounts/inactive/", rules.PUBLIC),
+    ("unknown verification link", "/accounts/confirm-email/not-a-real-key/", rules.PUBLIC),
+    ("password reset sent", "/accounts/password/reset/done/", rules.PUBLIC),
     # Members.
     (
         "pending notice",
@@ -38,6 +54,14 @@ ROUTES = [
         {**rules.MEMBERS, **{r: 404 for r in ROLES[2:]}},
     ),
     ("edit own profile", "/members/me/edit/", rules.MEMBERS),
+    ("nobody's profile", "/members/999999/", {**rules.MEMBERS, **{r: 404 for r in ROLES[2:]}}),
+    (
+        "directory of one task force",
+        lambda users: f"/members/?task_force={users['_task_force'].pk}",
+        rules.MEMBERS,
+    ),
+    ("search for profiles only", "/search/?q=task&kind=profile", rules.PUBLIC),
+    ("a page that does not exist", "/no-such-page/", dict.fromkeys(ROLES, 404)),
     # Apps filled by later issues.
     ("forum", "/forum/", rules.MEMBERS),
     ("forum latest", "/forum/latest/", rules.MEMBERS),
@@ -105,6 +129,37 @@ ROUTES = [
     ("admin", "/admin/", rules.ADMIN),
     ("admin login", "/admin/login/", dict.fromkeys(ROLES, 302)),
     ("admin password reset", "/admin/password_reset/", dict.fromkeys(ROLES, 302)),
+    ("admin account settings", "/admin/account/", rules.ADMIN),
+    ("membership applications", "/admin/membership/applications/", rules.MEMBERSHIP_ADMIN),
+    (
+        "membership review an application",
+        lambda users: f"/admin/membership/applications/{users['pending'].pk}/",
+        rules.MEMBERSHIP_ADMIN,
+    ),
+    ("membership members", "/admin/membership/members/", rules.MEMBERSHIP_ADMIN),
+    (
+        "membership edit a task force",
+        lambda users: f"/admin/membership/task-forces/edit/{users['_task_force'].pk}/",
+        rules.MEMBERSHIP_ADMIN,
+    ),
+    (
+        "membership member's groups",
+        lambda users: f"/admin/membership/members/{users['member'].pk}/groups/",
+        rules.MEMBERSHIP_ADMIN,
+    ),
+    ("membership task forces", "/admin/membership/task-forces/", rules.MEMBERSHIP_ADMIN),
+    ("membership new task force", "/admin/membership/task-forces/new/", rules.MEMBERSHIP_ADMIN),
+    (
+        "membership task force members",
+        lambda users: f"/admin/membership/task-forces/{users['_task_force'].pk}/members/",
+        rules.MEMBERSHIP_ADMIN,
+    ),
+    ("membership locked accounts", "/admin/membership/locks/", rules.MEMBERSHIP_ADMIN),
+    ("membership audit log", "/admin/membership/audit-log/", rules.MEMBERSHIP_ADMIN),
+    ("taxonomy terms", "/admin/snippets/taxonomy/term/", rules.wagtail_admin_view("tta_staff")),
+    ("taxonomy new term", "/admin/snippets/taxonomy/term/add/", rules.wagtail_admin_view("tta_staff")),
+    ("admin users", "/admin/users/", rules.wagtail_admin_view()),
+    ("admin groups", "/admin/groups/", rules.wagtail_admin_view()),
 ]
 
 
