@@ -6,6 +6,7 @@ here each beat is called directly so SQLite's in-memory test database sees it.
 
 import os
 import subprocess
+import time
 from datetime import timedelta
 
 import psutil
@@ -23,6 +24,9 @@ Status = Run.Status
 def kernel_group():
     """A stand-in kernel: a process leading its own session and group, with a child in the group."""
     leader = subprocess.Popen(["sh", "-c", "sleep 120 & wait"], start_new_session=True)
+    deadline = time.monotonic() + 10
+    while len(group_alive(leader.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)  # the shell forks its child a moment after it starts
     yield leader
     runner.kill_process_group(leader.pid)
     leader.wait(10)
@@ -38,6 +42,16 @@ def group_alive(pgid):
             return False
 
     return [p for p in psutil.process_iter() if alive(p)]
+
+
+def group_gone(pgid, within=10):
+    """True once nothing in the group is alive; SIGKILL is delivered, not instant."""
+    deadline = time.monotonic() + within
+    while group_alive(pgid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def watching(run, kernel_group):
@@ -64,7 +78,7 @@ def test_a_worker_whose_run_was_reaped_kills_its_kernel_at_once(finished_run, ke
     watchdog._heartbeat()
     kernel_group.wait(10)
     assert watchdog.reason == "lost"
-    assert not group_alive(kernel_group.pid)
+    assert group_gone(kernel_group.pid)
     assert runner._watchdog_outcome(watchdog)["error_class"] == "LeaseLost"
     # Closing the run afterwards leaves the reaper's verdict alone.
     runner._close(run, {"status": Status.SUCCEEDED})
@@ -77,7 +91,7 @@ def test_a_cancel_request_kills_the_kernel_group(finished_run, kernel_group):
     watchdog = watching(run, kernel_group)
     watchdog._heartbeat()
     kernel_group.wait(10)
-    assert watchdog.reason == "cancelled" and not group_alive(kernel_group.pid)
+    assert watchdog.reason == "cancelled" and group_gone(kernel_group.pid)
 
 
 def test_a_cancel_during_kernel_start_kills_the_kernel_as_soon_as_it_exists(finished_run, kernel_group):
@@ -87,7 +101,7 @@ def test_a_cancel_during_kernel_start_kills_the_kernel_as_soon_as_it_exists(fini
     assert watchdog.reason == "cancelled" and kernel_group.poll() is None
     watchdog.kernel_started(kernel_group.pid, kernel_group.pid)
     kernel_group.wait(10)
-    assert not group_alive(kernel_group.pid)
+    assert group_gone(kernel_group.pid)
 
 
 def test_the_worker_never_kills_its_own_group():
