@@ -65,7 +65,27 @@ def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, reques
 
     page.get_by_role("button", name="Create brief draft").click()
     expect(page.get_by_text("submitted for review")).to_be_visible()
-    paths = ("/research/", f"/research/runs/{run.pk}/", "/research/runs/", "/research/datasets/upload/")
+
+    page.get_by_role("link", name="View the executed notebook").click()
+    expect(page.get_by_text("How many cases?")).to_be_visible()
+    shoot(page, "executed-notebook")
+
+    from research import datasets
+    from research.models import Dataset
+
+    needs = Dataset.objects.create(
+        name="needs-2025", schema_name="tta_needs", source="Spring cycle", licence="Internal", sensitive=True
+    )
+    version = datasets.store_version(
+        needs, research_fixtures.TTA_NEEDS_CSV, researcher, original_name="needs.csv", validate_now=True
+    )
+    page.goto("/research/datasets/")
+    page.get_by_role("link", name="needs-2025").first.click()
+    expect(page.get_by_text(version.sha256)).to_be_visible()
+    expect(page.get_by_text("2 rows", exact=False)).to_be_visible()
+    shoot(page, "dataset")
+
+    paths = ("/research/", "/research/runs/", "/research/datasets/", "/research/datasets/upload/")
     for path in paths:
         page.goto(path)
         shoot(page, path.strip("/").replace("/", "-"))
