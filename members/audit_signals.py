@@ -71,6 +71,10 @@ def on_mfa_failed(sender, request, user, **kwargs):
 def on_groups_changed(sender, instance, action, pk_set, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"} or not isinstance(instance, User):
         return
+    if action != "post_clear" and not pk_set:
+        # Adding groups someone already has (re-seeding, a form saved unchanged)
+        # changes nothing, and an event saying so would only bury real changes.
+        return
     from django.contrib.auth.models import Group
 
     names = sorted(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))

@@ -1,10 +1,13 @@
 """Registers the membership screens in the Wagtail admin under one "Membership" menu group.
 
 The task force permission policy is registered at import, before Wagtail
-creates its default (Django model permissions) policy for the model.
+creates its default (Django model permissions) policy for the model. Changes
+a superuser makes in Wagtail's own user editor are audited here too.
 """
 
 from wagtail import hooks
+
+from members import audit
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
@@ -14,7 +17,7 @@ from members.admin.gate import MembershipAdminPolicy
 from members.admin.locks import LocksViewSet
 from members.admin.people import MembersViewSet
 from members.admin.task_forces import TaskForceViewSet
-from members.models import TaskForce
+from members.models import AuditEvent, TaskForce
 
 register_permission_policy(TaskForce, MembershipAdminPolicy(TaskForce, actions=["add", "change", "view"]))
 
@@ -35,3 +38,31 @@ class MembershipGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_membership_viewsets():
     return MembershipGroup()
+
+
+# Wagtail's user editor (superusers only) saves the same user object these hooks
+# get: group changes are then audited with the superuser as actor
+# (members.audit_signals), and switching "active" or "superuser" is audited here.
+@hooks.register("before_edit_user")
+def remember_who_edits_a_user(request, user):
+    user._changed_by = request.user
+    user._flags_before = {"is_active": user.is_active, "is_superuser": user.is_superuser}
+
+
+@hooks.register("after_edit_user")
+def audit_flags_changed_in_the_user_editor(request, user):
+    before = getattr(user, "_flags_before", None)
+    if before is None:
+        return
+    if before["is_active"] != user.is_active:
+        action = AuditEvent.Action.REACTIVATED if user.is_active else AuditEvent.Action.DEACTIVATED
+        audit.record(action, subject=user, actor=request.user, request=request, reason="admin user editor")
+    if before["is_superuser"] != user.is_superuser:
+        audit.record(
+            AuditEvent.Action.ROLE_CHANGED,
+            subject=user,
+            actor=request.user,
+            request=request,
+            change="add" if user.is_superuser else "remove",
+            groups=["Superuser"],
+        )

@@ -1,0 +1,94 @@
+"""Wagtail's own user editor (superusers only): what a superuser changes there is audited with them as actor."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from members.models import AuditEvent
+from members.roles import MEMBER, MODERATOR, RESEARCHER
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def boss_client(role_user, client_for):
+    boss = role_user("superuser")
+    client = client_for(boss)
+    client.boss = boss
+    return client
+
+
+def edit(client, person, *, groups, active=True, superuser=False):
+    data = {
+        "email": person.email,
+        "first_name": "Pat",
+        "last_name": "Lee",
+        "groups": [Group.objects.get(name=name).pk for name in groups],
+    }
+    if active:
+        data["is_active"] = "on"
+    if superuser:
+        data["is_superuser"] = "on"
+    response = client.post(f"/admin/users/edit/{person.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    return person
+
+
+def test_a_group_change_in_the_user_editor_names_the_superuser(boss_client):
+    person = UserFactory(groups=[MEMBER, RESEARCHER])
+    AuditEvent.objects.all().delete()
+
+    edit(boss_client, person, groups=[MEMBER, MODERATOR])
+
+    changes = {
+        (e.detail["change"], tuple(e.detail["groups"]), e.actor_id)
+        for e in AuditEvent.objects.filter(action=AuditEvent.Action.ROLE_CHANGED, subject=person)
+    }
+    assert changes == {
+        ("remove", (RESEARCHER,), boss_client.boss.pk),
+        ("add", (MODERATOR,), boss_client.boss.pk),
+    }
+
+
+def test_saving_the_user_editor_unchanged_audits_nothing(boss_client):
+    person = UserFactory(groups=[MEMBER])
+    AuditEvent.objects.all().delete()
+
+    edit(boss_client, person, groups=[MEMBER])
+
+    assert not AuditEvent.objects.exists()
+
+
+def test_deactivating_and_reactivating_in_the_user_editor_is_audited(boss_client):
+    person = UserFactory(groups=[MEMBER])
+    AuditEvent.objects.all().delete()
+
+    assert not edit(boss_client, person, groups=[MEMBER], active=False).is_active
+    assert edit(boss_client, person, groups=[MEMBER], active=True).is_active
+
+    events = list(AuditEvent.objects.filter(subject=person).order_by("pk").values_list("action", "actor_id"))
+    assert events == [
+        (AuditEvent.Action.DEACTIVATED, boss_client.boss.pk),
+        (AuditEvent.Action.REACTIVATED, boss_client.boss.pk),
+    ]
+
+
+def test_making_someone_a_superuser_is_audited_as_a_role_change(boss_client):
+    person = UserFactory(groups=[MEMBER])
+    AuditEvent.objects.all().delete()
+
+    assert edit(boss_client, person, groups=[MEMBER], superuser=True).is_superuser
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ROLE_CHANGED, subject=person)
+    assert event.actor == boss_client.boss
+    assert event.detail == {"change": "add", "groups": ["Superuser"]}
+
+
+def test_adding_a_group_someone_already_has_is_not_an_event():
+    person = UserFactory(groups=[MEMBER])
+    AuditEvent.objects.all().delete()
+    person.groups.add(Group.objects.get(name=MEMBER))
+    assert not AuditEvent.objects.exists()
+    person.groups.clear()
+    assert AuditEvent.objects.get().detail["change"] == "clear"
