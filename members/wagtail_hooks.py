@@ -6,11 +6,10 @@ a superuser makes in Wagtail's own user editor are audited here too.
 """
 
 from wagtail import hooks
-
-from members import audit
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from members import audit
 from members.admin.applications import ApplicationsViewSet
 from members.admin.audit_log import AuditLogViewSet
 from members.admin.gate import MembershipAdminPolicy
