@@ -1,4 +1,4 @@
-"""Wagtail's own user editor (superusers only): what a superuser changes there is audited with them as actor."""
+"""Wagtail's own user editor (superusers only): what a superuser changes there is audited, naming them."""
 
 import pytest
 from django.contrib.auth.models import Group
