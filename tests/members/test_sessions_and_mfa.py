@@ -153,3 +153,26 @@ def test_removing_the_authenticator_app_on_the_mfa_page_is_audited_and_closes_me
     event = AuditEvent.objects.get(action=AuditEvent.Action.MFA_REMOVED, subject=member)
     assert event.actor == member and event.detail["type"] == "totp"
     assert client.get("/members/")["Location"].startswith("/accounts/2fa/")
+
+
+def test_the_two_factor_page_tells_someone_without_a_factor_what_to_do(client, role_user):
+    newcomer = UserFactory(groups=["Member"])
+    client.force_login(newcomer)
+    body = client.get("/accounts/2fa/").content.decode()
+    assert "Set up a second factor to continue" in body
+    assert "Authenticator app" in body and "Security key" in body
+    # allauth's own controls are still there, after the explanation.
+    assert body.index("Set up a second factor") < body.index('href="/accounts/2fa/totp/activate/"')
+
+    client.force_login(role_user("member"))
+    assert "Set up a second factor to continue" not in client.get("/accounts/2fa/").content.decode()
+
+
+def test_the_password_check_before_a_security_change_says_why(client):
+    newcomer = UserFactory(groups=["Member"])
+    sign_in(client, newcomer.email)
+    response = client.get("/accounts/2fa/totp/activate/", follow=True)
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/accounts/reauthenticate/")
+    assert "even if you have just signed in" in body
+    assert 'name="password"' in body
