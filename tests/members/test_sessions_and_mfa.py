@@ -159,7 +159,7 @@ def test_the_two_factor_page_tells_someone_without_a_factor_what_to_do(client, r
     newcomer = UserFactory(groups=["Member"])
     client.force_login(newcomer)
     body = client.get("/accounts/2fa/").content.decode()
-    assert "Set up a second factor to continue" in body
+    assert "Set up a second factor to continue.</strong>" in body
     assert "Authenticator app" in body and "Security key" in body
     # allauth's own controls are still there, after the explanation.
     assert body.index("Set up a second factor") < body.index('href="/accounts/2fa/totp/activate/"')
