@@ -146,6 +146,91 @@ def test_development_may_run_tasks_immediately_with_a_local_cache():
     assert check_production_cache() == []
 
 
+# --- settings from the environment ----------------------------------------------
+
+SETTINGS_SNAPSHOT = """
+import json, django
+django.setup()
+from django.conf import settings as s
+db = s.DATABASES["default"]
+print(json.dumps({
+    "DEBUG": s.DEBUG, "SECRET_KEY": s.SECRET_KEY, "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "db": [db["ENGINE"], str(db["NAME"]), db.get("HOST", ""), db.get("PORT", ""), db.get("USER", "")],
+    "cache": [s.CACHES["default"]["BACKEND"], s.CACHES["default"].get("LOCATION", "")],
+    "SESSION_ENGINE": s.SESSION_ENGINE, "tasks": s.TASKS["default"]["BACKEND"],
+    "rq": {name: queue["URL"] for name, queue in getattr(s, "RQ_QUEUES", {}).items()},
+    "MEDIA_ROOT": str(s.MEDIA_ROOT), "EMAIL_BACKEND": s.EMAIL_BACKEND,
+    "EMAIL_FILE_PATH": str(getattr(s, "EMAIL_FILE_PATH", "")),
+    "email": [getattr(s, name, None) for name in
+              ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL")],
+    "SITE_URL": s.SITE_URL, "WAGTAILADMIN_BASE_URL": s.WAGTAILADMIN_BASE_URL,
+    "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
+}))
+"""
+
+
+def settings_under(tmp_path, **environ):
+    result = manage(tmp_path, "-c", SETTINGS_SNAPSHOT, **environ)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_with_nothing_set_the_site_runs_embedded(tmp_path):
+    var = tmp_path / "var"
+    got = settings_under(tmp_path)
+    assert got["DEBUG"] is True
+    assert got["db"][:2] == ["django.db.backends.sqlite3", str(var / "db.sqlite3")]
+    assert got["cache"][0] == "django.core.cache.backends.locmem.LocMemCache"
+    assert got["tasks"] == "django_tasks_db.DatabaseBackend"
+    assert got["MEDIA_ROOT"] == str(var / "media")
+    assert got["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert got["EMAIL_FILE_PATH"] == str(var / "mail")
+
+
+def test_production_reads_every_setting_from_the_environment(tmp_path):
+    environ = production_environment(
+        DATABASE_URL="postgres://tfc:s3cret@db.internal:5433/commons",
+        REDIS_URL="redis://cache.internal:6380/2",
+        MEDIA_ROOT=str(tmp_path / "uploads"),
+        ALLOWED_HOSTS="commons.example.org, www.commons.example.org",
+    )
+    got = settings_under(tmp_path, **environ)
+    assert got["DEBUG"] is False
+    assert got["SECRET_KEY"] == environ["SECRET_KEY"]
+    assert got["ALLOWED_HOSTS"] == ["commons.example.org", "www.commons.example.org"]
+    assert got["db"] == ["django.db.backends.postgresql", "commons", "db.internal", 5433, "tfc"]
+    # Redis holds the cache and the sessions, and RQ's queues.
+    assert got["cache"] == ["django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6380/2"]
+    assert got["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    assert got["tasks"] == "django_tasks_rq.RQBackend"
+    assert got["rq"] == {
+        "default": "redis://cache.internal:6380/2",
+        "notebooks": "redis://cache.internal:6380/2",
+    }
+    assert got["MEDIA_ROOT"] == str(tmp_path / "uploads")
+    assert got["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert got["email"] == ["smtp.example.org", 587, "mailer", "app password", True, False]
+    assert got["SITE_URL"] == got["WAGTAILADMIN_BASE_URL"] == "https://commons.example.org"
+    assert got["CSRF_TRUSTED_ORIGINS"] == ["https://commons.example.org"]
+
+
+@pytest.mark.parametrize(
+    "environ,expected",
+    [
+        ({"TASKS_BACKEND": "database"}, "django_tasks_db.DatabaseBackend"),
+        (
+            {"EMAIL_URL": "smtps://mailer:pw@smtp.example.org:465"},
+            ["smtp.example.org", 465, "mailer", "pw", False, True],
+        ),
+        ({"EMAIL_URL": "smtp://relay.internal"}, ["relay.internal", 25, "", "", False, False]),
+    ],
+    ids=["database tasks", "smtps", "plain relay"],
+)
+def test_production_alternatives(tmp_path, environ, expected):
+    got = settings_under(tmp_path, **production_environment(**environ))
+    assert (got["tasks"] if "TASKS_BACKEND" in environ else got["email"]) == expected
+
+
 # --- /healthz -----------------------------------------------------------------
 
 
