@@ -12,11 +12,20 @@
 
 Runs execute through ``research.runner.execute``, as a notebooks worker does,
 on the benchmark database; notebooks are written to a temporary folder.
+
+At full size the same figures are also taken through the real queue: runs are
+enqueued on the database backend and executed by ``manage.py db_worker
+--queue-name notebooks --no-reload --interval 1`` processes, as ``make run``
+starts them (one, then two), so the overhead includes the worker's pick-up and
+the memory is that of real worker processes and their kernels.
 """
 
+import os
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -48,6 +57,24 @@ def _write_notebook(folder: Path, slug: str):
     nbformat.write(nb, str(folder / f"{slug}.ipynb"))
 
 
+# A notebooks worker as `make run` starts one, pointed at the bench's database and folders.
+WORKER = """
+import os, sys
+import django
+django.setup()
+from django.conf import settings
+from django.db import connections
+connections["default"].settings_dict["NAME"] = os.environ["TFC_BENCH_DB_NAME"]
+settings.RESEARCH_NOTEBOOKS_DIR = os.environ["TFC_BENCH_NOTEBOOKS"]
+settings.RESEARCH_WORK_DIR = os.environ["TFC_BENCH_WORK"]
+settings.DEBUG = False
+from django.core.management import call_command
+open(os.environ["TFC_BENCH_READY"], "w").close()
+call_command("db_worker", "--queue-name", "notebooks", "--no-reload", "--interval", "1", "--no-startup-delay")
+"""
+DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notebooks"]}}
+
+
 def _cell_seconds(run):
     node = nbformat.read(run.executed_notebook.open("rb"), as_version=4)
     return sum(float(c.metadata.get("papermill", {}).get("duration") or 0) for c in node.cells)
@@ -65,7 +92,7 @@ def _first_cell_start(run):
 
 
 def run(smoke: bool) -> dict:
-    from django.conf import settings
+    from django.test import override_settings
 
     from members.roles import MEMBER, RESEARCHER
     from research import registry, runner, services
@@ -75,9 +102,11 @@ def run(smoke: bool) -> dict:
     sizes = SMOKE if smoke else FULL
     folder = Path(tempfile.mkdtemp(prefix="tfc-bench-nb-"))
     work = Path(tempfile.mkdtemp(prefix="rb", dir="/tmp"))
-    saved = {name: getattr(settings, name, None) for name in ("RESEARCH_NOTEBOOKS_DIR", "RESEARCH_WORK_DIR")}
-    settings.RESEARCH_NOTEBOOKS_DIR = folder
-    settings.RESEARCH_WORK_DIR = work
+    # override_settings, not assignment: the database-backend part nests its own override, and
+    # leaving it would drop attributes set on the settings object by hand.
+    overridden = override_settings(RESEARCH_NOTEBOOKS_DIR=folder, RESEARCH_WORK_DIR=work)
+    overridden.enable()
+    memory = _PeakMemory(lambda: [os.getpid()])
     try:
         _write_notebook(folder, "bench")
         notebook = registry.get("bench")
@@ -151,6 +180,11 @@ def run(smoke: bool) -> dict:
         parallel = time.perf_counter() - started
         assert not failures, failures
 
+        memory.stop()  # before the db_worker processes, which are this process's children too
+        figures = {}
+        if not smoke:
+            # Worker processes need a database they can share: in-memory SQLite (smoke, tests) is not.
+            figures = _through_db_workers(folder, work, notebook, researcher, sizes)
         return {
             "runs timed per figure": sizes["repeats"],
             "queue to result, median (s)": statistics.median(totals),
@@ -161,14 +195,155 @@ def run(smoke: bool) -> dict:
             f"{sizes['parallel_runs']} runs on {sizes['workers']} workers (s)": parallel,
             "speed-up (x)": serial / parallel if parallel else 0.0,
             "peak worker RSS (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "peak kernel RSS (MB)": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "peak kernel RSS (MB)": memory.kernel / 2**20,
+            **figures,
         }
     finally:
-        for name, value in saved.items():
-            if value is None:
-                del settings.__dict__[name]
-                delattr(settings._wrapped, name)
-            else:
-                setattr(settings, name, value)
+        memory.stop()
+        overridden.disable()
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+class _PeakMemory:
+    """Samples the RSS of some worker processes and, separately, of every process they started.
+
+    getrusage(RUSAGE_CHILDREN) is no use for kernels: a child's peak counts the copy of
+    the worker it was forked from, before it exec'd the kernel.
+    """
+
+    def __init__(self, worker_pids):
+        self.worker_pids = worker_pids
+        self.worker = self.kernel = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self):
+        import psutil
+
+        while not self._stop.wait(0.1):
+            for pid in self.worker_pids():
+                try:
+                    worker = psutil.Process(pid)
+                    self.worker = max(self.worker, worker.memory_info().rss)
+                    for child in worker.children(recursive=True):
+                        self.kernel = max(self.kernel, child.memory_info().rss)
+                except psutil.Error:
+                    continue
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(5)
+
+
+class _Workers:
+    """db_worker processes for the notebooks queue, with their (and their kernels') peak memory."""
+
+    def __init__(self, folder, work):
+        from django.conf import settings
+        from django.db import connection
+
+        self.env = {k: v for k, v in os.environ.items() if k != "TASKS_IMMEDIATE"}
+        self.env.update(
+            TFC_BENCH_DB_NAME=str(connection.settings_dict["NAME"]),
+            TFC_BENCH_NOTEBOOKS=str(folder),
+            TFC_BENCH_WORK=str(work),
+            TASKS_BACKEND="database",
+        )
+        self.cwd = str(settings.BASE_DIR)
+        self.ready_dir = Path(tempfile.mkdtemp(prefix="tfc-bench-ready-"))
+        self.processes = []
+        self.memory = _PeakMemory(lambda: [process.pid for process in self.processes])
+
+    def start(self):
+        ready = self.ready_dir / f"w{len(self.processes)}"
+        env = {**self.env, "TFC_BENCH_READY": str(ready)}
+        self.processes.append(
+            subprocess.Popen(  # noqa: S603 - our own interpreter and script
+                [sys.executable, "-c", WORKER], cwd=self.cwd, env=env, stdout=subprocess.DEVNULL
+            )
+        )
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            if time.monotonic() > deadline or self.processes[-1].poll() is not None:
+                raise RuntimeError("a notebooks worker did not start")
+            time.sleep(0.05)
+        time.sleep(0.3)  # from the ready mark to db_worker's first look at the queue
+
+    def stop(self):
+        self.memory.stop()
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        shutil.rmtree(self.ready_dir, ignore_errors=True)
+
+
+def _wait_finished(pks, timeout=600):
+    from research.models import Run
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = list(Run.objects.filter(pk__in=pks))
+        if all(run.is_finished for run in runs):
+            failed = [(r.pk, r.status, r.error_message) for r in runs if r.status != Run.Status.SUCCEEDED]
+            assert not failed, failed
+            return runs
+        time.sleep(0.02)
+    raise RuntimeError(f"runs {pks} did not finish in {timeout} s")
+
+
+def _through_db_workers(folder, work, notebook, researcher, sizes):
+    """The figures again, enqueued on the database backend and run by real db_worker processes."""
+    from django.test import override_settings
+
+    from research import services
+
+    def queue(tag, seconds=0.0):
+        return services.queue_run(notebook, {"seconds": seconds, "tag": tag}, {}, researcher)
+
+    workers = _Workers(folder, work)
+    try:
+        with override_settings(TASKS=DB_BACKEND):
+            workers.start()
+            totals, pickups, overheads = [], [], []
+            for i in range(sizes["repeats"]):
+                started = time.perf_counter()
+                queued = queue(f"db-overhead-{i}-{time.time_ns()}")
+                [done] = _wait_finished([queued.pk])
+                total = time.perf_counter() - started
+                first = _first_cell_start(done)
+                kernel_start = (first - done.started_at).total_seconds() if first else 0.0
+                totals.append(total)
+                pickups.append((done.started_at - done.queued_at).total_seconds())
+                overheads.append(total - kernel_start - _cell_seconds(done))
+
+            seconds = sizes["work_seconds"]
+            stamp = time.time_ns()
+            timed = {}
+            for count in (1, sizes["workers"]):
+                while len(workers.processes) < count:
+                    workers.start()
+                started = time.perf_counter()
+                pks = [queue(f"db-{count}-{stamp}-{i}", seconds).pk for i in range(sizes["parallel_runs"])]
+                _wait_finished(pks)
+                timed[count] = time.perf_counter() - started
+    finally:
+        workers.stop()
+    one, many = timed[1], timed[sizes["workers"]]
+    n, w = sizes["parallel_runs"], sizes["workers"]
+    return {
+        "db_worker: queue to result, median (s)": statistics.median(totals),
+        "db_worker: pick-up (queued to claimed), median (s)": statistics.median(pickups),
+        "db_worker: overhead beyond kernel start and cells, median (s)": statistics.median(overheads),
+        f"db_worker: {n} runs on 1 worker process (s)": one,
+        f"db_worker: {n} runs on {w} worker processes (s)": many,
+        "db_worker: speed-up (x)": one / many if many else 0.0,
+        "db_worker: peak worker process RSS (MB)": workers.memory.worker / 2**20,
+        "db_worker: peak kernel RSS (MB)": workers.memory.kernel / 2**20,
+    }
