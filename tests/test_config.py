@@ -161,8 +161,8 @@ print(json.dumps({
     "rq": {name: queue["URL"] for name, queue in getattr(s, "RQ_QUEUES", {}).items()},
     "MEDIA_ROOT": str(s.MEDIA_ROOT), "EMAIL_BACKEND": s.EMAIL_BACKEND,
     "EMAIL_FILE_PATH": str(getattr(s, "EMAIL_FILE_PATH", "")),
-    "email": [getattr(s, name, None) for name in
-              ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL")],
+    "email": [getattr(s, f"EMAIL_{name}", None) for name in
+              ("HOST", "PORT", "HOST_USER", "HOST_PASSWORD", "USE_TLS", "USE_SSL")],
     "SITE_URL": s.SITE_URL, "WAGTAILADMIN_BASE_URL": s.WAGTAILADMIN_BASE_URL,
     "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
 }))
