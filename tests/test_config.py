@@ -386,6 +386,16 @@ PUBLIC_AND_MEMBER_PAGES = [
     ("/search/?q=labor+trafficking", "anonymous"),
     ("/members/", "member"),
     ("/search/?q=labor+trafficking", "member"),
+    ("/accounts/password/reset/", "anonymous"),
+    ("/accounts/inactive/", "anonymous"),
+    ("/members/pending/", "pending"),
+    ("/members/me/edit/", "member"),
+    ("/accounts/2fa/", "member"),
+    ("/accounts/2fa/webauthn/", "member"),
+    ("/accounts/email/", "member"),
+    ("/accounts/password/change/", "member"),
+    ("/accounts/sessions/", "member"),
+    ("/accounts/reauthenticate/", "member"),
 ]
 
 
@@ -480,3 +490,30 @@ def test_options_in_database_url_are_kept_beside_the_jit_setting(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "-c jit=off -c statement_timeout=5000"
+
+
+@pytest.mark.django_db
+def test_the_second_factor_pages_allow_no_inline_script_either(client):
+    from tests.factories import PASSWORD, UserFactory, enrol_totp
+
+    def assert_strict(path):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code, response.get("Location"))
+        assert policy(response) == policy_from_settings(settings.CONTENT_SECURITY_POLICY), path
+        assert inline_script(response.content.decode()) == [], path
+        return response
+
+    # Half-way through a log-in: the code page.
+    enrolled = UserFactory(groups=["Member"])
+    enrol_totp(enrolled)
+    client.post("/accounts/login/", {"login": enrolled.email, "password": PASSWORD})
+    assert_strict("/accounts/2fa/authenticate/")
+    client.logout()
+
+    # Enrolling: the authenticator app's QR code and the security key's ceremony.
+    newcomer = UserFactory(groups=["Member"])
+    client.post("/accounts/login/", {"login": newcomer.email, "password": PASSWORD})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert_strict("/accounts/2fa/totp/activate/")
+    page = assert_strict("/accounts/2fa/webauthn/add/")
+    assert '<script src="' in page.content.decode(), "the WebAuthn ceremony runs from a script file"
