@@ -264,3 +264,19 @@ def test_a_64_character_password_is_allowed(client, task_force):
     )
     assert response.status_code == 302
     assert User.objects.get().check_password(passphrase)
+
+
+def test_an_applicant_who_has_not_verified_their_email_cannot_sign_in(client, task_force):
+    client.post("/accounts/signup/", application(task_force))
+    client.logout()
+
+    response = client.post(
+        "/accounts/login/", {"login": "jordan.alvarez@columbus.example.gov", "password": STRONG}
+    )
+
+    # allauth sends them to "verify your email" (the link is not sent again within
+    # its cool-down); they get no session.
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/members/pending/")["Location"].startswith("/accounts/login/")
