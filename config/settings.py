@@ -227,6 +227,7 @@ ACCOUNT_FORMS = {
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip", "login": "30/m/ip"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Task Force Commons] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"authenticate": "members.forms.SecondFactorForm"}
 MFA_TRUST_ENABLED = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Task Force Commons"

@@ -1,6 +1,7 @@
 """Forms for applying, logging in, and editing a profile."""
 
 from allauth.account.forms import LoginForm, SignupForm
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 from django.db import transaction
 
@@ -133,6 +134,21 @@ class LockAwareLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].widget.attrs.setdefault("autocomplete", "email")
+
+
+class SecondFactorForm(AuthenticateForm):
+    """allauth's code step at log-in, saying that a recovery code goes in the same box.
+
+    Without it, someone who has lost their phone sees only "enter an
+    authenticator code" and does not know their recovery codes work here.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            "The six-digit code your authenticator app shows now. Lost your phone? "
+            "Type one of your recovery codes instead."
+        )
 
 
 class ExpertiseField(forms.ModelMultipleChoiceField):

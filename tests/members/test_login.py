@@ -153,3 +153,9 @@ def test_deactivated_and_rejected_accounts_cannot_sign_in(client, role_user):
         assert response.status_code in (200, 302)
         if response.status_code == 302:
             assert not response["Location"].startswith("/accounts/2fa/")
+
+
+def test_the_code_page_says_a_recovery_code_goes_in_the_same_box(client, member):
+    sign_in(client, member.email)
+    body = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Lost your phone? Type one of your recovery codes instead." in body
