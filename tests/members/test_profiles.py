@@ -139,3 +139,18 @@ def test_nobody_edits_someone_elses_profile(client, member, role_user):
     client.post(reverse("members:edit_profile"), {"full_name": "Hijacked", "agency": "X"})
     member.refresh_from_db()
     assert member.full_name != "Hijacked"
+
+
+def test_directory_names_an_unlisted_task_force_and_leaves_out_a_missing_one(client, member):
+    UserFactory(
+        full_name="Riley Unlisted",
+        agency="Tri-County Sheriff",
+        task_force=None,
+        other_task_force_name="Tri-County Response Team",
+        groups=["Member"],
+    )
+    UserFactory(full_name="Sam Nowhere", agency="State Office", task_force=None, groups=["Member"])
+    client.force_login(member)
+    body = " ".join(client.get("/members/").content.decode().split())
+    assert "Tri-County Sheriff · Tri-County Response Team" in body
+    assert "State Office</span>" in body and "State Office ·" not in body
