@@ -227,6 +227,9 @@ def test_tta_exports_name_no_task_force_and_join_on_its_code(role_user):
         assert version.dataset.sensitive
 
 
+# A worker's execute() closes a connection that is inside a transaction (close_old_connections):
+# it needs a real commit, not the test's wrapping transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("damage", ["version deleted", "file changed on disk"])
 def test_a_run_whose_pinned_version_changed_stops_instead_of_using_other_data(
     make_notebook, role_user, upload_version, monkeypatch, damage
