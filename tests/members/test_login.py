@@ -159,3 +159,17 @@ def test_the_code_page_says_a_recovery_code_goes_in_the_same_box(client, member)
     sign_in(client, member.email)
     body = client.get("/accounts/2fa/authenticate/").content.decode()
     assert "Lost your phone? Type one of your recovery codes instead." in body
+
+
+def test_the_admin_has_no_password_forms_of_its_own(client_for, role_user, settings):
+    assert settings.WAGTAIL_PASSWORD_RESET_ENABLED is False
+    assert settings.WAGTAIL_PASSWORD_MANAGEMENT_ENABLED is False
+    client = client_for(role_user("superuser"))
+    account = client.get("/admin/account/").content.decode()
+    assert 'name="password-old_password"' not in account and 'name="password-new_password1"' not in account
+    # Every page under the admin's reset path, including its links, goes to allauth.
+    for path in ["/admin/password_reset/done/", "/admin/password_reset/confirm/MQ/set-password/"]:
+        response = client.get(path)
+        assert response.status_code in (301, 302) and response["Location"] == "/accounts/password/reset/", (
+            path
+        )
