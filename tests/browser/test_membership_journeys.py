@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from members.models import AuditEvent
 from tests.browser.journeys import sign_in, totp_secret
 from tests.factories import PASSWORD
 
@@ -54,3 +55,20 @@ def test_member_enrols_a_security_key_with_a_virtual_authenticator(page, role_us
     expect(page.get_by_text("Office security key")).to_be_visible()
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]})
     assert len(credentials["credentials"]) == 1
+
+    # The key is audited, and it signs the member in instead of a code.
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.MFA_ADDED, subject=member, detail__type="webauthn"
+    )
+    assert event.actor_id == member.pk
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(member.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.get_by_role("button", name="Use a security key").click()
+    page.wait_for_url(lambda url: "/accounts/2fa/authenticate/" not in url)
+    page.goto("/members/")
+    expect(page.get_by_role("heading", level=1, name="Members")).to_be_visible()
