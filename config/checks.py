@@ -5,6 +5,7 @@ real queue (the immediate backend would run notebooks inside web requests and
 the scheduler; the dummy one drops every task), and the default cache must be
 shared (allauth's rate limits, the login lockout and TOTP replay protection
 live in it; a per-process cache lets each process be tried separately).
+With --deploy, SITE_URL must also be the public https:// address.
 Registered from scheduler.apps.SchedulerConfig.ready().
 """
 
@@ -68,5 +69,22 @@ def check_production_cache(app_configs=None, **kwargs):
             ),
             obj="settings.CACHES",
             id="config.E002",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_site_url(app_configs=None, **kwargs):
+    # SITE_URL is the address in the admin's emails (WAGTAILADMIN_BASE_URL) and
+    # the one origin CSRF trusts; left at its development default, production
+    # would send people links to http://127.0.0.1:8000.
+    if settings.DEBUG or settings.SITE_URL.startswith("https://"):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {settings.SITE_URL!r}, not an https:// address, and DEBUG is off.",
+            hint="Set SITE_URL to the site's public address, e.g. https://commons.example.org.",
+            obj="settings.SITE_URL",
+            id="config.W001",
         )
     ]

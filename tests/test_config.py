@@ -100,6 +100,19 @@ def test_check_refuses_production_with_immediate_tasks_and_no_shared_cache(tmp_p
     assert "HINT: Set REDIS_URL" in result.stderr
 
 
+@pytest.mark.parametrize("site_url", [None, "http://commons.example.org"], ids=["unset", "plain http"])
+def test_check_deploy_warns_when_site_url_is_not_the_public_https_address(tmp_path, site_url):
+    environ = production_environment()
+    if site_url is None:
+        del environ["SITE_URL"]
+    else:
+        environ["SITE_URL"] = site_url
+    result = manage(tmp_path, "manage.py", "check", "--deploy", "--fail-level", "WARNING", **environ)
+    assert result.returncode == 1
+    assert "config.W001" in result.stderr
+    assert "Set SITE_URL to the site's public address" in result.stderr
+
+
 def test_the_embedded_default_passes_the_checks(tmp_path):
     # Nothing set: DEBUG on, SQLite, the database task backend, a local-memory cache.
     result = manage(tmp_path, "manage.py", "check", "--fail-level", "WARNING")
