@@ -65,6 +65,41 @@ def printed(executed) -> str:
 
 # --- the notebooks as files: metadata and parameters the registry relies on ------------------------------
 
+# What a notebook may import from the project: helpers that work without Django.
+ALLOWED_PROJECT_MODULES = {
+    "research.recording",
+    "research.schemas",
+    "research.synthetic",
+    "research.suppression",
+}
+PROJECT_PACKAGES = ("research", "members", "forum", "tta", "cms", "search", "config", "taxonomy", "django")
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_no_notebook_can_reach_the_live_database(path):
+    """Notebooks read the files they are given; the platform's data reach them only as snapshots."""
+    import ast
+
+    node = nbformat.read(str(path), as_version=4)
+    imported = set()
+    for cell in node.cells:
+        if cell.cell_type != "code":
+            continue
+        for stmt in ast.walk(ast.parse(cell.source)):
+            if isinstance(stmt, ast.Import):
+                imported |= {alias.name for alias in stmt.names}
+            elif isinstance(stmt, ast.ImportFrom) and stmt.module:
+                imported |= {stmt.module} | {f"{stmt.module}.{alias.name}" for alias in stmt.names}
+    project = {name for name in imported if name.split(".")[0] in PROJECT_PACKAGES}
+    reached = {
+        name
+        for name in project
+        if name != "research"
+        and not any(name == m or name.startswith(f"{m}.") for m in ALLOWED_PROJECT_MODULES)
+    }
+    assert not reached, f"{path.name} imports {sorted(reached)}"
+    assert project, f"{path.name} records nothing through the research helpers"
+
 
 @pytest.mark.parametrize(
     ("name", "datasets"),

@@ -1,5 +1,6 @@
 """Executing runs: success, each failure kind, cancel, wall-clock limit, output cap, no kernels left."""
 
+import os
 import re
 
 import pytest
@@ -316,3 +317,33 @@ def researcher_work_dir():
     from research.conf import setting
 
     return setting("RESEARCH_WORK_DIR")
+
+
+def test_the_kernel_gets_no_database_or_secret_settings(
+    make_notebook, researcher, monkeypatch, no_kernels_left
+):
+    """A notebook cannot find the live database: the worker's connection settings stay in the worker."""
+    import json
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://worker:secret@db/site")
+    monkeypatch.setenv("REDIS_URL", "redis://cache/0")
+    monkeypatch.setenv("SECRET_KEY", "not-for-notebooks")
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings")
+    make_notebook(
+        "env",
+        [
+            "import json, os, sys\nprint(json.dumps({'leaked': sorted(k for k in os.environ if k.startswith("
+            "('DATABASE_', 'REDIS_', 'DJANGO_', 'SECRET_KEY'))), 'path': os.environ.get('PYTHONPATH', ''), "
+            "'cwd': os.getcwd(), 'mpl': os.environ.get('MPLBACKEND')}))"
+        ],
+    )
+    run = run_notebook("env", researcher)
+    run.refresh_from_db()
+    assert run.status == Status.SUCCEEDED, run.error_message
+    [output] = json.loads(run.executed_notebook.read())["cells"][-1]["outputs"]
+    seen = json.loads("".join(output["text"]))
+    assert seen["leaked"] == []
+    from django.conf import settings
+
+    assert str(settings.BASE_DIR) in seen["path"].split(os.pathsep)  # the research helpers import
+    assert seen["cwd"].startswith(str(researcher_work_dir())) and seen["mpl"] == "Agg"
