@@ -36,8 +36,12 @@ def _email_applicant(applicant, template, **context):
     )
 
 
-def approve_applicant(applicant: User, *, groups, by: User, request=None) -> User:
-    """Approve a pending applicant into the chosen groups (always including Member)."""
+def approve_applicant(applicant: User, *, groups, by: User, task_force=None, request=None) -> User:
+    """Approve a pending applicant into the chosen groups (always including Member).
+
+    Every member belongs to one task force: an applicant who chose "Other" gets
+    the one the admin picks (``task_force``), and cannot be approved without it.
+    """
     if not access.can_review_applications(by):
         raise PermissionDenied("Only membership administrators can approve applicants.")
     names = set(groups) | {MEMBER}
@@ -50,16 +54,33 @@ def approve_applicant(applicant: User, *, groups, by: User, request=None) -> Use
             raise ValidationError(
                 f"{applicant.email} is not pending (now {applicant.get_status_display().lower()})."
             )
+        if task_force is not None:
+            if not task_force.is_active:
+                raise ValidationError(f"{task_force.name} is retired; choose an active task force.")
+            applicant.task_force = task_force
+        if applicant.task_force_id is None:
+            raise ValidationError(
+                f"{applicant.email} named a task force that is not on the list "
+                f"(“{applicant.other_task_force_name}”): open their application and choose their "
+                "task force, adding it under Task forces first if it is new."
+            )
         applicant.status = User.Status.APPROVED
         applicant.decided_at = timezone.now()
         applicant.decided_by = by
         applicant.rejection_reason = ""
         applicant.is_staff = _staff_flag(applicant, chosen)
-        applicant.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason", "is_staff"])
+        applicant.save(
+            update_fields=["status", "decided_at", "decided_by", "rejection_reason", "is_staff", "task_force"]
+        )
         applicant._changed_by = by
         applicant.groups.add(*chosen)
         audit.record(
-            AuditEvent.Action.APPROVED, subject=applicant, actor=by, request=request, groups=sorted(names)
+            AuditEvent.Action.APPROVED,
+            subject=applicant,
+            actor=by,
+            request=request,
+            groups=sorted(names),
+            task_force=applicant.task_force.name,
         )
         _email_applicant(applicant, "approved", groups=sorted(names))
     return applicant

@@ -193,7 +193,13 @@ class ReviewApplicationView(WagtailAdminTemplateMixin, TemplateView):
         try:
             if action == "approve":
                 groups = form.group_names()
-                services.approve_applicant(self.applicant, groups=groups, by=request.user, request=request)
+                services.approve_applicant(
+                    self.applicant,
+                    groups=groups,
+                    task_force=form.cleaned_data["task_force"],
+                    by=request.user,
+                    request=request,
+                )
                 outcome = f"approved into {', '.join(groups)}"
             else:
                 services.reject_applicant(

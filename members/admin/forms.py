@@ -36,12 +36,35 @@ class ApproveForm(forms.Form):
         help_text="Ticked: what the claimed role suggests. The claimed role is the applicant's own word.",
     )
 
+    task_force = forms.ModelChoiceField(
+        queryset=TaskForce.objects.none(),
+        required=False,
+        label="Task force",
+        empty_label="Choose their task force",
+    )
+
     def __init__(self, *args, applicant, **kwargs):
         kwargs.setdefault("prefix", "approve")
         super().__init__(*args, **kwargs)
+        self.applicant = applicant
+        self.fields["task_force"].queryset = TaskForce.objects.filter(is_active=True).order_by("name")
+        self.fields["task_force"].initial = applicant.task_force_id
+        if applicant.task_force_id:
+            self.fields["task_force"].help_text = "The one they chose. Change it only if they chose wrongly."
+        else:
+            self.fields["task_force"].help_text = (
+                f"They chose “Other” and typed “{applicant.other_task_force_name}”. If it is not in this "
+                "list, add it under Membership → Task forces first."
+            )
         self.fields["groups"].queryset = _extra_role_groups()
         suggested = SUGGESTED_GROUPS.get(applicant.claimed_role, [MEMBER])
         self.fields["groups"].initial = [name for name in suggested if name != MEMBER]
+
+    def clean_task_force(self):
+        task_force = self.cleaned_data.get("task_force")
+        if task_force is None and not self.applicant.task_force_id:
+            raise forms.ValidationError("Choose the applicant's task force: every member belongs to one.")
+        return task_force
 
     def group_names(self):
         return [MEMBER, *(group.name for group in self.cleaned_data["groups"])]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from members.models import AccountLock, AuditEvent, User
 from members.roles import MEMBER, RESEARCHER
 from members.services import REASON_MAX_LENGTH
-from tests.factories import UserFactory
+from tests.factories import TaskForceFactory, UserFactory
 
 INDEX = "/admin/membership/applications/"
 # Wagtail's admin furniture (session, permissions, sidebar) costs about 17
@@ -606,3 +606,66 @@ def test_approving_into_an_admin_group_makes_the_account_staff(
     applicant.refresh_from_db()
     plain.refresh_from_db()
     assert applicant.is_staff and not plain.is_staff
+
+
+# --- every member belongs to one task force ------------------------------------------
+
+
+def test_an_applicant_who_chose_other_is_approved_into_the_task_force_the_admin_picks(
+    admin, admin_client, django_capture_on_commit_callbacks
+):
+    applicant = pending(task_force=None, other_task_force_name="Tri-County Response Team")
+    tri_county = TaskForceFactory(name="Tri-County Human Trafficking Response Team")
+    page = admin_client.get(review(applicant)).content.decode()
+    assert "They chose “Other” and typed “Tri-County Response Team”" in page
+
+    refused = admin_client.post(review(applicant), {"action": "approve"})
+    assert "Choose the applicant&#x27;s task force: every member belongs to one." in refused.content.decode()
+    applicant.refresh_from_db()
+    assert applicant.status == User.Status.PENDING and not mail.outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(review(applicant), {"action": "approve", "approve-task_force": tri_county.pk})
+    applicant.refresh_from_db()
+    assert applicant.status == User.Status.APPROVED
+    assert applicant.task_force == tri_county
+    event = AuditEvent.objects.get(action=AuditEvent.Action.APPROVED, subject=applicant)
+    assert event.detail["task_force"] == tri_county.name
+
+
+def test_approval_keeps_the_chosen_task_force_unless_the_admin_corrects_it(admin_client, other_task_force):
+    applicant = pending()
+    chosen = applicant.task_force
+    admin_client.post(review(applicant), {"action": "approve"})
+    applicant.refresh_from_db()
+    assert applicant.status == User.Status.APPROVED and applicant.task_force == chosen
+
+    corrected = pending()
+    admin_client.post(review(corrected), {"action": "approve", "approve-task_force": other_task_force.pk})
+    corrected.refresh_from_db()
+    assert corrected.task_force == other_task_force
+
+
+@pytest.mark.parametrize("bogus", ["999999", "abc", "<script>"])
+def test_approving_into_an_unknown_or_retired_task_force_changes_nothing(admin_client, bogus):
+    applicant = pending(task_force=None, other_task_force_name="Unlisted")
+    retired = TaskForceFactory(name="Retired Task Force", is_active=False)
+    for value in [bogus, str(retired.pk)]:
+        response = admin_client.post(review(applicant), {"action": "approve", "approve-task_force": value})
+        assert "Select a valid choice" in response.content.decode()
+        applicant.refresh_from_db()
+        assert applicant.status == User.Status.PENDING and applicant.task_force is None
+
+
+def test_bulk_approval_refuses_an_applicant_without_a_task_force_and_changes_nothing(admin_client):
+    listed = pending()
+    unlisted = pending(task_force=None, other_task_force_name="Harbor Patrol Task Group")
+    response = admin_client.post(
+        INDEX, {"action": "approve", "applicants": [listed.pk, unlisted.pk]}, follow=True
+    )
+    body = response.content.decode()
+    assert "Nothing was changed." in body and "Harbor Patrol Task Group" in body
+    for applicant in (listed, unlisted):
+        applicant.refresh_from_db()
+        assert applicant.status == User.Status.PENDING
+    assert not mail.outbox
