@@ -66,7 +66,7 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the "Task Force Commons" ker
 bench: $(STAMP) ## Run the benchmarks at scale (see bench/README.md)
 	$(PY) -m bench $(BENCH_ARGS)
 
-bench-smoke: $(STAMP) ## Run the benchmarks at a tiny scale, as CI does
+bench-smoke: $(STAMP) ## Run the benchmarks at a tiny scale (the test suite, and so CI, does this too)
 	$(PY) -m bench --smoke
 
 audit: $(STAMP) ## Lighthouse scores of home, practices, an article, search and report (audit/README.md)
