@@ -228,7 +228,9 @@ class _PeakMemory:
                     worker = psutil.Process(pid)
                     self.worker = max(self.worker, worker.memory_info().rss)
                     for child in worker.children(recursive=True):
-                        self.kernel = max(self.kernel, child.memory_info().rss)
+                        # Only kernels: a child caught between fork and exec is still a copy of the worker.
+                        if "ipykernel" in " ".join(child.cmdline()):
+                            self.kernel = max(self.kernel, child.memory_info().rss)
                 except psutil.Error:
                     continue
 
