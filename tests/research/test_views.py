@@ -179,3 +179,43 @@ def test_a_synthetic_run_is_labelled_and_its_notes_shown_safely(finished_run, re
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     real = finished_run(results={"numbers": [], "notes": []})
     assert "Synthetic data." not in researcher_client.get(real.get_absolute_url()).content.decode()
+
+
+def test_an_identical_run_from_the_form_reuses_the_results_and_says_so(
+    make_notebook, researcher_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    import types
+
+    from django.core.files.base import ContentFile
+    from nbformat import v4, writes
+
+    import research.tasks
+    from research.storage import research_storage
+
+    queued = []
+    monkeypatch.setattr(research.tasks, "execute_run", types.SimpleNamespace(enqueue=queued.append))
+    make_notebook("same", parameters="n = 3  # How many\n")
+    url = reverse("research:notebook", args=["same"])
+    with django_capture_on_commit_callbacks(execute=True):
+        researcher_client.post(url, {"p_n": "5"})
+    first = Run.objects.get()
+    # What the worker leaves behind after a success.
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("## Counted five")])
+    stored = research_storage().save(f"runs/{first.pk}/executed.ipynb", ContentFile(writes(nb).encode()))
+    Run.objects.filter(pk=first.pk).update(status=Run.Status.SUCCEEDED, executed_notebook=stored)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = researcher_client.post(url, {"p_n": "5"}, follow=True)
+    second = Run.objects.latest("pk")
+    assert queued == [first.pk]  # nothing new went to the workers
+    assert second.cache_of == first and second.status == Run.Status.SUCCEEDED
+    page = response.content.decode()
+    assert "An identical earlier run succeeded: its results are reused." in page
+    assert f'Results reused from <a href="{first.get_absolute_url()}">run #{first.pk}</a>' in page
+    assert "nothing was executed again" in page
+    assert f"(reused #{first.pk})" in researcher_client.get(reverse("research:runs")).content.decode()
+    shown = researcher_client.get(reverse("research:run_notebook", args=[second.pk]))
+    assert b"Counted five" in shown.content
+    with django_capture_on_commit_callbacks(execute=True):
+        researcher_client.post(url, {"p_n": "6"})
+    assert Run.objects.latest("pk").cache_of is None and len(queued) == 2  # other parameters: a new run
