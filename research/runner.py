@@ -254,6 +254,9 @@ def execute(run_id):
             watchdog.stop()
         outcome = _watchdog_outcome(watchdog) or outcome
         outcome["process_group"] = watchdog.pgid
+        reported = _reported_kernel_version(output)
+        if reported:
+            outcome["kernel_version"] = reported
         outcome.update(_collect(run, output, results_dir, outcome["status"]))
     except Exception as error:  # noqa: BLE001 - the run must be closed whatever broke
         outcome = _watchdog_outcome(watchdog) or {
@@ -285,6 +288,24 @@ def _watchdog_outcome(watchdog):
             "error_message": "This worker lost its lease on the run; the kernel was stopped.",
         }
     return None
+
+
+def _reported_kernel_version(output):
+    """The kernel's own account of its Python (from the executed notebook), with this worker's ipykernel.
+
+    The version recorded at queue time is the web process's; the worker (on another
+    machine, with RQ) may run another, and the run should say what it really ran on.
+    """
+    try:
+        from importlib import metadata
+
+        import nbformat
+
+        node = nbformat.read(str(output), as_version=4)
+        python = node.metadata.get("language_info", {}).get("version")
+        return f"Python {python}, ipykernel {metadata.version('ipykernel')}" if python else ""
+    except Exception:  # noqa: BLE001 - no notebook (the kernel never started): keep the queued value
+        return ""
 
 
 def _collect(run, output, results_dir, status):

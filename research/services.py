@@ -90,6 +90,8 @@ def queue_run(notebook, parameters, chosen_versions, by):
         )
         if earlier is not None:
             now = timezone.now()
+            # Nothing runs: the kernel is the one the earlier run really used.
+            fields["kernel_version"] = earlier.kernel_version or fields["kernel_version"]
             run = Run.objects.create(
                 **fields,
                 status=Status.SUCCEEDED,

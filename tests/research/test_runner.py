@@ -347,3 +347,24 @@ def test_the_kernel_gets_no_database_or_secret_settings(
 
     assert str(settings.BASE_DIR) in seen["path"].split(os.pathsep)  # the research helpers import
     assert seen["cwd"].startswith(str(researcher_work_dir())) and seen["mpl"] == "Agg"
+
+
+def test_the_kernel_version_is_what_the_kernel_reported_not_what_the_web_process_runs(
+    make_notebook, researcher, monkeypatch, no_kernels_left
+):
+    """With RQ the worker may be another machine: the run records the Python its kernel ran."""
+    import json
+    import platform
+
+    from research import provenance
+
+    monkeypatch.setattr(provenance, "kernel_version", lambda: "Python 0.0.0, ipykernel 0")  # the web side
+    make_notebook("versions", ["print(1)"])
+    run = run_notebook("versions", researcher)
+    run.refresh_from_db()
+    assert run.status == Status.SUCCEEDED, run.error_message
+    reported = json.loads(run.executed_notebook.read())["metadata"]["language_info"]["version"]
+    assert reported == platform.python_version()
+    assert run.kernel_version.startswith(f"Python {reported}, ipykernel ")
+    reused = run_notebook("versions", researcher)
+    assert reused.cache_of == run and reused.kernel_version == run.kernel_version
