@@ -6,6 +6,8 @@ from members import access
 def membership(request):
     user = getattr(request, "user", None)
     return {
-        "is_member": access.is_member(user),
+        # A member without a second factor is sent to set one up from every
+        # members-only page, so the navigation does not offer those pages yet.
+        "is_member": access.is_member(user) and not access.needs_mfa(user),
         "is_pending": access.is_pending(user),
     }

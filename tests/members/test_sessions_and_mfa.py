@@ -176,3 +176,14 @@ def test_the_password_check_before_a_security_change_says_why(client):
     assert response.redirect_chain[-1][0].startswith("/accounts/reauthenticate/")
     assert "even if you have just signed in" in body
     assert 'name="password"' in body
+
+
+def test_the_navigation_offers_members_pages_only_once_a_second_factor_is_set_up(client, role_user):
+    newcomer = UserFactory(groups=["Member"])
+    client.force_login(newcomer)
+    page = client.get("/accounts/2fa/").content.decode()
+    assert 'href="/forum/"' not in page and 'href="/members/"' not in page
+
+    client.force_login(role_user("member"))
+    page = client.get("/accounts/2fa/").content.decode()
+    assert 'href="/forum/"' in page and 'href="/members/"' in page
