@@ -1,10 +1,15 @@
 """Signing in: second factor, lockout after five failures, the admin's own login closed."""
 
+from unittest import mock
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
+from fido2.cose import ES256
+from fido2.webauthn import Aaguid, AttestedCredentialData
 
 from members import lockout
 from members.models import AccountLock, AuditEvent
@@ -173,3 +178,20 @@ def test_the_admin_has_no_password_forms_of_its_own(client_for, role_user, setti
         assert response.status_code in (301, 302) and response["Location"] == "/accounts/password/reset/", (
             path
         )
+
+
+def test_the_code_page_offers_a_security_key_only_to_someone_who_has_one(client, member):
+    sign_in(client, member.email)
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Use a security key" not in page
+    assert 'form="logout-from-stage"' in page, "they can still cancel the log-in"
+
+    # A security key's credential, as allauth reads it back (registering a real one
+    # needs a browser: tests/browser/test_membership_journeys.py).
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    credential = AttestedCredentialData.create(Aaguid.NONE, b"office-key", ES256.from_cryptography_key(key))
+    client.post("/accounts/logout/")
+    sign_in(client, member.email)
+    with mock.patch("allauth.mfa.webauthn.internal.auth.get_credentials", return_value=[credential]):
+        page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Use a security key" in page
