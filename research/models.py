@@ -90,7 +90,9 @@ class DatasetVersion(models.Model):
                 "sha256": self.sha256,
                 "size": self.size,
             }
-            if stored and stored != current:
+            # A large Excel upload's version gets its CSV from the worker: filled once, then fixed.
+            first_fill = stored and not stored["file"] and not stored["sha256"]
+            if stored and stored != current and not first_fill:
                 raise ValueError("A dataset version's file never changes; upload a new version instead.")
         super().save(*args, **kwargs)
 

@@ -87,6 +87,61 @@ def test_an_excel_workbook_is_stored_as_csv(researcher_client):
     assert version.original_name == "needs.xlsx"
 
 
+def test_a_large_excel_workbook_is_converted_by_the_worker_not_in_the_request(
+    researcher_client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import pandas as pd
+
+    from research.storage import research_storage
+
+    frame = pd.read_csv(io.BytesIO(TTA_NEEDS_CSV), dtype=str)
+    workbook = io.BytesIO()
+    frame.to_excel(workbook, index=False, engine="openpyxl")
+    settings.RESEARCH_INLINE_VALIDATION_BYTES = 100
+    real_read_excel = pd.read_excel
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the request read the workbook")
+
+    monkeypatch.setattr(pd, "read_excel", refuse)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post_upload(researcher_client, data=workbook.getvalue(), filename="needs.xlsx")
+    version = DatasetVersion.objects.get()
+    assert version.status == DatasetVersion.Status.PENDING and not version.file and version.sha256 == ""
+    page = researcher_client.get(response["Location"]).content
+    assert b"Excel workbook waiting to be converted to CSV and checked" in page
+    assert b'http-equiv="refresh"' in page and b"Download version 1" not in page
+
+    monkeypatch.setattr(pd, "read_excel", real_read_excel)
+    for callback in callbacks:
+        callback()  # the worker picks up the task
+    version.refresh_from_db()
+    assert version.status == DatasetVersion.Status.VALID, version.errors
+    assert version.file.name.endswith(".csv") and version.file.read().startswith(b"cycle,task_force,state")
+    assert version.sha256 == sha256_file(version.file.open("rb")) and version.size == version.file.size
+    assert version.row_count == 2
+    assert not research_storage().exists(f"datasets/needs-2025/incoming/v{version.number}.xlsx")
+    page = researcher_client.get(response["Location"]).content
+    assert version.sha256.encode() in page and b"Download version 1 (CSV)" in page
+    # Filled once by the worker; fixed from then on.
+    version.sha256 = "0" * 64
+    with pytest.raises(ValueError, match="never changes"):
+        version.save()
+
+
+def test_a_large_workbook_that_cannot_be_read_is_marked_invalid_by_the_worker(
+    researcher_client, settings, django_capture_on_commit_callbacks
+):
+    settings.RESEARCH_INLINE_VALIDATION_BYTES = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_upload(researcher_client, data=b"PK\x03\x04 not really a workbook", filename="n.xlsx")
+    version = DatasetVersion.objects.get()
+    assert version.status == DatasetVersion.Status.INVALID and not version.file
+    assert "This Excel file could not be read" in version.errors[0]
+    page = researcher_client.get(response["Location"]).content.decode()
+    assert "This Excel file could not be read" in page and "Download version 1" not in page
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
