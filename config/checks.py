@@ -5,7 +5,8 @@ real queue (the immediate backend would run notebooks inside web requests and
 the scheduler; the dummy one drops every task), and the default cache must be
 shared (allauth's rate limits, the login lockout and TOTP replay protection
 live in it; a per-process cache lets each process be tried separately).
-With --deploy, SITE_URL must also be the public https:// address.
+With --deploy, SITE_URL must also be the public https:// address, and
+ALLOWED_HOSTS must name the site's own host, not only the development ones.
 Registered from scheduler.apps.SchedulerConfig.ready().
 """
 
@@ -19,6 +20,8 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 UNQUEUED_TASK_BACKENDS = (ImmediateBackend, DummyBackend)
 PER_PROCESS_CACHES = (LocMemCache, DummyCache)
+# ALLOWED_HOSTS's embedded default: loopback names and the test client's host.
+DEVELOPMENT_HOSTS = frozenset({"127.0.0.1", "localhost", "testserver"})
 
 
 def _backend_class(path):
@@ -86,5 +89,21 @@ def check_site_url(app_configs=None, **kwargs):
             hint="Set SITE_URL to the site's public address, e.g. https://commons.example.org.",
             obj="settings.SITE_URL",
             id="config.W001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_allowed_hosts(app_configs=None, **kwargs):
+    # Left unset, ALLOWED_HOSTS keeps its development default: the public host
+    # is refused (every request a 400) while "testserver" is accepted.
+    if settings.DEBUG or not set(settings.ALLOWED_HOSTS) <= DEVELOPMENT_HOSTS:
+        return []
+    return [
+        checks.Warning(
+            f"ALLOWED_HOSTS is {settings.ALLOWED_HOSTS!r}, only development hosts, and DEBUG is off.",
+            hint="Set ALLOWED_HOSTS to the site's public host names, e.g. commons.example.org.",
+            obj="settings.ALLOWED_HOSTS",
+            id="config.W002",
         )
     ]

@@ -113,6 +113,19 @@ def test_check_deploy_warns_when_site_url_is_not_the_public_https_address(tmp_pa
     assert "Set SITE_URL to the site's public address" in result.stderr
 
 
+@pytest.mark.parametrize("hosts", [None, "localhost,testserver"], ids=["unset", "development hosts"])
+def test_check_deploy_warns_when_allowed_hosts_names_no_public_host(tmp_path, hosts):
+    environ = production_environment()
+    if hosts is None:
+        del environ["ALLOWED_HOSTS"]
+    else:
+        environ["ALLOWED_HOSTS"] = hosts
+    result = manage(tmp_path, "manage.py", "check", "--deploy", "--fail-level", "WARNING", **environ)
+    assert result.returncode == 1
+    assert "config.W002" in result.stderr
+    assert "Set ALLOWED_HOSTS to the site's public host names" in result.stderr
+
+
 def test_the_embedded_default_passes_the_checks(tmp_path):
     # Nothing set: DEBUG on, SQLite, the database task backend, a local-memory cache.
     result = manage(tmp_path, "manage.py", "check", "--fail-level", "WARNING")
