@@ -40,7 +40,7 @@ run: seed ## Set up and serve http://127.0.0.1:8000 with task workers (one per c
 	@pids=""; trap 'trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait' INT TERM EXIT; \
 	$(PY) manage.py db_worker --queue-name default --no-reload --interval 1 & pids="$$pids $$!"; \
 	for core in $$(seq $$($(PY) -c 'import os; print(os.cpu_count() or 1)')); do \
-		$(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 1 & pids="$$pids $$!"; \
+		$(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 0.2 & pids="$$pids $$!"; \
 	done; \
 	$(PY) manage.py run_scheduler & pids="$$pids $$!"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -15,7 +15,7 @@ on the benchmark database; notebooks are written to a temporary folder.
 
 At full size the same figures are also taken through the real queue: runs are
 enqueued on the database backend and executed by ``manage.py db_worker
---queue-name notebooks --no-reload --interval 1`` processes, as ``make run``
+--queue-name notebooks --no-reload --interval 0.2`` processes, as ``make run``
 starts them (one, then two), so the overhead includes the worker's pick-up and
 the memory is that of real worker processes and their kernels.
 """
@@ -70,7 +70,9 @@ settings.RESEARCH_WORK_DIR = os.environ["TFC_BENCH_WORK"]
 settings.DEBUG = False
 from django.core.management import call_command
 open(os.environ["TFC_BENCH_READY"], "w").close()
-call_command("db_worker", "--queue-name", "notebooks", "--no-reload", "--interval", "1", "--no-startup-delay")
+call_command(
+    "db_worker", "--queue-name", "notebooks", "--no-reload", "--interval", "0.2", "--no-startup-delay"
+)
 """
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notebooks"]}}
 
