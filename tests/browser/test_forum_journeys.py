@@ -57,7 +57,7 @@ def test_a_member_asks_a_peer_answers_and_the_asker_accepts(
     peer_page.get_by_role("link", name=topic.title).click()
     peer_page.get_by_label("Your post").fill("We book the advocate first, then the detective.")
     # drafts.js (an external file, under the strict CSP) saves the reply within a few seconds.
-    expect(peer_page.get_by_text(re.compile(r"Draft saved at \d\d:\d\d\."))).to_be_visible(timeout=12_000)
+    expect(peer_page.get_by_text(re.compile(r"Draft saved at \d\d:\d\d\."))).to_be_visible(timeout=30_000)
     assert Draft.objects.get(user=answerer, topic=topic).body.startswith("We book the advocate first")
     peer_page.get_by_role("button", name="Post reply").click()
     expect(peer_page.locator("#post-2")).to_contain_text("We book the advocate first")
