@@ -5,6 +5,7 @@
 - Each kernel talks over IPC sockets in the run's own folder with its own
   connection file, so concurrent runs never race for TCP ports.
 - After every cell the runner is told how many cells are done.
+- The kernel is killed as soon as the last cell has replied (see shutdown_kernel).
 - Outputs beyond the run's byte cap are dropped, with one note saying so, so a
   notebook printing hundreds of MB cannot fill the worker's memory or the disk.
 """
@@ -108,6 +109,12 @@ class RunEngine(NBClientEngine):
             kernel_name=kernel_name,
             kernel_manager_class=kernel_manager_for(hooks),
             log_output=log_output,
+            # Every result is in the notebook once the last cell has replied, so the
+            # kernel is killed at once. A graceful shutdown interrupts the kernel and
+            # then asks it to quit; now and then the interrupt lands while it handles
+            # the request, it ignores it, and jupyter_client waits 2.5 s before SIGTERM
+            # (a 2.6 s run took 6 s).
+            shutdown_kernel="immediate",
         )
         client = CappedNotebookClient(nb_man, **final_kwargs)
         client.output_cap = hooks.output_cap
