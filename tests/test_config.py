@@ -16,6 +16,7 @@ from django.test import override_settings
 
 from config import healthz
 from config.checks import check_production_cache, check_production_task_backend
+from tests.foundation_pages import FOUNDATION_PAGES
 
 BASE_DIR = settings.BASE_DIR
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -404,25 +405,7 @@ def inline_style(html):
     ]
 
 
-PUBLIC_AND_MEMBER_PAGES = [
-    ("/", "anonymous"),
-    ("/report/", "anonymous"),
-    ("/accounts/login/", "anonymous"),
-    ("/accounts/signup/", "anonymous"),
-    ("/search/?q=labor+trafficking", "anonymous"),
-    ("/members/", "member"),
-    ("/search/?q=labor+trafficking", "member"),
-    ("/accounts/password/reset/", "anonymous"),
-    ("/accounts/inactive/", "anonymous"),
-    ("/members/pending/", "pending"),
-    ("/members/me/edit/", "member"),
-    ("/accounts/2fa/", "member"),
-    ("/accounts/2fa/webauthn/", "member"),
-    ("/accounts/email/", "member"),
-    ("/accounts/password/change/", "member"),
-    ("/accounts/sessions/", "member"),
-    ("/accounts/reauthenticate/", "member"),
-]
+PUBLIC_AND_MEMBER_PAGES = FOUNDATION_PAGES
 
 
 @pytest.mark.django_db

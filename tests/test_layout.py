@@ -12,29 +12,12 @@ from bs4 import BeautifulSoup
 from wagtail.models import Site
 
 from cms.models.site_settings import SiteSettings
+from tests.foundation_pages import FOUNDATION_PAGES
 
 pytestmark = pytest.mark.django_db
 
 # (path, role): the pages this issue builds, each as someone who can see it.
-PAGES = [
-    ("/", "anonymous"),
-    ("/report/", "anonymous"),
-    ("/search/?q=task+force", "anonymous"),
-    ("/search/?q=task+force", "member"),
-    ("/accounts/login/", "anonymous"),
-    ("/accounts/signup/", "anonymous"),
-    ("/accounts/password/reset/", "anonymous"),
-    ("/accounts/inactive/", "anonymous"),
-    ("/members/pending/", "pending"),
-    ("/members/", "member"),
-    ("/members/me/edit/", "member"),
-    ("/accounts/2fa/", "member"),
-    ("/accounts/2fa/webauthn/", "member"),
-    ("/accounts/email/", "member"),
-    ("/accounts/password/change/", "member"),
-    ("/accounts/sessions/", "member"),
-    ("/accounts/reauthenticate/", "member"),
-]
+PAGES = FOUNDATION_PAGES
 FIELD_TYPES_WITHOUT_LABEL = {"hidden", "submit", "button"}
 
 
