@@ -163,7 +163,9 @@ def run(smoke: bool) -> dict:
                                 return
                             pk = pending.pop(0)
                         done = runner.execute(pk)
-                        if done.status != Run.Status.SUCCEEDED:
+                        if done is None:  # not claimable: a cache hit or a run already taken
+                            failures.append((pk, "not claimed", ""))
+                        elif done.status != Run.Status.SUCCEEDED:
                             failures.append((pk, done.error_class, done.error_message))
                 finally:
                     connection.close()
@@ -181,9 +183,10 @@ def run(smoke: bool) -> dict:
         serials, parallels = [], []
         for repeat in range(sizes["repeats"]):
             stamp = time.time_ns()
-            for count, timings in ((1, serials), (sizes["workers"], parallels)):
+            for phase, count, timings in (("serial", 1, serials), ("parallel", sizes["workers"], parallels)):
+                # Distinct parameters each time, or the second batch would be cache hits.
                 runs = [
-                    queue(f"x{count}-{repeat}-{stamp}-{i}", seconds) for i in range(sizes["parallel_runs"])
+                    queue(f"{phase}-{repeat}-{stamp}-{i}", seconds) for i in range(sizes["parallel_runs"])
                 ]
                 timings.append(execute_all([item.pk for item in runs], count))
         assert not failures, failures
