@@ -185,6 +185,8 @@ class AuditEvent(models.Model):
         MFA_REMOVED = "mfa_removed", "Second factor removed"
         DEACTIVATED = "deactivated", "Account deactivated"
         REACTIVATED = "reactivated", "Account reactivated"
+        CREATED = "created", "Account created by an administrator"
+        DELETED = "deleted", "Account deleted"
         PASSWORD_CHANGED = "password_changed", "Password changed"
         EMAIL_CHANGED = "email_changed", "Email changed"
         SESSION_EXPIRED = "session_expired", "Session ended by timeout"

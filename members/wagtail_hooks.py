@@ -2,7 +2,8 @@
 
 The task force permission policy is registered at import, before Wagtail
 creates its default (Django model permissions) policy for the model. Changes
-a superuser makes in Wagtail's own user editor are audited here too.
+a superuser makes in Wagtail's own user editor, including creating and
+deleting an account, are audited here too.
 """
 
 from wagtail import hooks
@@ -37,6 +38,19 @@ class MembershipGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_membership_viewsets():
     return MembershipGroup()
+
+
+# An account made or removed in Wagtail's user editor skips sign-up and rejection,
+# which audit themselves, so the editor's own hooks record it.
+@hooks.register("after_create_user")
+def audit_an_account_created_in_the_user_editor(request, user):
+    audit.record(AuditEvent.Action.CREATED, subject=user, actor=request.user, request=request)
+
+
+@hooks.register("after_delete_user")
+def audit_an_account_deleted_in_the_user_editor(request, user):
+    # The row is gone: the event keeps the address (members.audit copies it).
+    audit.record(AuditEvent.Action.DELETED, subject=user, actor=request.user, request=request)
 
 
 # Wagtail's user editor (superusers only) saves the same user object these hooks

@@ -92,3 +92,42 @@ def test_adding_a_group_someone_already_has_is_not_an_event():
     assert not AuditEvent.objects.exists()
     person.groups.clear()
     assert AuditEvent.objects.get().detail["change"] == "clear"
+
+
+def test_an_account_created_in_the_user_editor_is_audited_naming_the_superuser(boss_client):
+    AuditEvent.objects.all().delete()
+    response = boss_client.post(
+        "/admin/users/new/",
+        {
+            "email": "new.analyst@example.gov",
+            "first_name": "New",
+            "last_name": "Analyst",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+            "groups": [Group.objects.get(name=MEMBER).pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    created = AuditEvent.objects.get(action=AuditEvent.Action.CREATED)
+    assert created.subject.email == "new.analyst@example.gov"
+    assert created.actor == boss_client.boss
+
+
+def test_an_account_deleted_in_the_user_editor_is_audited_and_keeps_the_address(boss_client):
+    person = UserFactory(groups=[MEMBER], email="leaving@example.gov")
+    AuditEvent.objects.all().delete()
+
+    # The confirmation page deletes nothing and records nothing.
+    assert boss_client.get(f"/admin/users/delete/{person.pk}/").status_code == 200
+    assert not AuditEvent.objects.exists()
+
+    response = boss_client.post(f"/admin/users/delete/{person.pk}/")
+    assert response.status_code == 302
+
+    deleted = AuditEvent.objects.get(action=AuditEvent.Action.DELETED)
+    assert (deleted.subject, deleted.subject_email, deleted.actor) == (
+        None,
+        "leaving@example.gov",
+        boss_client.boss,
+    )
