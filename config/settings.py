@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "members.wagtail_users.MembersWagtailUsersConfig",  # wagtail.users with our user editor
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -21,8 +21,7 @@ def boss_client(role_user, client_for):
 def edit(client, person, *, groups, active=True, superuser=False):
     data = {
         "email": person.email,
-        "first_name": "Pat",
-        "last_name": "Lee",
+        "full_name": person.full_name,
         "groups": [Group.objects.get(name=name).pk for name in groups],
     }
     if active:
@@ -100,8 +99,7 @@ def test_an_account_created_in_the_user_editor_is_audited_naming_the_superuser(b
         "/admin/users/new/",
         {
             "email": "new.analyst@example.gov",
-            "first_name": "New",
-            "last_name": "Analyst",
+            "full_name": "Noor Analyst",
             "password1": "a long enough passphrase 42",
             "password2": "a long enough passphrase 42",
             "groups": [Group.objects.get(name=MEMBER).pk],
@@ -110,7 +108,7 @@ def test_an_account_created_in_the_user_editor_is_audited_naming_the_superuser(b
     assert response.status_code == 302, response.content.decode()[:3000]
 
     created = AuditEvent.objects.get(action=AuditEvent.Action.CREATED)
-    assert created.subject.email == "new.analyst@example.gov"
+    assert (created.subject.email, created.subject.full_name) == ("new.analyst@example.gov", "Noor Analyst")
     assert created.actor == boss_client.boss
 
 
@@ -131,3 +129,26 @@ def test_an_account_deleted_in_the_user_editor_is_audited_and_keeps_the_address(
         "leaving@example.gov",
         boss_client.boss,
     )
+
+
+def test_the_editor_asks_for_the_one_name_the_site_shows_not_a_first_and_last_name(boss_client):
+    person = UserFactory(groups=[MEMBER], full_name="Dana Whitfield")
+    for url in ("/admin/users/new/", f"/admin/users/edit/{person.pk}/"):
+        page = boss_client.get(url).content.decode()
+        assert 'name="full_name"' in page
+        assert 'name="first_name"' not in page and 'name="last_name"' not in page
+    assert 'value="Dana Whitfield"' in page
+
+
+def test_a_name_given_in_the_editor_is_saved_and_a_missing_one_is_refused(boss_client):
+    person = UserFactory(groups=[MEMBER], full_name="Dana Whitfield")
+    person.full_name = "Dana Whitfield-Ortiz"
+    assert edit(boss_client, person, groups=[MEMBER]).full_name == "Dana Whitfield-Ortiz"
+
+    response = boss_client.post(
+        "/admin/users/new/",
+        {"email": "nameless@example.gov", "full_name": "", "groups": [Group.objects.get(name=MEMBER).pk]},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not UserFactory._meta.model.objects.filter(email="nameless@example.gov").exists()
