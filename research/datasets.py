@@ -72,15 +72,19 @@ def add_version(dataset, uploaded, by, *, original_name=None, validate_now=None)
     )
 
 
+def _next_version_number(dataset):
+    """The dataset's next version number; call inside the transaction that creates the version."""
+    # Lock the dataset so two uploads at once get numbers 1 and 2, not 1 twice.
+    Dataset.objects.select_for_update().filter(pk=dataset.pk).first()
+    return (dataset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
 def store_version(dataset, data: bytes, by, *, original_name, validate_now=None):
     digest = sha256_file(io.BytesIO(data))
     with transaction.atomic():
-        # Lock the dataset so two uploads at once get numbers 1 and 2, not 1 twice.
-        Dataset.objects.select_for_update().filter(pk=dataset.pk).first()
-        number = (dataset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         version = DatasetVersion(
             dataset=dataset,
-            number=number,
+            number=_next_version_number(dataset),
             original_name=str(original_name)[:255],
             sha256=digest,
             size=len(data),
@@ -110,11 +114,13 @@ def _store_pending_excel(dataset, uploaded, by, original_name):
 
     storage = research_storage()
     with transaction.atomic():
-        Dataset.objects.select_for_update().filter(pk=dataset.pk).first()
-        number = (dataset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         # No file, hash or size yet: they are the CSV's, filled in once by the worker.
         version = DatasetVersion.objects.create(
-            dataset=dataset, number=number, original_name=str(original_name)[:255], sha256="", uploaded_by=by
+            dataset=dataset,
+            number=_next_version_number(dataset),
+            original_name=str(original_name)[:255],
+            sha256="",
+            uploaded_by=by,
         )
         path = incoming_path(version)
         if storage.exists(path):  # left by a version row deleted before its conversion
