@@ -159,6 +159,17 @@ ROUTES = [
     ("taxonomy terms", "/admin/snippets/taxonomy/term/", rules.wagtail_admin_view("tta_staff")),
     ("taxonomy new term", "/admin/snippets/taxonomy/term/add/", rules.wagtail_admin_view("tta_staff")),
     ("admin users", "/admin/users/", rules.wagtail_admin_view()),
+    ("admin new user", "/admin/users/new/", rules.wagtail_admin_view()),
+    (
+        "admin edit a user",
+        lambda users: f"/admin/users/edit/{users['member'].pk}/",
+        rules.wagtail_admin_view(),
+    ),
+    (
+        "admin delete a user",
+        lambda users: f"/admin/users/delete/{users['member'].pk}/",
+        rules.wagtail_admin_view(),
+    ),
     ("admin groups", "/admin/groups/", rules.wagtail_admin_view()),
 ]
 
