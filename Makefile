@@ -32,7 +32,11 @@ migrate: $(STAMP) ## Apply database migrations
 seed: migrate ## Load demo content and demo accounts (DEBUG only)
 	$(PY) manage.py seed_demo
 
-run: seed ## Set up and serve http://127.0.0.1:8000 with task workers (one per core for notebooks) and the scheduler (Ctrl-C stops all)
+# Links in emails, the admin and robots.txt name the port being served.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: $(STAMP) ## Set up and serve http://127.0.0.1:8000 (PORT=8101 for another port) with task workers (one per core for notebooks) and the scheduler (Ctrl-C stops all)
+	@# Migrates and seeds only what changed, so a second run serves in seconds.
+	$(PY) manage.py prepare_site
 	@echo "Serving on http://$(HOST):$(PORT)  (worker and scheduler running; Ctrl-C stops all)"
 	@# The trap stops exactly the workers and scheduler started here, once: a bare
 	@# `kill 0` also signalled this shell, re-entered the trap until it overflowed
