@@ -376,7 +376,8 @@ def test_every_tta_page_fits_a_390_px_phone_and_the_rating_grid_keeps_its_labels
             url="/resources/1/",
             peer_task_force=far if kind == "peer_task_force" else None,
             reason="Shares the topic Coordination; the task force rated it 5 of 5 capacity",
-            state=Match.State.ACCEPTED,
+            # Proposed ones carry Accept and Reject buttons, whose hidden text names the match.
+            state=Match.State.ACCEPTED if n else Match.State.PROPOSED,
         )
     assessment = NeedsAssessment.objects.create(task_force=task_force, cycle=cycle, status="submitted")
     for term in all_rated_terms():
