@@ -81,7 +81,9 @@ class AddMatchForm(forms.Form):
     title = forms.CharField(max_length=300, required=False, label="Title")
     url = forms.CharField(max_length=500, required=False, label="Link")
     reason = forms.CharField(max_length=500, required=False, label="Why it helps")
-    peer_member = forms.CharField(max_length=20, required=False, label="Member number")
+    peer_member_name = forms.CharField(max_length=150, required=False, label="Peer member's name")
+    # The member chosen from the name search's list (their account id, never typed by staff).
+    peer_member = forms.CharField(max_length=20, required=False, label="Peer member")
     peer_task_force = forms.CharField(max_length=20, required=False, label="Peer task force")
 
     def error_list(self) -> list[str]:

@@ -159,6 +159,37 @@ class Urgency(models.TextChoices):
     HIGH = "high", "High: within two weeks"
 
 
+class TTARequestQuerySet(models.QuerySet):
+    def in_queue_order(self):
+        """Open requests first, the most urgent and then the oldest first; finished ones last,
+        the most recently finished first."""
+        finished = models.Case(
+            models.When(status__in=FINISHED_STATUSES, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        urgency = models.Case(
+            models.When(status__in=FINISHED_STATUSES, then=models.Value(0)),
+            models.When(urgency=Urgency.HIGH, then=models.Value(0)),
+            models.When(urgency=Urgency.NORMAL, then=models.Value(1)),
+            default=models.Value(2),
+        )
+        # Null for finished requests, so they fall through to the most recently changed first.
+        filed = models.Case(
+            models.When(status__in=FINISHED_STATUSES, then=models.Value(None)),
+            default=models.F("created_at"),
+            output_field=models.DateTimeField(),
+        )
+        return self.alias(queue_finished=finished, queue_urgency=urgency, queue_filed=filed).order_by(
+            "queue_finished", "queue_urgency", "queue_filed", "-status_changed_at", "pk"
+        )
+
+    def new_to(self, user):
+        """Open requests filed since this staff member last opened the queue (all open ones if never)."""
+        seen = StaffQueueVisit.objects.filter(user=user).values("seen_at")[:1]
+        unseen = self.exclude(status__in=FINISHED_STATUSES)
+        return unseen.filter(models.Q(created_at__gt=models.Subquery(seen)) | ~models.Exists(seen))
+
+
 class TTARequest(models.Model):
     task_force = models.ForeignKey("members.TaskForce", on_delete=models.CASCADE, related_name="tta_requests")
     requester = models.ForeignKey(
@@ -187,6 +218,8 @@ class TTARequest(models.Model):
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = TTARequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -385,3 +418,13 @@ class PublicFigure(models.Model):
 
     def __str__(self):
         return f"{self.slug}: {'public' if self.is_public else 'staff only'}"
+
+
+class StaffQueueVisit(models.Model):
+    """When a member of TTA staff last opened the request queue: requests filed since are "new" to them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.user_id} saw the queue at {self.seen_at:%Y-%m-%d %H:%M}"

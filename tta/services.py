@@ -11,13 +11,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from members.access import is_member
 from members.models import TaskForce, User
-from members.roles import TTA_STAFF
+from members.roles import MEMBER, TTA_STAFF
 from taxonomy.models import Facet, Term
 from tta import access
 from tta.matching import task_force_members_url
@@ -36,6 +36,7 @@ from tta.models import (
     RequestEvent,
     RequestStatus,
     ServiceTarget,
+    StaffQueueVisit,
     TTARequest,
     Urgency,
 )
@@ -53,6 +54,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset(),
     S.DECLINED: frozenset(),
 }
+
+# The step a request usually takes next: what the status drop-down offers first.
+NEXT_STATUS: dict[str, str] = {
+    S.RECEIVED: S.ASSIGNED,
+    S.ASSIGNED: S.MATCHED,
+    S.MATCHED: S.SCHEDULED,
+    S.SCHEDULED: S.DELIVERED,
+    S.DELIVERED: S.CLOSED,
+}
+
+
+def allowed_transitions(status: str) -> list[tuple[str, str]]:
+    """(value, label) of the statuses a request may move to from ``status``, the usual next step first."""
+    allowed = [(value, label) for value, label in S.choices if value in TRANSITIONS.get(status, ())]
+    following = NEXT_STATUS.get(status)
+    return sorted(allowed, key=lambda choice: choice[0] != following)
 
 
 class AlreadySubmitted(ValidationError):
@@ -361,7 +378,41 @@ def file_request(
             preferred_to=preferred_to,
         )
         _event(tta_request, user, RequestEvent.Kind.FILED, to_status=S.RECEIVED)
+        _email_staff_new_request(tta_request)
     return tta_request
+
+
+def tta_staff_people():
+    """Active, approved accounts in the TTA staff group: who triages, and who is told of new requests."""
+    return User.objects.filter(groups__name=TTA_STAFF, is_active=True, status=User.Status.APPROVED)
+
+
+def _email_staff_new_request(tta_request: TTARequest) -> None:
+    """Tell every member of TTA staff that a request is waiting, once the filing commits."""
+    recipients = list(tta_staff_people().exclude(email="").values_list("email", flat=True).distinct())
+    if not recipients:
+        return
+    url = settings.SITE_URL + reverse("tta:staff_request", args=[tta_request.pk])
+    queue = settings.SITE_URL + reverse("tta:staff")
+    urgency = tta_request.get_urgency_display()
+    subject = f"New TTA request #{tta_request.pk}: {tta_request.topic.name}"
+    body = (
+        f"{tta_request.requester_name or 'A member'} of {tta_request.task_force.name} asked for "
+        f"training or technical assistance on {tta_request.topic.name}.\n\n"
+        f"Urgency: {urgency}\nPreferred format: {tta_request.get_format_display()}\n\n"
+        f"Triage it here: {url}\nThe staff queue: {queue}\n"
+    )
+    # One message per person, so nobody sees the others' addresses.
+    messages = [(subject, body, None, [email]) for email in recipients]
+    transaction.on_commit(lambda: send_mass_mail(messages))
+
+
+def mark_queue_seen(user) -> None:
+    """Record that this staff member has looked at the request queue now."""
+    _require(access.can_triage(user), "Only TTA staff read the request queue.")
+    now = timezone.now()
+    if not StaffQueueVisit.objects.filter(user=user).update(seen_at=now):
+        StaffQueueVisit.objects.get_or_create(user=user, defaults={"seen_at": now})
 
 
 def _locked(request_id) -> TTARequest:
@@ -394,7 +445,11 @@ def change_status(
                 "check it and try again."
             )
         if to_status not in TRANSITIONS[current]:
-            raise InvalidTransition(f"A request cannot go from {S(current).label} to {S(to_status).label}.")
+            offered = ", ".join(label for _, label in allowed_transitions(current)) or "nothing more"
+            raise InvalidTransition(
+                f"A request cannot go from {S(current).label} to {S(to_status).label}; "
+                f"from {S(current).label} it can go to {offered}. Nothing was changed."
+            )
         if to_status == S.DECLINED and not reason:
             raise ValidationError({"reason": "Give the requester a reason for declining."})
         tta_request.status = to_status
@@ -560,18 +615,77 @@ def _number(value) -> int | None:
     return int(value) if value.isdigit() and len(value) < 19 else None
 
 
-def _peer_member(value, seeking_task_force_id) -> User:
-    """The approved member staff named by number, from another task force than the one helped."""
+PEER_CHOICES_SHOWN = 20
+
+
+class SeveralPeers(ValidationError):
+    """The name staff typed fits several members who can be matched: they choose one of ``candidates``."""
+
+    def __init__(self, message, candidates):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def eligible_peer_members(seeking_task_force_id):
+    """Approved, active members (as members.access.is_member counts them) outside the task force helped."""
+    approved = User.objects.filter(is_active=True, status=User.Status.APPROVED).filter(
+        Q(groups__name=MEMBER) | Q(is_superuser=True)
+    )
+    if seeking_task_force_id is not None:
+        approved = approved.exclude(task_force_id=seeking_task_force_id)
+    return approved.distinct()
+
+
+def peer_members_named(name: str, seeking_task_force_id) -> list[User]:
+    """Members who can be matched whose name holds every word typed, by name; at most one more than shown,
+    so a caller can tell there were too many."""
+    words = _text(name, "peer_member_name", limit=150).split()
+    if not words:
+        return []
+    found = eligible_peer_members(seeking_task_force_id)
+    for word in words:
+        found = found.filter(full_name__icontains=word)
+    return list(found.select_related("task_force").order_by("full_name", "pk")[: PEER_CHOICES_SHOWN + 1])
+
+
+def _peer_member_by_name(name, seeking_task_force_id) -> User:
+    """The one member the typed name points to, or a message saying what to do."""
+    typed = " ".join(str(name or "").split())
+    if not typed:
+        raise ValidationError({"peer_member": "Type the peer member's name."})
+    found = peer_members_named(typed, seeking_task_force_id)
+    exact = [member for member in found if member.full_name.casefold() == typed.casefold()]
+    if len(found) == 1 or len(exact) == 1:
+        return exact[0] if len(exact) == 1 else found[0]
+    if not found:
+        raise ValidationError(
+            {
+                "peer_member": f"No approved member outside the task force asking for help is called "
+                f"“{typed}”. Check the spelling, or type part of the name."
+            }
+        )
+    if len(found) > PEER_CHOICES_SHOWN:
+        raise ValidationError(
+            {"peer_member": f"More than {PEER_CHOICES_SHOWN} members match “{typed}”: type more of the name."}
+        )
+    raise SeveralPeers(
+        {"peer_member": f"{len(found)} members match “{typed}”: choose one and add the match again."},
+        found,
+    )
+
+
+def _peer_member(value, seeking_task_force_id, name="") -> User:
+    """The approved member staff chose (or named), from another task force than the one helped."""
     if isinstance(value, User):
         value = value.pk
+    if not str(value or "").strip():
+        return _peer_member_by_name(name, seeking_task_force_id)
     number = _number(value)
-    if number is None:
-        raise ValidationError(
-            {"peer_member": "Give the member's number: the one at the end of their profile address."}
-        )
-    member = User.objects.filter(pk=number).select_related("task_force").first()
+    member = (
+        User.objects.filter(pk=number).select_related("task_force").first() if number is not None else None
+    )
     if member is None:
-        raise ValidationError({"peer_member": f"No member has the number {number}."})
+        raise ValidationError({"peer_member": "That member could not be found: search for them by name."})
     if not is_member(member):
         raise ValidationError(
             {"peer_member": f"{member.get_full_name()} is not an approved member, so cannot be matched."}
@@ -596,11 +710,11 @@ def _peer_task_force(value, seeking_task_force_id) -> TaskForce:
 
 
 def _staff_match_fields(
-    seeking_task_force_id, *, kind, title, url, reason, peer_member, peer_task_force
+    seeking_task_force_id, *, kind, title, url, reason, peer_member, peer_task_force, peer_member_name=""
 ) -> tuple[str, dict]:
     """Check what staff typed for a match and return its target key and fields.
 
-    Resources and practices need a title; a peer member (by member number) or a
+    Resources and practices need a title; a peer member (chosen, or found by name) or a
     peer task force takes its title from the name when none is given. The key is
     the one the matcher uses for the same target, so a peer already proposed
     cannot be added twice.
@@ -617,7 +731,7 @@ def _staff_match_fields(
     reason = _text(reason, "reason", limit=500) or "Added by TTA staff"
     fields = {"peer_member": None, "peer_task_force": None}
     if kind == Match.Kind.PEER_MEMBER:
-        member = fields["peer_member"] = _peer_member(peer_member, seeking_task_force_id)
+        member = fields["peer_member"] = _peer_member(peer_member, seeking_task_force_id, peer_member_name)
         key = f"member:{member.pk}"
         tf_name = member.task_force.name if member.task_force_id else ""
         title = title or (f"{member.get_full_name()} ({tf_name})" if tf_name else member.get_full_name())
@@ -661,8 +775,9 @@ def _add_staff_match(user, owner: dict, seeking_task_force_id, where: str, **typ
         raise ValidationError(f"That match is already on {where}.") from None
 
 
-def _typed_match(kind, title, url, reason, peer_member, peer_task_force) -> dict:
+def _typed_match(kind, title, url, reason, peer_member, peer_task_force, peer_member_name="") -> dict:
     return {
+        "peer_member_name": peer_member_name,
         "kind": kind,
         "title": title,
         "url": url,
@@ -682,11 +797,13 @@ def add_match(
     kind: str = "",
     peer_member=None,
     peer_task_force=None,
+    peer_member_name: str = "",
 ) -> Match:
     """Staff add help the matcher did not find: a resource or practice link, a peer task force,
-    or a peer member (a User or a member number); it is accepted at once."""
+    or a peer member (a User or their id, as the name search offers them, or a name that fits
+    exactly one member); it is accepted at once."""
     _require(access.can_triage(user), "Only TTA staff add matches.")
-    typed = _typed_match(kind, title, url, reason, peer_member, peer_task_force)
+    typed = _typed_match(kind, title, url, reason, peer_member, peer_task_force, peer_member_name)
     with transaction.atomic():
         tta_request = TTARequest.objects.get(pk=request_id)
         match = _add_staff_match(
@@ -742,11 +859,12 @@ def add_need_match(
     kind: str = "",
     peer_member=None,
     peer_task_force=None,
+    peer_member_name: str = "",
 ) -> Match:
     """Staff add help for one need the matcher did not find; it is accepted at once."""
     _require(access.can_triage(user), "Only TTA staff add matches.")
     assessment, need = _assessment_need(assessment_id, need_id)
-    typed = _typed_match(kind, title, url, reason, peer_member, peer_task_force)
+    typed = _typed_match(kind, title, url, reason, peer_member, peer_task_force, peer_member_name)
     with transaction.atomic():
         return _add_staff_match(
             user,

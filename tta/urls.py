@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/settings/", views.staff_settings, name="staff_settings"),
     path("staff/requests/<int:pk>/", views.staff_request, name="staff_request"),
     path("staff/assessments/<int:pk>/", views.staff_assessment, name="staff_assessment"),
+    path("staff/requests.csv", views.staff_requests_export, name="staff_requests_export"),
     path("staff/export/<slug:slug>.csv", views.staff_export, name="staff_export"),
     path("staff/figures/<slug:slug>/public/", views.staff_figure_public, name="staff_figure_public"),
     path("figures/", views.public_figures, name="public_figures"),

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from members.access import members_only
-from members.models import TaskForce, User
-from members.roles import TTA_STAFF
+from members.models import TaskForce
 from taxonomy.models import Term
 from tta import access, analysis, services
 from tta.forms import (
@@ -33,6 +32,7 @@ from tta.forms import (
 )
 from tta.matching import current_cycle, needs_of
 from tta.models import (
+    FINISHED_STATUSES,
     AreaRating,
     Cycle,
     Delivery,
@@ -43,6 +43,7 @@ from tta.models import (
     RequestEvent,
     RequestStatus,
     ServiceTarget,
+    StaffQueueVisit,
     TTARequest,
 )
 
@@ -83,6 +84,7 @@ def index(request):
         if user.task_force_id
         else []
     )
+    is_staff = access.is_tta_staff(user)
     for exchange in exchanges:
         waiting = exchange.state == PeerExchange.State.PROPOSED
         exchange.can_answer = waiting and access.can_answer_exchange(user, exchange) is not None
@@ -97,7 +99,9 @@ def index(request):
             "can_file": access.can_file_request(user, user.task_force_id),
             "requests": requests,
             "exchanges": exchanges,
-            "is_staff": access.is_tta_staff(user),
+            "is_staff": is_staff,
+            # A count on the link to the queue: the staff side of "a new request is waiting".
+            "new_requests": TTARequest.objects.new_to(user).count() if is_staff else 0,
         },
     )
 
@@ -317,30 +321,35 @@ def request_detail(request, pk):
 
 
 def _staff_queryset():
-    return User.objects.filter(groups__name=TTA_STAFF, is_active=True, status=User.Status.APPROVED).order_by(
-        "full_name", "pk"
-    )
+    return services.tta_staff_people().order_by("full_name", "pk")
 
 
-@access.tta_staff_only
-def staff_dashboard(request):
-    requests = TTARequest.objects.select_related("topic", "task_force", "assignee").order_by(
-        "status_changed_at", "pk"
-    )
-    status = request.GET.get("status", "")
+def _queue(params):
+    """The staff queue in its order, filtered by ?status= and ?assignee= as the dashboard's form sets them."""
+    requests = TTARequest.objects.select_related("topic", "task_force", "assignee").in_queue_order()
+    status = params.get("status", "")
     if status in RequestStatus.values:
         requests = requests.filter(status=status)
-    assignee = request.GET.get("assignee", "")
+    assignee = params.get("assignee", "")
     if assignee == "none":
         requests = requests.filter(assignee__isnull=True)
     elif assignee.isdigit():
         requests = requests.filter(assignee_id=int(assignee))
+    return requests, status, assignee
+
+
+@access.tta_staff_only
+def staff_dashboard(request):
+    requests, status, assignee = _queue(request.GET)
     # get_page turns a missing, malformed or out-of-range ?page= into the first or last page.
     page = Paginator(requests, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     requests = list(page.object_list)
     flags = analysis.overdue_flags(requests)
+    last_seen = StaffQueueVisit.objects.filter(user=request.user).values_list("seen_at", flat=True).first()
+    services.mark_queue_seen(request.user)
     for r in requests:
         r.overdue = flags[r.pk]
+        r.is_new = r.status not in FINISHED_STATUSES and (last_seen is None or r.created_at > last_seen)
     cycle = current_cycle()
     assessments = (
         list(
@@ -370,6 +379,59 @@ def staff_dashboard(request):
     )
 
 
+REQUEST_CSV_HEADERS = [
+    "Request",
+    "Filed",
+    "Task force",
+    "Requester",
+    "Topic",
+    "Audience",
+    "Urgency",
+    "Preferred format",
+    "Preferred from",
+    "Preferred to",
+    "Status",
+    "In status since",
+    "Overdue",
+    "Assignee",
+    "Due",
+    "Description",
+]
+
+
+@access.tta_staff_only
+def staff_requests_export(request):
+    """The request queue as CSV, in the queue's order and with the dashboard's filters."""
+    requests, _, _ = _queue(request.GET)
+    requests = list(requests.select_related("audience"))
+    flags = analysis.overdue_flags(requests)
+    rows = [
+        [
+            r.pk,
+            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+            r.task_force.name,
+            r.requester_name,
+            r.topic.name,
+            r.audience.name if r.audience_id else "",
+            r.get_urgency_display(),
+            r.get_format_display(),
+            r.preferred_from.isoformat() if r.preferred_from else "",
+            r.preferred_to.isoformat() if r.preferred_to else "",
+            r.get_status_display(),
+            timezone.localtime(r.status_changed_at).strftime("%Y-%m-%d"),
+            "yes" if flags[r.pk] else "",
+            r.assignee.full_name if r.assignee_id else "",
+            r.due_date.isoformat() if r.due_date else "",
+            r.description,
+        ]
+        for r in requests
+    ]
+    table = analysis.Table("requests", "TTA requests", REQUEST_CSV_HEADERS, rows)
+    response = HttpResponse(analysis.as_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tta-requests.csv"'
+    return response
+
+
 @access.tta_staff_only
 def staff_export(request, slug):
     table = analysis.table_by_slug(slug, current_cycle())
@@ -384,7 +446,7 @@ def staff_export(request, slug):
 def staff_request(request, pk):
     user = request.user
     staff = _staff_queryset()
-    errors, add_form = [], None
+    errors, add_form, candidates = [], None, []
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -428,6 +490,7 @@ def staff_request(request, pk):
                 raise ValidationError("Unknown action.")
         except ValidationError as exc:
             errors = _errors(exc)
+            candidates = getattr(exc, "candidates", [])
         except TTARequest.DoesNotExist:
             raise Http404 from None
         else:
@@ -435,11 +498,8 @@ def staff_request(request, pk):
             return redirect("tta:staff_request", pk=pk)
     tta_request = _request_page_data(pk, internal=True)
     notes = list(tta_request.notes.all())
-    allowed = [
-        (s, RequestStatus(s).label)
-        for s in RequestStatus.values
-        if s in services.TRANSITIONS[tta_request.status]
-    ]
+    # Only the moves the transitions table allows from here, the usual next step first (and chosen).
+    allowed = services.allowed_transitions(tta_request.status)
     return render(
         request,
         "tta/staff_request.html",
@@ -452,6 +512,8 @@ def staff_request(request, pk):
             "overdue": analysis.overdue_flags([tta_request])[tta_request.pk],
             # A failed "Add a match" comes back with what staff typed, not an empty form.
             "add_form": add_form,
+            # A name that fits several members: they are offered to choose from.
+            "candidates": candidates,
             "task_forces": _peer_task_force_choices(tta_request.task_force_id),
         },
         status=400 if errors else 200,
@@ -544,7 +606,7 @@ def staff_assessment(request, pk):
     """Staff review the matches for an assessment's needs: find, accept, reject, add, propose exchanges."""
     user = request.user
     assessment = get_object_or_404(NeedsAssessment.objects.select_related("task_force", "cycle"), pk=pk)
-    errors, add_form, add_need = [], None, None
+    errors, add_form, add_need, candidates = [], None, None, []
     if request.method == "POST":
         action = request.POST.get("action", "")
         need_id = request.POST.get("need", "")
@@ -571,6 +633,7 @@ def staff_assessment(request, pk):
                 raise ValidationError("Unknown action.")
         except ValidationError as exc:
             errors = _errors(exc)
+            candidates = getattr(exc, "candidates", [])
         else:
             return redirect("tta:staff_assessment", pk=pk)
     ratings = {
@@ -591,6 +654,7 @@ def staff_assessment(request, pk):
             "rating": ratings[term_id],
             "matches": [m for m in matches if m.need_id == term_id],
             "add_form": add_form if add_need == str(term_id) else None,
+            "candidates": candidates if add_need == str(term_id) else [],
         }
         for term_id in shown
         if term_id in ratings

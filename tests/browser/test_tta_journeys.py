@@ -1,5 +1,7 @@
 """TTA in the browser: a coordinator's assessment saved partway then submitted, and a request from
-filing through staff matching and triage to delivered, with the requester seeing the help found."""
+filing through staff matching and triage to delivered, with the requester seeing the help found;
+staff told of a new request (email, a count on the queue link, the queue's order, the CSV); and
+every TTA page at 390 px no wider than the phone."""
 
 import datetime
 
@@ -115,6 +117,11 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
         task_force=TaskForceFactory(name="Harris County Task Force", state="TX", region=6),
         full_name="Sam Rivera",
     )
+    make_role(
+        "member",
+        task_force=TaskForceFactory(name="Dade County Task Force", state="FL", region=4),
+        full_name="Alex Rivera",
+    )
 
     # (b) A member files a request for their task force.
     member_context, member_page = signed_in(browser, live_server, member)
@@ -155,24 +162,35 @@ def test_member_files_a_request_staff_match_and_deliver_it_and_the_requester_see
     )
     staff_page.get_by_role("button", name="Add note").click()
 
-    # Staff add a member the matcher did not find; a mistyped number keeps what they typed.
+    # Staff add a member the matcher did not find, by name: a name nobody has keeps what they typed;
+    # a name two people share offers both to choose from, without JavaScript.
     add = staff_page.locator("form:has(h3:has-text('Add a match'))")
     add.get_by_label("Kind").select_option(label="Peer member")
-    add.get_by_label("Member number").fill("999999")
+    add.get_by_label("Peer member's name").fill("Sam Riviera")
     add.get_by_label("Why it helps").fill("Ran Harris County's case reviews")
     add.get_by_role("button", name="Add match").click()
-    expect(staff_page.get_by_text("No member has the number 999999.")).to_be_visible()
+    expect(
+        staff_page.get_by_text("No approved member outside the task force asking for help")
+    ).to_be_visible()
     expect(add.get_by_label("Why it helps")).to_have_value("Ran Harris County's case reviews")
     expect(add.get_by_label("Kind")).to_have_value("peer_member")
-    add.get_by_label("Member number").fill(str(peer.pk))
+    add.get_by_label("Peer member's name").fill("rivera")
+    add.get_by_role("button", name="Add match").click()
+    expect(staff_page.get_by_text("2 members match")).to_be_visible()
+    choice = add.get_by_role("group", name="Which member do you mean?")
+    expect(choice.get_by_role("radio")).to_have_count(2)
+    choice.get_by_label("Sam Rivera (Harris County Task Force)").check()
     add.get_by_role("button", name="Add match").click()
     expect(staff_page.get_by_text("Saved.")).to_be_visible()
     expect(matches.get_by_role("link", name="Sam Rivera (Harris County Task Force)")).to_be_visible()
 
-    for status in ("Matched", "Scheduled", "Delivered"):
-        staff_page.get_by_label("New status").select_option(label=status)
+    # The status drop-down offers only the allowed steps, with the usual next one already chosen.
+    status = staff_page.get_by_label("New status")
+    expect(status.locator("option")).to_have_text(["Matched", "Scheduled", "Declined"])
+    for step in ("Matched", "Scheduled", "Delivered"):
+        expect(status).to_have_value(step.lower())
         staff_page.get_by_role("button", name="Change status").click()
-        expect(staff_page.locator(".tta-status").first).to_have_text(status)
+        expect(staff_page.locator(".tta-status").first).to_have_text(step)
     tta_request.refresh_from_db()
     assert tta_request.status == "delivered"
     assert tta_request.assignee == staff
@@ -257,3 +275,147 @@ def test_staff_match_a_need_then_the_host_coordinator_declines_the_exchange_with
     seeking_context.close()
     sent = "\n".join(path.read_text() for path in file_outbox.glob("*.log"))
     assert seeking.email in sent and staff.email in sent and "ask us again in April" in sent
+
+
+def test_staff_are_told_of_a_new_request_find_it_first_in_the_queue_and_download_the_list(
+    browser, live_server, role_user, task_force, cycle, file_outbox, settings
+):
+    settings.SITE_URL = live_server.url
+    staff = role_user("tta_staff", full_name="Robin Okafor")
+    member = role_user("member")
+    older = TTARequest.objects.create(
+        task_force=task_force,
+        topic=Term.objects.get(slug="training"),
+        description="An older, normal request.",
+        created_at=timezone.now() - datetime.timedelta(days=20),
+        status_changed_at=timezone.now() - datetime.timedelta(days=20),
+    )
+    staff_context, staff_page = signed_in(browser, live_server, staff)
+    staff_page.goto("/tta/staff/")  # staff have seen the queue before the request comes in
+
+    # A member files an urgent request.
+    member_context, member_page = signed_in(browser, live_server, member)
+    member_page.goto("/tta/requests/new/")
+    member_page.get_by_label("Topic").select_option(label="Practice area: Coordination")
+    member_page.get_by_label("Description").fill("A victim needs a trauma-informed interview next week.")
+    member_page.get_by_label("Urgency").select_option(label="High: within two weeks")
+    member_page.get_by_role("button", name="File the request").click()
+    expect(member_page.get_by_text("Your request is filed.")).to_be_visible()
+    member_context.close()
+    urgent = TTARequest.objects.exclude(pk=older.pk).get()
+
+    # Staff are emailed, with a link to the request on the site's address.
+    sent = "\n".join(path.read_text() for path in file_outbox.glob("*.log"))
+    assert f"New TTA request #{urgent.pk}: Coordination" in sent
+    assert f"{live_server.url}/tta/staff/requests/{urgent.pk}/" in sent and staff.email in sent
+
+    # In the site, the staff dashboard link carries the count of new requests.
+    staff_page.goto("/tta/")
+    dashboard = staff_page.get_by_role("link", name="Staff dashboard 1 new request")
+    expect(dashboard).to_be_visible()
+    dashboard.click()
+    rows = staff_page.get_by_role("region", name="Requests, open and most urgent first").locator("tbody tr")
+    expect(rows.first).to_contain_text(f"#{urgent.pk}")
+    expect(rows.first).to_contain_text("New")
+    expect(rows.first).to_contain_text("High")
+    expect(rows.nth(1)).to_contain_text(f"#{older.pk}")
+    staff_page.goto("/tta/")
+    expect(staff_page.get_by_role("link", name="Staff dashboard", exact=True)).to_be_visible()
+
+    # The request list downloads as CSV, in the queue's order.
+    staff_page.goto("/tta/staff/")
+    with staff_page.expect_download() as download:
+        staff_page.get_by_role("link", name="Download all requests as CSV").click()
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("Request,Filed,Task force,Requester,Topic")
+    assert lines[1].startswith(f"{urgent.pk},") and lines[2].startswith(f"{older.pk},")
+    staff_context.close()
+
+
+def phone_page(browser, live_server, user):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, user.email, secret=totp_secret(user))
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    return context, page
+
+
+def document_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_every_tta_page_fits_a_390_px_phone_and_the_rating_grid_keeps_its_labels(
+    browser, live_server, role_user, task_force, other_task_force, cycle
+):
+    staff = role_user("tta_staff", full_name="Robin Okafor")
+    coordinator = role_user("coordinator")
+    long_name = "Southern District of a Very Long Named Multi-Jurisdictional Anti-Trafficking Task Force"
+    far = TaskForceFactory(name=long_name, state="TX", region=6)
+    tta_request = TTARequest.objects.create(
+        task_force=task_force,
+        requester=coordinator,
+        requester_name=coordinator.full_name,
+        topic=Term.objects.get(slug="coordination"),
+        description="We need help with https://example.org/a/very/long/address/that/does/not/break/anywhere",
+    )
+    for n, (kind, title) in enumerate(
+        [
+            ("resource", "Standing up a multidisciplinary team: a guide for new coordinators"),
+            ("peer_task_force", long_name),
+            ("resource", "https://example.org/resources/an-unbroken-address-of-a-resource-page-for-tta"),
+        ]
+    ):
+        Match.objects.create(
+            request=tta_request,
+            kind=kind,
+            target_key=f"k:{n}",
+            title=title,
+            url="/resources/1/",
+            peer_task_force=far if kind == "peer_task_force" else None,
+            reason="Shares the topic Coordination; the task force rated it 5 of 5 capacity",
+            # Proposed ones carry Accept and Reject buttons, whose hidden text names the match.
+            state=Match.State.ACCEPTED if n else Match.State.PROPOSED,
+        )
+    assessment = NeedsAssessment.objects.create(task_force=task_force, cycle=cycle, status="submitted")
+    for term in all_rated_terms():
+        assessment.ratings.create(term=term, capacity=1, priority=5)
+
+    context, page = phone_page(browser, live_server, staff)
+    for url in (
+        "/tta/",
+        "/tta/staff/",
+        f"/tta/staff/requests/{tta_request.pk}/",
+        f"/tta/staff/assessments/{assessment.pk}/",
+        "/tta/staff/settings/",
+        f"/tta/requests/{tta_request.pk}/",
+        f"/tta/assessments/{assessment.pk}/",
+        "/tta/figures/",
+    ):
+        page.goto(url)
+        assert document_width(page) <= 390, url
+    # A wide table scrolls in its own box, which a keyboard can reach and a screen reader names.
+    page.goto(f"/tta/staff/requests/{tta_request.pk}/")
+    region = page.get_by_role("region", name="Matches, best first")
+    expect(region).to_have_attribute("tabindex", "0")
+    expect(region.get_by_role("columnheader", name="Help")).to_be_visible()
+    context.close()
+
+    context, page = phone_page(browser, live_server, coordinator)
+    for url in ("/tta/", "/tta/assessment/", "/tta/requests/new/", f"/tta/requests/{tta_request.pk}/"):
+        page.goto(url)
+        assert document_width(page) <= 390, url
+    # On a phone the grid stacks: every area's two groups of radios show their own labels.
+    page.goto("/tta/assessment/")
+    term = all_rated_terms()[0]
+    capacity = page.get_by_role("group", name=f"Capacity in {term.name}")
+    expect(capacity.locator("legend")).to_be_visible()
+    expect(capacity.locator("legend")).to_contain_text("Capacity")
+    box = capacity.locator("legend").bounding_box()
+    assert box["width"] > 40 and box["height"] > 10
+    priority = page.get_by_role("group", name=f"Priority of {term.name}")
+    expect(priority.locator("legend")).to_be_visible()
+    expect(priority.get_by_label("5", exact=True)).to_be_visible()
+    context.close()

@@ -47,6 +47,7 @@ ROUTES = [
     ("staff request", "/tta/staff/requests/{request}/", STAFF_ONLY),
     ("staff need matches", "/tta/staff/assessments/{assessment}/", STAFF_ONLY),
     ("staff CSV export", "/tta/staff/export/requests-by-status.csv", STAFF_ONLY),
+    ("staff request list CSV", "/tta/staff/requests.csv", STAFF_ONLY),
     ("decline exchange", "/tta/exchanges/{exchange}/decline/", COORDINATORS),
     ("accept exchange", "/tta/exchanges/{exchange}/accept/", POST_ONLY),
     ("mark figure public", "/tta/staff/figures/gaps/public/", POST_ONLY),

@@ -1,6 +1,6 @@
 """Staff add matches the matcher did not find: a resource or practice link, a peer task force or a
-peer member (by member number). Bad input gets a message saying what is wrong, and the form comes
-back with everything staff typed; only TTA staff may add."""
+peer member (found by name, with a choice when several match). Bad input gets a message saying what
+is wrong, and the form comes back with everything staff typed; only TTA staff may add."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,14 +30,17 @@ def staff_page(client_for, world):
     return client_for(world["staff"]), f"/tta/staff/requests/{world['request'].pk}/"
 
 
-def test_staff_add_a_peer_member_by_number_and_the_requester_sees_it(world, client_for):
+def test_staff_add_a_peer_member_by_name_and_the_requester_sees_it(world, client_for):
     client, url = staff_page(client_for, world)
+    form = client.get(url).content.decode()
+    assert "Peer member's name" in form and "Member number" not in form
+    assert "the number at the end of their profile address" not in form
     response = client.post(
         url,
         {
             "action": "add_match",
             "kind": "peer_member",
-            "peer_member": str(world["peer"].pk),
+            "peer_member_name": "  pia ",
             "reason": "Ran one",
         },
     )
@@ -88,13 +91,17 @@ def test_staff_add_a_practice_and_a_peer_task_force(world, client_for):
 @pytest.mark.parametrize(
     "typed,message",
     [
-        ({"peer_member": "999999"}, "No member has the number 999999."),
-        ({"peer_member": "Pia"}, "Give the member&#x27;s number"),
-        ({"peer_member": "1 OR 1=1"}, "Give the member&#x27;s number"),
-        ({"peer_member": ""}, "Give the member&#x27;s number"),
+        (
+            {"peer_member_name": "Nobody Here"},
+            "No approved member outside the task force asking for help is called “Nobody Here”.",
+        ),
+        ({"peer_member_name": ""}, "Type the peer member&#x27;s name."),
+        # An id staff never typed (a forged or stale choice) is refused the same way.
+        ({"peer_member": "999999"}, "That member could not be found: search for them by name."),
+        ({"peer_member": "1 OR 1=1"}, "That member could not be found: search for them by name."),
     ],
 )
-def test_a_bad_member_number_is_explained_and_nothing_typed_is_lost(world, client_for, typed, message):
+def test_a_name_nobody_has_is_explained_and_nothing_typed_is_lost(world, client_for, typed, message):
     client, url = staff_page(client_for, world)
     posted = {
         "action": "add_match",
@@ -109,8 +116,57 @@ def test_a_bad_member_number_is_explained_and_nothing_typed_is_lost(world, clien
     assert '<option value="peer_member" selected>' in html
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html and "<script>alert(1)" not in html
     assert 'value="Knows &quot;case review&quot; &amp; more"' in html
-    assert f'value="{typed["peer_member"]}"' in html
+    if "peer_member_name" in typed:
+        assert 'name="peer_member_name" maxlength="150"' in html
+        assert f'value="{typed["peer_member_name"]}"' in html
     assert not Match.objects.filter(request=world["request"]).exists()
+
+
+def test_a_name_several_members_share_offers_them_to_choose_by_name(world, client_for):
+    client, url = staff_page(client_for, world)
+    north = TaskForceFactory(name="Northern Task Force")
+    dana_a = UserFactory(full_name="Dana Whitfield", task_force=world["elsewhere"], groups=["Member"])
+    dana_b = UserFactory(full_name="Dana Okoye", task_force=north, groups=["Member"])
+    # Not offered: not approved, or in the task force asking for help.
+    UserFactory(full_name="Dana Pending", status="pending", task_force=north, groups=["Member"])
+    UserFactory(full_name="Dana Colleague", task_force=world["member"].task_force, groups=["Member"])
+    asked = client.post(
+        url,
+        {"action": "add_match", "kind": "peer_member", "peer_member_name": "dana", "reason": "Knows MDTs"},
+    )
+    html = asked.content.decode()
+    assert asked.status_code == 400
+    assert "2 members match “dana”: choose one and add the match again." in html
+    assert "Which member do you mean?" in html
+    assert (
+        f'<input type="radio" name="peer_member" value="{dana_b.pk}"> Dana Okoye (Northern Task Force)'
+        in html
+    )
+    assert f'value="{dana_a.pk}"> Dana Whitfield (Elsewhere Task Force)' in html
+    assert "Dana Pending" not in html and "Dana Colleague" not in html
+    assert 'value="Knows MDTs"' in html and 'value="dana"' in html
+    assert not Match.objects.exists()
+    chosen = client.post(
+        url,
+        {
+            "action": "add_match",
+            "kind": "peer_member",
+            "peer_member_name": "dana",
+            "peer_member": dana_b.pk,
+            "reason": "Knows MDTs",
+        },
+    )
+    assert chosen.status_code == 302
+    match = Match.objects.get(request=world["request"])
+    assert (match.peer_member, match.title) == (dana_b, "Dana Okoye (Northern Task Force)")
+
+
+def test_a_full_name_picks_that_member_even_when_a_longer_name_contains_it(world):
+    UserFactory(full_name="Pia Peerson", task_force=world["elsewhere"], groups=["Member"])
+    match = services.add_match(
+        world["staff"], world["request"].pk, kind="peer_member", peer_member_name="Pia Peer"
+    )
+    assert match.peer_member == world["peer"]
 
 
 def test_only_approved_members_of_another_task_force_can_be_matched(world, client_for):
@@ -129,9 +185,14 @@ def test_only_approved_members_of_another_task_force_can_be_matched(world, clien
         (inactive, "Ian Inactive is not an approved member"),
         (colleague, "Cole Colleague is in the task force asking for help"),
     ):
-        response = client.post(url, {"action": "add_match", "kind": "peer_member", "peer_member": person.pk})
-        assert response.status_code == 400 and message in response.content.decode(), person
-        assert f'value="{person.pk}"' in response.content.decode()
+        # By name they are simply not found; a forged choice of their id is refused with the reason.
+        by_name = client.post(
+            url, {"action": "add_match", "kind": "peer_member", "peer_member_name": person.full_name}
+        )
+        assert by_name.status_code == 400
+        assert f"is called “{person.full_name}”" in by_name.content.decode(), person
+        forged = client.post(url, {"action": "add_match", "kind": "peer_member", "peer_member": person.pk})
+        assert forged.status_code == 400 and message in forged.content.decode(), person
     assert not Match.objects.filter(request=world["request"]).exists()
 
 
@@ -201,11 +262,16 @@ def test_staff_add_a_peer_member_to_a_need(world, client_for):
     client = client_for(world["staff"])
     url = f"/tta/staff/assessments/{assessment.pk}/"
     bad = client.post(
-        url, {"action": "add_match", "need": rating.term_id, "kind": "peer_member", "peer_member": "31337"}
+        url, {"action": "add_match", "need": rating.term_id, "kind": "peer_member", "peer_member_name": "Zed"}
     )
     html = bad.content.decode()
-    assert bad.status_code == 400 and "No member has the number 31337." in html
-    assert 'value="31337"' in html and "<details open>" in html
+    assert bad.status_code == 400 and "is called “Zed”" in html
+    assert 'value="Zed"' in html and "<details open>" in html
+    UserFactory(full_name="Pia Peerless", task_force=world["elsewhere"], groups=["Member"])
+    several = client.post(
+        url, {"action": "add_match", "need": rating.term_id, "kind": "peer_member", "peer_member_name": "pia"}
+    )
+    assert several.status_code == 400 and "Which member do you mean?" in several.content.decode()
     good = client.post(
         url,
         {

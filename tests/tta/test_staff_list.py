@@ -33,7 +33,7 @@ def many_requests():
         )
         for n in range(TOTAL)
     )
-    return TTARequest.objects.order_by("status_changed_at", "pk")
+    return TTARequest.objects.in_queue_order()
 
 
 def request_ids(html):
