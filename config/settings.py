@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before the membership middlewares: they tell people why they were redirected.
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Wraps everything below, so a 404 from any view or an unknown URL gets the site's page.
+    "config.not_found.SiteNotFoundMiddleware",
     "members.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
