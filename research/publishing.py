@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from research import access, registry
+from research import access, disclosure, registry, suppression
 from research.storage import research_storage
 
 RICH_TAGS = {"p", "b", "i", "a", "ul", "ol", "li", "br"}
@@ -123,6 +123,14 @@ def create_brief_draft(run, by):
         raise PublishingError(f"The notebook {run.notebook_path} is no longer in the repository.")
     if not notebook.brief or not registry.SLUG.match(notebook.brief):
         raise PublishingError("This notebook does not name a brief (tfc.brief in its metadata).")
+    problems = disclosure.unsuppressed_problems(run)
+    if problems:
+        # Whatever produced these results, a sensitive run's small counts never reach a draft.
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise PublishingError(
+            "This run's data are sensitive, but its results show counts under "
+            f"{suppression.THRESHOLD}: {shown}. Run the notebook again so they are suppressed."
+        )
     results = run.results or {}
     synthetic = run.is_synthetic
     source = f"Research run #{run.pk} ({run.notebook_path})"

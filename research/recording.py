@@ -99,6 +99,8 @@ class Recorder:
                 "unit": unit,
                 "sentence": self._label(sentence.replace("{value}", display)),
                 "suppressed": hidden,
+                # Publishing checks counts again (research.disclosure); it must know which are counts.
+                "count": bool(count),
             },
         )
 
@@ -120,6 +122,7 @@ class Recorder:
                 "unit": "%",
                 "sentence": self._label(sentence.replace("{value}", display)),
                 "suppressed": hidden,
+                "count": False,
             },
         )
 
@@ -127,7 +130,7 @@ class Recorder:
         """A table. With `counts=True`, text columns label the rows and every other column is a count.
         `counts` may instead list the count columns; other numeric columns are then statistics of their
         row (a mean, a share) and are hidden wherever a count of the row is hidden."""
-        shown, hidden = self._shown(frame, counts, totals)
+        shown, hidden, count_columns = self._shown(frame, counts, totals)
         if hidden and suppression.NOTE not in caption:
             caption = f"{caption} {suppression.NOTE}".strip()
         return self._put(
@@ -138,6 +141,7 @@ class Recorder:
                 "columns": list(shown.columns),
                 "rows": shown.to_numpy().tolist(),
                 "suppressed_cells": hidden,
+                "count_columns": count_columns,
             },
         )
 
@@ -159,9 +163,10 @@ class Recorder:
             "file": f"{name}.png",
         }
         if data is not None:
-            shown, hidden = self._shown(data, counts, totals=False)
+            shown, hidden, count_columns = self._shown(data, counts, totals=False)
             entry["data"] = {"columns": list(shown.columns), "rows": shown.to_numpy().tolist()}
             entry["suppressed_cells"] = hidden
+            entry["count_columns"] = count_columns
         else:
             entry["data"] = {"columns": [], "rows": []}
         return self._put("figures", entry)
@@ -216,7 +221,8 @@ class Recorder:
         return text, values
 
     def _shown(self, data, counts: bool, totals: bool):
-        """The table as strings, with its row labels as leading columns, and how many cells are hidden."""
+        """The table as strings, with its row labels as leading columns; how many cells are hidden;
+        and which shown columns hold counts (their totals included)."""
         import pandas as pd
 
         frame = self._frame(data)
@@ -268,7 +274,10 @@ class Recorder:
                 rows, columns=[str(n) for n in names] + [str(c) for c in shown.columns], dtype=object
             )
         shown.columns = [str(c) for c in shown.columns]
-        return shown.astype(str), int(hidden)
+        count_columns = [str(c) for c in values.columns] if counts else []
+        if counts and totals and values.shape[1] > 1:
+            count_columns.append(suppression.TOTAL)
+        return shown.astype(str), int(hidden), count_columns
 
     def _name(self, name: str) -> str:
         if not isinstance(name, str) or not NAME.fullmatch(name):
