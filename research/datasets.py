@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
-from research import access, schemas
+from research import access, schemas, spreadsheet
 from research.conf import setting
 from research.models import Dataset, DatasetVersion
 from research.provenance import sha256_file
@@ -215,6 +215,13 @@ def _check(version):
             frame = schemas.read_frame(handle)
         report = schemas.validate(schema, frame)
         errors, warnings = report.errors, list(report.warnings)
+        formulas = spreadsheet.formula_cells(frame)
+        if formulas:
+            where = ", ".join(f"'{name}' ({count})" for name, count in formulas.items())
+            warnings.append(
+                f"Some cells start with =, +, - or @ and are not numbers: {where}. A spreadsheet would run "
+                "them as formulas, so downloads and result tables show them as text, after a quote (')."
+            )
         if _all_synthetic(frame):
             # Files from research.synthetic carry the flag on every row; say so wherever the file shows.
             warnings.insert(

@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from research import access, disclosure, registry, suppression
+from research.spreadsheet import safe_cell
 from research.storage import research_storage
 
 RICH_TAGS = {"p", "b", "i", "a", "ul", "ol", "li", "br"}
@@ -83,7 +84,9 @@ def narrative_from_notebook(path):
 
 def _table(columns, rows):
     return {
-        "data": [[str(c) for c in columns]] + [[str(cell) for cell in row] for row in rows],
+        # Results recorded before labels were neutralised reach the brief through here too.
+        "data": [[safe_cell(str(c)) for c in columns]]
+        + [[safe_cell(str(cell)) for cell in row] for row in rows],
         "first_row_is_table_header": True,
         "first_col_is_header": False,
         "table_header_choice": "row",

@@ -22,7 +22,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from research import suppression
+from research import spreadsheet, suppression
 
 VERSION = 1
 NAME = re.compile(r"[a-z0-9_-]+")
@@ -273,8 +273,11 @@ class Recorder:
             shown = pd.DataFrame(
                 rows, columns=[str(n) for n in names] + [str(c) for c in shown.columns], dtype=object
             )
-        shown.columns = [str(c) for c in shown.columns]
-        count_columns = [str(c) for c in values.columns] if counts else []
+        # Labels come from the data (a category, a column name): one typed as a formula must stay text
+        # wherever the table goes (results, a brief, a reader's spreadsheet). Counts are numbers.
+        shown.columns = [spreadsheet.safe_cell(str(c)) for c in shown.columns]
+        shown = shown.astype(str).map(spreadsheet.safe_cell)
+        count_columns = [spreadsheet.safe_cell(str(c)) for c in values.columns] if counts else []
         if counts and totals and values.shape[1] > 1:
             count_columns.append(suppression.TOTAL)
         return shown.astype(str), int(hidden), count_columns
