@@ -122,5 +122,31 @@ class EvidenceBriefPage(TaggedPage):
         return bool(self.provenance_notebook or self.provenance_run_id)
 
     @property
+    def data_version_rows(self):
+        """The data versions as table rows (schema, dataset, version, SHA-256) for the provenance box.
+
+        The field is JSON an editor may also type, so anything that is not the pipeline's shape
+        still shows as plain text rather than breaking the page."""
+        rows = []
+        for schema, entry in (self.provenance_data_versions or {}).items():
+            if not isinstance(entry, dict):
+                rows.append({"schema": schema, "dataset": str(entry), "version": "", "sha256": ""})
+            elif entry.get("synthetic"):
+                rows.append(
+                    {"schema": schema, "dataset": "Synthetic data (generated)", "version": "", "sha256": ""}
+                )
+            else:
+                version = entry.get("version")
+                rows.append(
+                    {
+                        "schema": schema,
+                        "dataset": str(entry.get("dataset", "")),
+                        "version": f"v{version}" if version not in (None, "") else "",
+                        "sha256": str(entry.get("sha256", "")),
+                    }
+                )
+        return rows
+
+    @property
     def has_illustrative_figures(self):
         return any(block.value.get("illustrative") for block in (*self.key_figures, *self.charts))
