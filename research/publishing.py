@@ -16,9 +16,9 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from markdown_it import MarkdownIt
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
-from research import access, disclosure, registry, suppression
+from cms.media import draft_media_collection
+from research import access, brief_media, disclosure, registry, suppression
 from research.spreadsheet import safe_cell
 from research.storage import research_storage
 
@@ -93,14 +93,6 @@ def _table(columns, rows):
     }
 
 
-def _collection_for(page):
-    from cms.access import MEMBERS_ONLY_COLLECTION
-
-    if page.pk and page.get_view_restrictions().exists():
-        return Collection.objects.get(name=MEMBERS_ONLY_COLLECTION)
-    return Collection.get_first_root_node()
-
-
 def _brief_page(slug, title, summary):
     from cms.models.briefs import BriefIndexPage, EvidenceBriefPage
 
@@ -150,7 +142,9 @@ def create_brief_draft(run, by):
             notebook.brief, notebook.title, notebook.summary or f"Findings of the {notebook.title} notebook."
         )
         draft = page.get_latest_revision_as_object()
-        collection = _collection_for(page)
+        # Unreviewed: only editors, reviewers and researchers may fetch these until the page is
+        # published (research.brief_media moves them then).
+        collection = draft_media_collection()
         charts = []
         Image = get_image_model()
         storage = research_storage()
@@ -167,7 +161,7 @@ def create_brief_draft(run, by):
                     collection=collection,
                     uploaded_by_user=by,
                 )
-                image.file.save(f"run-{run.pk}-{figure['name']}.png", ImageFile(handle), save=False)
+                image.file.save(brief_media.draft_image_name(), ImageFile(handle), save=False)
                 image.save()
             data = figure.get("data") or {"columns": [], "rows": []}
             charts.append(
