@@ -62,6 +62,11 @@ class Recorder:
             "figures": [],
         }
         self.results["notes"] = []
+        # The groups (row or column labels) some table of this run hides: every table hides them
+        # (research.suppression: hidden_labels), so none gives a hidden count back.
+        self._hidden_labels: set[str] = set()
+        self._suppressed: dict = {}  # the same counts get the same answer in a table, its chart and its data
+        self._recorded: list[dict] = []  # each table and figure's data as given, to suppress again
         self._write()
 
     # --- what notebooks call ------------------------------------------------------------------
@@ -130,20 +135,74 @@ class Recorder:
         """A table. With `counts=True`, text columns label the rows and every other column is a count.
         `counts` may instead list the count columns; other numeric columns are then statistics of their
         row (a mean, a share) and are hidden wherever a count of the row is hidden."""
-        shown, hidden, count_columns = self._shown(frame, counts, totals)
+        self._frame(frame)
+        entry = self._put("tables", {"name": self._name(name)})
+        self._record({"entry": entry, "frame": frame, "counts": counts, "totals": totals, "caption": caption})
+        return entry
+
+    def _record(self, item) -> None:
+        """Add a table or figure's data to the run, suppressed consistently with all the others."""
+        self._recorded.append(item)
+        try:
+            self._reconcile()
+        except BaseException:
+            # Bad input (say, text in a count column): the run's results stay as they were.
+            self._recorded.remove(item)
+            for kind in ("tables", "figures"):
+                self.results[kind] = [e for e in self.results[kind] if e is not item["entry"]]
+            self._reconcile()
+            raise
+
+    def _fill_table(self, item) -> None:
+        shown, hidden, count_columns = self._shown(item["frame"], item["counts"], item["totals"])
+        caption = item["caption"]
         if hidden and suppression.NOTE not in caption:
             caption = f"{caption} {suppression.NOTE}".strip()
-        return self._put(
-            "tables",
+        item["entry"].update(
             {
-                "name": self._name(name),
                 "caption": self._label(caption),
                 "columns": list(shown.columns),
                 "rows": shown.to_numpy().tolist(),
                 "suppressed_cells": hidden,
                 "count_columns": count_columns,
-            },
+            }
         )
+
+    def _fill_figure_data(self, item) -> None:
+        shown, hidden, count_columns = self._shown(item["frame"], item["counts"], totals=False)
+        entry = item["entry"]
+        rows = shown.to_numpy().tolist()
+        if "drawn" not in item:
+            item["drawn"] = rows  # what the chart was drawn with (rec.protect at the time)
+        elif rows != item["drawn"] and not entry.get("withheld"):
+            # A later table hid a group this chart shows: the picture cannot be taken back, so it goes.
+            (self.dir / entry["file"]).unlink(missing_ok=True)
+            entry["withheld"] = True
+            self.results["notes"].append(
+                f"The chart \u201c{entry['caption']}\u201d was withheld: it showed a count that another "
+                "table of this run hides."
+            )
+        entry["data"] = {"columns": list(shown.columns), "rows": rows}
+        entry["suppressed_cells"] = hidden
+        entry["count_columns"] = count_columns
+
+    def _reconcile(self) -> None:
+        """Suppress every recorded table again until no table shows a group another one hides.
+
+        A table recorded later can hide a group ("forced labour") that an earlier table showed;
+        the earlier one is redone with that group hidden, and so on until nothing changes."""
+        seed = set()
+        while True:
+            self._hidden_labels, self._suppressed = set(seed), {}
+            for item in self._recorded:
+                if "caption" in item:
+                    self._fill_table(item)
+                else:
+                    self._fill_figure_data(item)
+            if self._hidden_labels <= seed:
+                break
+            seed |= self._hidden_labels
+        self._write()
 
     def figure(self, name: str, fig, caption: str, alt: str, data=None, counts: bool = True) -> dict:
         """A matplotlib figure saved as `<name>.png`, with the table of the data it plots."""
@@ -162,14 +221,11 @@ class Recorder:
             "alt": self._label(alt),
             "file": f"{name}.png",
         }
+        entry["data"] = {"columns": [], "rows": []}
+        entry = self._put("figures", entry)
         if data is not None:
-            shown, hidden, count_columns = self._shown(data, counts, totals=False)
-            entry["data"] = {"columns": list(shown.columns), "rows": shown.to_numpy().tolist()}
-            entry["suppressed_cells"] = hidden
-            entry["count_columns"] = count_columns
-        else:
-            entry["data"] = {"columns": [], "rows": []}
-        return self._put("figures", entry)
+            self._record({"entry": entry, "frame": data, "counts": counts})
+        return entry
 
     def note(self, markdown: str) -> None:
         self.results["notes"].append(markdown)
@@ -189,7 +245,7 @@ class Recorder:
         labels, values = self._split(frame)
         if not self.sensitive:
             return values.astype(float)
-        result = suppression.suppress_table(values, threshold=self.threshold)
+        result = self._suppress(values, totals=False)
         out = values.astype(float)
         for i, j in result.primary | result.complementary:
             out.iat[i, j] = math.nan
@@ -198,6 +254,20 @@ class Recorder:
         return out
 
     # --- internals -----------------------------------------------------------------------------
+
+    def _suppress(self, values, totals: bool):
+        """Suppress one table consistently with every table recorded before it in this run."""
+        key = (values.to_json(orient="split"), bool(totals))
+        if key not in self._suppressed:
+            result = suppression.suppress_table(
+                values,
+                threshold=self.threshold,
+                totals=totals,
+                hidden_labels=frozenset(self._hidden_labels),
+            )
+            self._suppressed[key] = result
+            self._hidden_labels |= result.hidden_labels
+        return self._suppressed[key]
 
     @staticmethod
     def _frame(data):
@@ -239,7 +309,7 @@ class Recorder:
                 raise ValueError("Totals are only added to tables that are all counts.")
         if counts:
             if self.sensitive:
-                result = suppression.suppress_table(values, threshold=self.threshold, totals=totals)
+                result = self._suppress(values, totals=totals)
                 shown, hidden = result.display, result.suppressed_cells
                 if result.unprotectable:
                     # Even with every cell hidden its totals give a count away: withhold it all.
@@ -307,6 +377,7 @@ class Recorder:
             if other == "figures" and kind != "figures" and len(kept) != len(self.results[other]):
                 (self.dir / f"{entry['name']}.png").unlink(missing_ok=True)
             self.results[other] = kept
+        self._recorded = [item for item in self._recorded if item["entry"]["name"] != entry["name"]]
         self.results[kind].append(entry)
         self._write()
         return entry
