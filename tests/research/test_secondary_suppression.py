@@ -68,7 +68,9 @@ def recover(results_list, partition="by-year"):
             if number["name"] == "victims" and not number["suppressed"]:
                 grand = int(number["display"].replace(",", ""))
         for table in results["tables"]:
-            columns, counts = table["columns"], table["count_columns"]
+            columns, counts = table["columns"], table.get("count_columns")
+            if not counts:  # a table of text (columns not used): nothing to add up
+                continue
             positions = [columns.index(c) for c in counts]
             labels = [" / ".join(row[: min(positions)]) for row in table["rows"]]
 
