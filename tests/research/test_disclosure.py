@@ -154,3 +154,64 @@ def test_the_check_reads_which_columns_are_counts_and_lets_suppressed_results_th
     # Not sensitive: small counts are allowed.
     open_run = finished_run(notebook="needs", sensitive=False, results=UNSUPPRESSED)
     assert disclosure.unsuppressed_problems(open_run) == []
+
+
+ALL_HIDDEN = {
+    "version": 1,
+    "sensitive": True,
+    "numbers": [
+        {"name": "victims", "display": "<5", "unit": "victims", "sentence": "<5 victims.", "suppressed": True}
+    ],
+    "tables": [
+        {
+            "name": "by-year",
+            "caption": "Victims by year",
+            "columns": ["year", "victims"],
+            "rows": [["2019", "<5"], ["2020", "suppressed"]],
+            "count_columns": ["victims"],
+        }
+    ],
+    "figures": [],
+}
+
+
+def _approve_and_publish(page):
+    from wagtail.models import WorkflowState
+
+    from cms.models.briefs import EvidenceBriefPage
+
+    WorkflowState.objects.filter(status="in_progress").update(status="approved")
+    EvidenceBriefPage.objects.get(pk=page.pk).get_latest_revision().publish()
+
+
+def test_a_brief_whose_figures_are_all_suppressed_needs_the_reviewer_to_confirm(
+    brief_notebook, finished_run, role_user
+):
+    from django.core.exceptions import ValidationError
+
+    from cms.models.briefs import EvidenceBriefPage
+
+    run = finished_run(notebook="needs", sensitive=True, results=ALL_HIDDEN)
+    page = publishing.create_brief_draft(run, role_user("researcher"))
+    assert page.get_latest_revision_as_object().all_figures_suppressed
+    with pytest.raises(ValidationError) as refused:
+        _approve_and_publish(page)
+    assert "Every figure of this brief is suppressed" in str(refused.value)
+    assert not EvidenceBriefPage.objects.get(pk=page.pk).live
+
+    draft = EvidenceBriefPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.suppression_confirmed = True
+    draft.save_revision(user=role_user("reviewer"))
+    _approve_and_publish(page)
+    assert EvidenceBriefPage.objects.get(pk=page.pk).live
+
+
+def test_a_brief_with_a_shown_figure_publishes_without_confirmation(brief_notebook, finished_run, role_user):
+    from cms.models.briefs import EvidenceBriefPage
+
+    shown = {**ALL_HIDDEN, "tables": [{**ALL_HIDDEN["tables"][0], "rows": [["2019", "<5"], ["2020", "31"]]}]}
+    run = finished_run(notebook="needs", sensitive=True, results=shown)
+    page = publishing.create_brief_draft(run, role_user("researcher"))
+    assert not page.get_latest_revision_as_object().all_figures_suppressed
+    _approve_and_publish(page)
+    assert EvidenceBriefPage.objects.get(pk=page.pk).live
