@@ -1,8 +1,11 @@
 """Turning a succeeded run into an evidence brief draft, submitted to the review workflow.
 
 The notebook's ``tfc.brief`` slug names the EvidenceBriefPage under /briefs/.
-Results become key figures, tables and charts (PNG into Wagtail's image
-library with alt text, each chart with its data table); markdown cells become
+Results become key figures, tables and charts (PNG with alt text, each chart with
+its data table; the images wait under unguessable names in the restricted collection
+of unreviewed drafts until the page is published: research.brief_media). A sensitive
+run whose recorded figures show a count under the threshold is refused
+(research.disclosure), whatever produced them. Markdown cells become
 the narrative (a "Method" or "Limitations" heading routes what follows to those
 fields); the run's provenance fills the provenance box. The page is saved as a
 new revision, never published: the live page only changes when reviewers approve.
