@@ -194,9 +194,15 @@ def validate(version):
 
 
 def _mark_invalid(version, errors):
+    from research.storage import research_storage
+
     version.errors = errors
     version.status = Status.INVALID
     DatasetVersion.objects.filter(pk=version.pk).update(errors=errors, status=Status.INVALID)
+    # A large workbook still waiting for conversion would otherwise stay on disk with nothing to read it.
+    storage = research_storage()
+    if not version.file and storage.exists(incoming_path(version)):
+        storage.delete(incoming_path(version))
     return version
 
 

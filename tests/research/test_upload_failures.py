@@ -1,5 +1,7 @@
 """Uploads that are not one clean table: every failure ends the version invalid, with the row and reason."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -133,3 +135,39 @@ def test_notebooks_reading_the_file_get_the_same_message(tmp_path):
     path.write_bytes(CTDC_HEADER + b",gender\n2019,Female,18--20,Male\n")
     with pytest.raises(ValueError, match="appears twice"):
         schemas.load("ctdc", path)
+
+
+def test_a_large_workbook_whose_conversion_fails_unexpectedly_ends_invalid_and_leaves_no_file(
+    researcher_client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import openpyxl
+
+    settings.RESEARCH_INLINE_VALIDATION_BYTES = 10
+    book = openpyxl.Workbook()
+    book.active.append(["cycle", "task_force"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        researcher_client.post(
+            UPLOAD,
+            {
+                "name": "needs-book",
+                "schema_name": "tta_needs",
+                "source": "Test",
+                "licence": "Test only",
+                "sensitive": "on",
+                "file": SimpleUploadedFile("needs.xlsx", buffer.getvalue()),
+            },
+        )
+    version = DatasetVersion.objects.get()
+    assert research_storage().exists(datasets.incoming_path(version))
+
+    def broken(uploaded):
+        raise MemoryError("workbook too large")
+
+    monkeypatch.setattr(datasets, "to_csv_bytes", broken)
+    callbacks[0]()
+    version.refresh_from_db()
+    assert version.status == DatasetVersion.Status.INVALID
+    assert "MemoryError" in version.errors[0]
+    assert not research_storage().exists(datasets.incoming_path(version))
