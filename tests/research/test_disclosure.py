@@ -215,3 +215,34 @@ def test_a_brief_with_a_shown_figure_publishes_without_confirmation(brief_notebo
     assert not page.get_latest_revision_as_object().all_figures_suppressed
     _approve_and_publish(page)
     assert EvidenceBriefPage.objects.get(pk=page.pk).live
+
+
+def test_the_reviewer_is_told_on_the_editor_form_and_publishes_once_they_confirm(role_user):
+    from django.test import Client
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import streamfield
+
+    from cms.models.briefs import EvidenceBriefPage
+    from tests.cms.page_forms import brief_form
+
+    index = cms.index_pages()["briefs"]
+    reviewer = Client()
+    reviewer.force_login(role_user("reviewer"))
+    url = reverse("wagtailadmin_pages:add", args=["cms", "evidencebriefpage", index.pk])
+    hidden = {"value": "<5", "unit": "victims", "sentence": "Victims.", "source": "Run 7"}
+    form = {**brief_form(title="All hidden"), **streamfield_form(streamfield([("figure", hidden)]))}
+
+    refused = reviewer.post(url, {**form, "action-publish": "1"})
+    assert refused.status_code == 200
+    assert "Every figure of this brief is suppressed" in refused.content.decode()
+    assert not EvidenceBriefPage.objects.filter(slug="all-hidden", live=True).exists()
+
+    published = reviewer.post(url, {**form, "suppression_confirmed": "on", "action-publish": "1"})
+    assert published.status_code == 302
+    assert EvidenceBriefPage.objects.get(slug="all-hidden").live
+
+
+def streamfield_form(data):
+    from wagtail.test.utils.form_data import nested_form_data
+
+    return nested_form_data({"key_figures": data})
