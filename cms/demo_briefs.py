@@ -2,9 +2,9 @@
 
 The first brief uses the real HTRS figures from the BJS report; the second is
 an illustration of how a task force reads its quarterly performance measures,
-and every figure in it is marked illustrative. Its numbers are those of a large task force: a demo
-that shows counts under 5 would teach the opposite of the suppression rule the site keeps. ``{chart}`` placeholders are
-replaced by the id of a chart image drawn at seeding time (cms.demo).
+and every figure in it is marked illustrative. Its numbers are those of a large task force: a
+demo showing counts under 5 would teach the opposite of the suppression rule the site keeps.
+``{chart}`` placeholders are replaced by the id of a chart image drawn at seeding time (cms.demo).
 """
 
 from cms.demo_practices import HTRS_REPORT, heading, p, para
