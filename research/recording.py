@@ -67,6 +67,7 @@ class Recorder:
         self._hidden_labels: set[str] = set()
         self._suppressed: dict = {}  # the same counts get the same answer in a table, its chart and its data
         self._recorded: list[dict] = []  # each table and figure's data as given, to suppress again
+        self._grouped: list[dict] = []  # numbers that count one group of a table (number(group=...))
         self._write()
 
     # --- what notebooks call ------------------------------------------------------------------
@@ -80,12 +81,17 @@ class Recorder:
         count: bool = True,
         decimals: int | None = None,
         based_on: int | None = None,
+        group: str | None = None,
     ) -> dict:
         """A named number. `sentence` may hold `{value}`, filled with what is shown ("<5" if hidden).
 
         A statistic that is not a count (a median, a mean) can say `based_on=n`, the number of
         records behind it: when sensitive and n is under 5 it is hidden ("suppressed"), since the
-        median of two reply times tells a lot about each."""
+        median of two reply times tells a lot about each.
+
+        A count of one group that a table also breaks down can name it, `group="forced labour"`
+        (the table's row or column label): when any table of the run hides that group, so does
+        this sentence."""
         value = _plain(value)
         if value is not None and not isinstance(value, numbers.Real):
             raise ValueError(f"Number {name!r} must be a number, not {type(value).__name__}.")
@@ -95,7 +101,7 @@ class Recorder:
         display = suppression.PRIMARY if hidden else self._format(value, count, decimals)
         if not count and based_on is not None and self.sensitive and based_on < self.threshold:
             hidden, display = True, SUPPRESSED_SHARE
-        return self._put(
+        entry = self._put(
             "numbers",
             {
                 "name": self._name(name),
@@ -108,6 +114,10 @@ class Recorder:
                 "count": bool(count),
             },
         )
+        if group is not None and self.sensitive and not hidden:
+            self._grouped.append({"entry": entry, "group": str(group), "sentence": sentence})
+            self._reconcile()
+        return entry
 
     def share(self, name: str, part, whole, sentence: str = "", decimals: int = 0) -> dict:
         """A percentage of two counts. Hidden when sensitive and either side of it is under 5
@@ -202,6 +212,15 @@ class Recorder:
             if self._hidden_labels <= seed:
                 break
             seed |= self._hidden_labels
+        for item in self._grouped:
+            if item["group"] in self._hidden_labels and not item["entry"]["suppressed"]:
+                display = SUPPRESSED_SHARE
+                item["entry"].update(
+                    value=None,
+                    display=display,
+                    suppressed=True,
+                    sentence=self._label(item["sentence"].replace("{value}", display)),
+                )
         self._write()
 
     def figure(self, name: str, fig, caption: str, alt: str, data=None, counts: bool = True) -> dict:
@@ -378,6 +397,7 @@ class Recorder:
                 (self.dir / f"{entry['name']}.png").unlink(missing_ok=True)
             self.results[other] = kept
         self._recorded = [item for item in self._recorded if item["entry"]["name"] != entry["name"]]
+        self._grouped = [item for item in self._grouped if item["entry"]["name"] != entry["name"]]
         self.results[kind].append(entry)
         self._write()
         return entry

@@ -183,3 +183,23 @@ def test_random_runs_resist_differencing_across_tables(tmp_path, seed):
     rec.table("by-year", by_year, "by year")
     results = json.loads((tmp_path / "results.json").read_text())
     assert recover([results]) == {}
+
+
+def test_a_sentence_about_a_group_hidden_in_a_table_is_hidden_too(tmp_path):
+    rec = Recorder(tmp_path, sensitive=True)
+    rec.number("victims", 40, unit="victim records")
+    rec.number(
+        "other",
+        7,
+        unit="victims",
+        sentence="{value} victims had another form.",
+        group="other or not recorded",
+    )
+    rec.number(
+        "sexual", 30, unit="victims", sentence="{value} were sexually exploited.", group="sexual exploitation"
+    )
+    rec.table("by-year", BY_YEAR, "by year")  # hides "other or not recorded" to protect forced labour
+    numbers = {n["name"]: n for n in json.loads((tmp_path / "results.json").read_text())["numbers"]}
+    assert numbers["other"]["suppressed"] and numbers["other"]["value"] is None
+    assert numbers["other"]["sentence"] == "suppressed victims had another form."
+    assert numbers["sexual"]["display"] == "30"
