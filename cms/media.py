@@ -9,6 +9,13 @@ Image URLs point at :func:`serve_image`, which finds the image or rendition by
 its exact stored name and serves it only to someone who may see its collection.
 A guessed name that matches nothing, or an image the visitor may not see, is a
 404 either way, so guessing reveals nothing.
+
+Every view restriction on the image's collection (or a collection above it) must
+admit the visitor, by the same rules as pages (``cms.access.Restriction``): the
+"Members only" collection admits approved members; the collection of unreviewed
+drafts' media (:func:`draft_media_collection`) admits only the staff who write
+and review them. Whatever puts an image there (the research pipeline's brief
+drafts) moves it out when its page is published, and back when it is withdrawn.
 """
 
 import mimetypes
@@ -23,8 +30,12 @@ from django.utils.deconstruct import deconstructible
 from django.views.decorators.http import require_safe
 
 from cms import access
+from members.roles import EDITOR, RESEARCHER, REVIEWER
 
 PUBLIC_IMAGE_MAX_AGE = 60 * 60 * 24
+DRAFT_MEDIA_COLLECTION = "Unreviewed drafts"
+# Who writes and reviews drafts; members and the public see a draft's media only once it is published.
+DRAFT_MEDIA_GROUPS = (EDITOR, REVIEWER, RESEARCHER)
 
 
 @deconstructible
@@ -53,6 +64,46 @@ def protected_storage():
     return ProtectedMediaStorage()
 
 
+def draft_media_collection():
+    """The restricted collection where media of unreviewed drafts wait, created on first use."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+    from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
+
+    root = Collection.get_first_root_node()
+    with transaction.atomic():
+        collection = root.get_children().filter(name=DRAFT_MEDIA_COLLECTION).first()
+        if collection is None:
+            collection = root.add_child(name=DRAFT_MEDIA_COLLECTION)
+        if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+            restriction = CollectionViewRestriction.objects.create(
+                collection=collection, restriction_type=BaseViewRestriction.GROUPS
+            )
+            restriction.groups.set(Group.objects.filter(name__in=DRAFT_MEDIA_GROUPS))
+    return collection
+
+
+def is_draft_media(collection) -> bool:
+    return collection.name == DRAFT_MEDIA_COLLECTION and collection.depth == 2
+
+
+def collection_restrictions(collection) -> list:
+    """The view restrictions on a collection and the collections above it, as ``access.Restriction``."""
+    from wagtail.models import CollectionViewRestriction
+
+    steps = collection.steplen
+    paths = [collection.path[:end] for end in range(steps, len(collection.path) + 1, steps)]
+    rows = CollectionViewRestriction.objects.filter(collection__path__in=paths).prefetch_related("groups")
+    return [
+        access.Restriction(
+            path="",  # only who it admits matters here
+            restriction_type=row.restriction_type,
+            groups=frozenset(group.name for group in row.groups.all()),
+        )
+        for row in rows
+    ]
+
+
 @require_safe
 def serve_image(request, name):
     """Serve an original image or a rendition, after checking who may see its collection."""
@@ -72,16 +123,17 @@ def serve_image(request, name):
         if image is None:
             raise Http404("No such image.")
         collection, file = image.collection, image.file
-    members_only = access.collection_is_members_only(collection)
-    if members_only and not access.can_view_members_only(request.user):
+    restrictions = collection_restrictions(collection)
+    if not all(restriction.admits(request.user) for restriction in restrictions):
         raise Http404("No such image.")
+    restricted = bool(restrictions)
     try:
         handle = file.storage.open(file.name, "rb")
     except FileNotFoundError:
         raise Http404("No such image.")
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
-    if members_only:
+    if restricted:
         # A shared computer's browser cache must not keep a members-only picture.
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)

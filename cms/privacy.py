@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.models import BaseViewRestriction, PageViewRestriction, ReferenceIndex
 
 from cms import access
+from cms.media import is_draft_media
 from members.roles import MEMBER
 
 PUBLIC = "public"
@@ -62,6 +63,8 @@ def asset_conflicts(page, members_only):
     problems = []
     for kind, assets in (("image", images), ("document", documents)):
         for asset in assets:
+            if is_draft_media(asset.collection):
+                continue  # a draft's media follow the page's privacy when it is published
             asset_members_only = access.collection_is_members_only(asset.collection, restricted)
             if members_only and not asset_members_only:
                 problems.append(

@@ -26,6 +26,8 @@ class ResearchConfig(AppConfig):
     name = "research"
 
     def ready(self):
-        from research import execution, jobs  # noqa: F401 - registers the papermill engine and the job
+        from research import brief_media, execution, jobs  # noqa: F401 - registers the papermill engine and the job
+
+        brief_media.connect()
 
         ensure_rq_timeout(getattr(settings, "RQ_QUEUES", None))

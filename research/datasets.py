@@ -7,6 +7,7 @@ worker, and the dataset page shows the outcome either way.
 
 import csv
 import io
+import logging
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
-from research import access, schemas
+from research import access, schemas, spreadsheet
 from research.conf import setting
 from research.models import Dataset, DatasetVersion
 from research.provenance import sha256_file
@@ -22,6 +23,7 @@ from research.provenance import sha256_file
 EXCEL_SUFFIXES = {".xlsx"}
 CSV_SUFFIXES = {".csv"}
 Status = DatasetVersion.Status
+logger = logging.getLogger(__name__)
 
 
 class UploadError(ValueError):
@@ -81,23 +83,30 @@ def _next_version_number(dataset):
 
 def store_version(dataset, data: bytes, by, *, original_name, validate_now=None):
     digest = sha256_file(io.BytesIO(data))
-    with transaction.atomic():
-        version = DatasetVersion(
-            dataset=dataset,
-            number=_next_version_number(dataset),
-            original_name=str(original_name)[:255],
-            sha256=digest,
-            size=len(data),
-            uploaded_by=by,
-        )
-        version.file.save("upload.csv", ContentFile(data), save=False)
-        version.save()
-        if validate_now is None:
-            validate_now = len(data) <= setting("RESEARCH_INLINE_VALIDATION_BYTES")
-        if not validate_now:
-            from research.tasks import validate_dataset_version
+    version = None
+    try:
+        with transaction.atomic():
+            version = DatasetVersion(
+                dataset=dataset,
+                number=_next_version_number(dataset),
+                original_name=str(original_name)[:255],
+                sha256=digest,
+                size=len(data),
+                uploaded_by=by,
+            )
+            version.file.save("upload.csv", ContentFile(data), save=False)
+            version.save()
+            if validate_now is None:
+                validate_now = len(data) <= setting("RESEARCH_INLINE_VALIDATION_BYTES")
+            if not validate_now:
+                from research.tasks import validate_dataset_version
 
-            transaction.on_commit(lambda: validate_dataset_version.enqueue(version.pk))
+                transaction.on_commit(lambda: validate_dataset_version.enqueue(version.pk))
+    except BaseException:
+        # The row was rolled back: a file stored for it would be on disk with nothing pointing at it.
+        if version is not None and version.file.name:
+            version.file.storage.delete(version.file.name)
+        raise
     if validate_now:
         validate(version)
     return version
@@ -169,7 +178,35 @@ def summarise(frame):
 
 
 def validate(version):
-    """Check a stored version against its schema and record the outcome on it."""
+    """Check a stored version against its schema and record the outcome on it.
+
+    Whatever goes wrong, the version ends valid or invalid with a reason, never pending."""
+    try:
+        return _check(version)
+    except schemas.FileFormatError as error:
+        return _mark_invalid(version, error.problems)
+    except Exception as error:  # noqa: BLE001 - any failure must still end the version
+        logger.exception("Validating dataset version %s failed", version.pk)
+        return _mark_invalid(
+            version,
+            [f"The file could not be validated ({type(error).__name__}: {str(error)[:300]})."],
+        )
+
+
+def _mark_invalid(version, errors):
+    from research.storage import research_storage
+
+    version.errors = errors
+    version.status = Status.INVALID
+    DatasetVersion.objects.filter(pk=version.pk).update(errors=errors, status=Status.INVALID)
+    # A large workbook still waiting for conversion would otherwise stay on disk with nothing to read it.
+    storage = research_storage()
+    if not version.file and storage.exists(incoming_path(version)):
+        storage.delete(incoming_path(version))
+    return version
+
+
+def _check(version):
     if not version.file and not convert_pending_excel(version):
         if version.status == Status.PENDING:  # nothing to convert: the upload was lost
             version.errors = ["The uploaded workbook is missing; upload it again."]
@@ -184,6 +221,13 @@ def validate(version):
             frame = schemas.read_frame(handle)
         report = schemas.validate(schema, frame)
         errors, warnings = report.errors, list(report.warnings)
+        formulas = spreadsheet.formula_cells(frame)
+        if formulas:
+            where = ", ".join(f"'{name}' ({count})" for name, count in formulas.items())
+            warnings.append(
+                f"Some cells start with =, +, - or @ and are not numbers: {where}. A spreadsheet would run "
+                "them as formulas, so downloads and result tables show them as text, after a quote (')."
+            )
         if _all_synthetic(frame):
             # Files from research.synthetic carry the flag on every row; say so wherever the file shows.
             warnings.insert(

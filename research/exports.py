@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from members import roles
-from research import datasets
+from research import datasets, spreadsheet
 from research.models import Dataset
 
 EXPORTS = ("tta_needs", "tta_requests", "forum_topics", "forum_posts")
@@ -36,7 +36,8 @@ def _csv(header, rows):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Codes and counts only, but a task force's typed text must never become a spreadsheet formula.
+    writer.writerows([[spreadsheet.safe_cell(cell) for cell in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 

@@ -16,6 +16,8 @@ from importlib import metadata
 
 from django.conf import settings
 
+from research import suppression
+
 # Set at image build time where the deployed tree has no .git folder.
 CODE_VERSION_ENV = "TFC_CODE_VERSION"
 
@@ -73,14 +75,28 @@ def kernel_version() -> str:
     return f"Python {platform.python_version()}, ipykernel {metadata.version('ipykernel')}"
 
 
-def provenance_sha256(*, notebook_path, notebook_sha256, parameters_sha256, data_versions, kernel_name):
+def disclosure_rules(sensitive: bool) -> dict:
+    """What decides which figures a run may show: two runs differing here must never share results."""
+    return {"sensitive": bool(sensitive), "threshold": suppression.THRESHOLD}
+
+
+def provenance_sha256(
+    *, notebook_path, notebook_sha256, parameters_sha256, data_versions, kernel_name, disclosure
+):
+    """The cache key: everything that changes a run's results or what of them may be shown."""
     return sha256_text(
         canonical_json(
             {
                 "notebook": notebook_path,
                 "notebook_sha256": notebook_sha256,
                 "parameters_sha256": parameters_sha256,
-                "data": {schema: entry.get("sha256", "synthetic") for schema, entry in data_versions.items()},
+                # The same bytes uploaded as sensitive and as not sensitive are two different inputs:
+                # only one of them may show counts under the threshold.
+                "data": {
+                    schema: [entry.get("sha256", "synthetic"), bool(entry.get("sensitive"))]
+                    for schema, entry in data_versions.items()
+                },
+                "disclosure": disclosure,
                 "code": code_version(),
                 "packages": packages_sha256(),
                 "kernel": [kernel_name, kernel_version()],

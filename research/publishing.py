@@ -1,8 +1,11 @@
 """Turning a succeeded run into an evidence brief draft, submitted to the review workflow.
 
 The notebook's ``tfc.brief`` slug names the EvidenceBriefPage under /briefs/.
-Results become key figures, tables and charts (PNG into Wagtail's image
-library with alt text, each chart with its data table); markdown cells become
+Results become key figures, tables and charts (PNG with alt text, each chart with
+its data table; the images wait under unguessable names in the restricted collection
+of unreviewed drafts until the page is published: research.brief_media). A sensitive
+run whose recorded figures show a count under the threshold is refused
+(research.disclosure), whatever produced them. Markdown cells become
 the narrative (a "Method" or "Limitations" heading routes what follows to those
 fields); the run's provenance fills the provenance box. The page is saved as a
 new revision, never published: the live page only changes when reviewers approve.
@@ -16,9 +19,10 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from markdown_it import MarkdownIt
 from wagtail.images import get_image_model
-from wagtail.models import Collection
 
-from research import access, registry
+from cms.media import draft_media_collection
+from research import access, brief_media, disclosure, registry, suppression
+from research.spreadsheet import safe_cell
 from research.storage import research_storage
 
 RICH_TAGS = {"p", "b", "i", "a", "ul", "ol", "li", "br"}
@@ -83,19 +87,13 @@ def narrative_from_notebook(path):
 
 def _table(columns, rows):
     return {
-        "data": [[str(c) for c in columns]] + [[str(cell) for cell in row] for row in rows],
+        # Results recorded before labels were neutralised reach the brief through here too.
+        "data": [[safe_cell(str(c)) for c in columns]]
+        + [[safe_cell(str(cell)) for cell in row] for row in rows],
         "first_row_is_table_header": True,
         "first_col_is_header": False,
         "table_header_choice": "row",
     }
-
-
-def _collection_for(page):
-    from cms.access import MEMBERS_ONLY_COLLECTION
-
-    if page.pk and page.get_view_restrictions().exists():
-        return Collection.objects.get(name=MEMBERS_ONLY_COLLECTION)
-    return Collection.get_first_root_node()
 
 
 def _brief_page(slug, title, summary):
@@ -123,6 +121,14 @@ def create_brief_draft(run, by):
         raise PublishingError(f"The notebook {run.notebook_path} is no longer in the repository.")
     if not notebook.brief or not registry.SLUG.match(notebook.brief):
         raise PublishingError("This notebook does not name a brief (tfc.brief in its metadata).")
+    problems = disclosure.unsuppressed_problems(run)
+    if problems:
+        # Whatever produced these results, a sensitive run's small counts never reach a draft.
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise PublishingError(
+            "This run's data are sensitive, but its results show counts under "
+            f"{suppression.THRESHOLD}: {shown}. Run the notebook again so they are suppressed."
+        )
     results = run.results or {}
     synthetic = run.is_synthetic
     source = f"Research run #{run.pk} ({run.notebook_path})"
@@ -139,7 +145,9 @@ def create_brief_draft(run, by):
             notebook.brief, notebook.title, notebook.summary or f"Findings of the {notebook.title} notebook."
         )
         draft = page.get_latest_revision_as_object()
-        collection = _collection_for(page)
+        # Unreviewed: only editors, reviewers and researchers may fetch these until the page is
+        # published (research.brief_media moves them then).
+        collection = draft_media_collection()
         charts = []
         Image = get_image_model()
         storage = research_storage()
@@ -156,7 +164,7 @@ def create_brief_draft(run, by):
                     collection=collection,
                     uploaded_by_user=by,
                 )
-                image.file.save(f"run-{run.pk}-{figure['name']}.png", ImageFile(handle), save=False)
+                image.file.save(brief_media.draft_image_name(), ImageFile(handle), save=False)
                 image.save()
             data = figure.get("data") or {"columns": [], "rows": []}
             charts.append(

@@ -22,7 +22,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from research import suppression
+from research import spreadsheet, suppression
 
 VERSION = 1
 NAME = re.compile(r"[a-z0-9_-]+")
@@ -62,6 +62,12 @@ class Recorder:
             "figures": [],
         }
         self.results["notes"] = []
+        # The groups (row or column labels) some table of this run hides: every table hides them
+        # (research.suppression: hidden_labels), so none gives a hidden count back.
+        self._hidden_labels: set[str] = set()
+        self._suppressed: dict = {}  # the same counts get the same answer in a table, its chart and its data
+        self._recorded: list[dict] = []  # each table and figure's data as given, to suppress again
+        self._grouped: list[dict] = []  # numbers that count one group of a table (number(group=...))
         self._write()
 
     # --- what notebooks call ------------------------------------------------------------------
@@ -75,12 +81,17 @@ class Recorder:
         count: bool = True,
         decimals: int | None = None,
         based_on: int | None = None,
+        group: str | None = None,
     ) -> dict:
         """A named number. `sentence` may hold `{value}`, filled with what is shown ("<5" if hidden).
 
         A statistic that is not a count (a median, a mean) can say `based_on=n`, the number of
         records behind it: when sensitive and n is under 5 it is hidden ("suppressed"), since the
-        median of two reply times tells a lot about each."""
+        median of two reply times tells a lot about each.
+
+        A count of one group that a table also breaks down can name it, `group="forced labour"`
+        (the table's row or column label): when any table of the run hides that group, so does
+        this sentence."""
         value = _plain(value)
         if value is not None and not isinstance(value, numbers.Real):
             raise ValueError(f"Number {name!r} must be a number, not {type(value).__name__}.")
@@ -90,7 +101,7 @@ class Recorder:
         display = suppression.PRIMARY if hidden else self._format(value, count, decimals)
         if not count and based_on is not None and self.sensitive and based_on < self.threshold:
             hidden, display = True, SUPPRESSED_SHARE
-        return self._put(
+        entry = self._put(
             "numbers",
             {
                 "name": self._name(name),
@@ -99,8 +110,14 @@ class Recorder:
                 "unit": unit,
                 "sentence": self._label(sentence.replace("{value}", display)),
                 "suppressed": hidden,
+                # Publishing checks counts again (research.disclosure); it must know which are counts.
+                "count": bool(count),
             },
         )
+        if group is not None and self.sensitive and not hidden:
+            self._grouped.append({"entry": entry, "group": str(group), "sentence": sentence})
+            self._reconcile()
+        return entry
 
     def share(self, name: str, part, whole, sentence: str = "", decimals: int = 0) -> dict:
         """A percentage of two counts. Hidden when sensitive and either side of it is under 5
@@ -120,6 +137,7 @@ class Recorder:
                 "unit": "%",
                 "sentence": self._label(sentence.replace("{value}", display)),
                 "suppressed": hidden,
+                "count": False,
             },
         )
 
@@ -127,19 +145,83 @@ class Recorder:
         """A table. With `counts=True`, text columns label the rows and every other column is a count.
         `counts` may instead list the count columns; other numeric columns are then statistics of their
         row (a mean, a share) and are hidden wherever a count of the row is hidden."""
-        shown, hidden = self._shown(frame, counts, totals)
+        self._frame(frame)
+        entry = self._put("tables", {"name": self._name(name)})
+        self._record({"entry": entry, "frame": frame, "counts": counts, "totals": totals, "caption": caption})
+        return entry
+
+    def _record(self, item) -> None:
+        """Add a table or figure's data to the run, suppressed consistently with all the others."""
+        self._recorded.append(item)
+        try:
+            self._reconcile()
+        except BaseException:
+            # Bad input (say, text in a count column): the run's results stay as they were.
+            self._recorded.remove(item)
+            for kind in ("tables", "figures"):
+                self.results[kind] = [e for e in self.results[kind] if e is not item["entry"]]
+            self._reconcile()
+            raise
+
+    def _fill_table(self, item) -> None:
+        shown, hidden, count_columns = self._shown(item["frame"], item["counts"], item["totals"])
+        caption = item["caption"]
         if hidden and suppression.NOTE not in caption:
             caption = f"{caption} {suppression.NOTE}".strip()
-        return self._put(
-            "tables",
+        item["entry"].update(
             {
-                "name": self._name(name),
                 "caption": self._label(caption),
                 "columns": list(shown.columns),
                 "rows": shown.to_numpy().tolist(),
                 "suppressed_cells": hidden,
-            },
+                "count_columns": count_columns,
+            }
         )
+
+    def _fill_figure_data(self, item) -> None:
+        shown, hidden, count_columns = self._shown(item["frame"], item["counts"], totals=False)
+        entry = item["entry"]
+        rows = shown.to_numpy().tolist()
+        if "drawn" not in item:
+            item["drawn"] = rows  # what the chart was drawn with (rec.protect at the time)
+        elif rows != item["drawn"] and not entry.get("withheld"):
+            # A later table hid a group this chart shows: the picture cannot be taken back, so it goes.
+            (self.dir / entry["file"]).unlink(missing_ok=True)
+            entry["withheld"] = True
+            self.results["notes"].append(
+                f"The chart \u201c{entry['caption']}\u201d was withheld: it showed a count that another "
+                "table of this run hides."
+            )
+        entry["data"] = {"columns": list(shown.columns), "rows": rows}
+        entry["suppressed_cells"] = hidden
+        entry["count_columns"] = count_columns
+
+    def _reconcile(self) -> None:
+        """Suppress every recorded table again until no table shows a group another one hides.
+
+        A table recorded later can hide a group ("forced labour") that an earlier table showed;
+        the earlier one is redone with that group hidden, and so on until nothing changes."""
+        seed = set()
+        while True:
+            self._hidden_labels, self._suppressed = set(seed), {}
+            for item in self._recorded:
+                if "caption" in item:
+                    self._fill_table(item)
+                else:
+                    self._fill_figure_data(item)
+            if self._hidden_labels <= seed:
+                break
+            seed |= self._hidden_labels
+        for item in self._grouped:
+            if item["group"] in self._hidden_labels and not item["entry"]["suppressed"]:
+                display = SUPPRESSED_SHARE
+                item["entry"].update(
+                    value=None,
+                    display=display,
+                    suppressed=True,
+                    sentence=self._label(item["sentence"].replace("{value}", display)),
+                )
+        self._write()
 
     def figure(self, name: str, fig, caption: str, alt: str, data=None, counts: bool = True) -> dict:
         """A matplotlib figure saved as `<name>.png`, with the table of the data it plots."""
@@ -158,13 +240,11 @@ class Recorder:
             "alt": self._label(alt),
             "file": f"{name}.png",
         }
+        entry["data"] = {"columns": [], "rows": []}
+        entry = self._put("figures", entry)
         if data is not None:
-            shown, hidden = self._shown(data, counts, totals=False)
-            entry["data"] = {"columns": list(shown.columns), "rows": shown.to_numpy().tolist()}
-            entry["suppressed_cells"] = hidden
-        else:
-            entry["data"] = {"columns": [], "rows": []}
-        return self._put("figures", entry)
+            self._record({"entry": entry, "frame": data, "counts": counts})
+        return entry
 
     def note(self, markdown: str) -> None:
         self.results["notes"].append(markdown)
@@ -184,7 +264,7 @@ class Recorder:
         labels, values = self._split(frame)
         if not self.sensitive:
             return values.astype(float)
-        result = suppression.suppress_table(values, threshold=self.threshold)
+        result = self._suppress(values, totals=False)
         out = values.astype(float)
         for i, j in result.primary | result.complementary:
             out.iat[i, j] = math.nan
@@ -193,6 +273,20 @@ class Recorder:
         return out
 
     # --- internals -----------------------------------------------------------------------------
+
+    def _suppress(self, values, totals: bool):
+        """Suppress one table consistently with every table recorded before it in this run."""
+        key = (values.to_json(orient="split"), bool(totals))
+        if key not in self._suppressed:
+            result = suppression.suppress_table(
+                values,
+                threshold=self.threshold,
+                totals=totals,
+                hidden_labels=frozenset(self._hidden_labels),
+            )
+            self._suppressed[key] = result
+            self._hidden_labels |= result.hidden_labels
+        return self._suppressed[key]
 
     @staticmethod
     def _frame(data):
@@ -216,7 +310,8 @@ class Recorder:
         return text, values
 
     def _shown(self, data, counts: bool, totals: bool):
-        """The table as strings, with its row labels as leading columns, and how many cells are hidden."""
+        """The table as strings, with its row labels as leading columns; how many cells are hidden;
+        and which shown columns hold counts (their totals included)."""
         import pandas as pd
 
         frame = self._frame(data)
@@ -233,7 +328,7 @@ class Recorder:
                 raise ValueError("Totals are only added to tables that are all counts.")
         if counts:
             if self.sensitive:
-                result = suppression.suppress_table(values, threshold=self.threshold, totals=totals)
+                result = self._suppress(values, totals=totals)
                 shown, hidden = result.display, result.suppressed_cells
                 if result.unprotectable:
                     # Even with every cell hidden its totals give a count away: withhold it all.
@@ -267,8 +362,14 @@ class Recorder:
             shown = pd.DataFrame(
                 rows, columns=[str(n) for n in names] + [str(c) for c in shown.columns], dtype=object
             )
-        shown.columns = [str(c) for c in shown.columns]
-        return shown.astype(str), int(hidden)
+        # Labels come from the data (a category, a column name): one typed as a formula must stay text
+        # wherever the table goes (results, a brief, a reader's spreadsheet). Counts are numbers.
+        shown.columns = [spreadsheet.safe_cell(str(c)) for c in shown.columns]
+        shown = shown.astype(str).map(spreadsheet.safe_cell)
+        count_columns = [spreadsheet.safe_cell(str(c)) for c in values.columns] if counts else []
+        if counts and totals and values.shape[1] > 1:
+            count_columns.append(suppression.TOTAL)
+        return shown.astype(str), int(hidden), count_columns
 
     def _name(self, name: str) -> str:
         if not isinstance(name, str) or not NAME.fullmatch(name):
@@ -295,6 +396,8 @@ class Recorder:
             if other == "figures" and kind != "figures" and len(kept) != len(self.results[other]):
                 (self.dir / f"{entry['name']}.png").unlink(missing_ok=True)
             self.results[other] = kept
+        self._recorded = [item for item in self._recorded if item["entry"]["name"] != entry["name"]]
+        self._grouped = [item for item in self._grouped if item["entry"]["name"] != entry["name"]]
         self.results[kind].append(entry)
         self._write()
         return entry

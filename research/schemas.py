@@ -463,8 +463,85 @@ def validate(schema: Schema, frame: pandas.DataFrame) -> Report:
     return report
 
 
+class FileFormatError(ValueError):
+    """A file that is not a table: rows longer than its header, or one column named twice.
+
+    ``problems`` says what and where (1-based data rows), one sentence each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def header_problems(header: list[str]) -> list[str]:
+    """Columns named twice, exactly or as the same column spelt differently (case, spaces, underscores).
+
+    pandas would rename the second "gender" to "gender.1" (then unknown to the schema), and two
+    spellings of yearOfRegistration would both match it: one of them silently ignored."""
+    problems = []
+    seen: dict[str, tuple[int, str]] = {}
+    for position, name in enumerate(header, start=1):
+        key = _key(name)
+        if not key:
+            continue
+        if key in seen:
+            first_position, first_name = seen[key]
+            if first_name == name:
+                problems.append(
+                    f"Column '{name}' appears twice (columns {first_position} and {position}). "
+                    "Remove one of them and upload the file again."
+                )
+            else:
+                problems.append(
+                    f"Columns '{first_name}' (column {first_position}) and '{name}' (column {position}) "
+                    "name the same column, spelt differently. Keep one of them and upload the file again."
+                )
+            continue
+        seen[key] = (position, name)
+    return problems
+
+
+def row_problems(rows, width: int) -> list[str]:
+    """Data rows with more fields than the header has columns (1-based, blank lines not counted)."""
+    longer = []
+    number = 0
+    for row in rows:
+        if not row:  # a blank line: pandas skips it, so it is not a row
+            continue
+        number += 1
+        if len(row) > width:
+            longer.append((number, len(row)))
+    if not longer:
+        return []
+    named = ", ".join(f"row {n} has {fields}" for n, fields in longer[:MAX_ROWS_NAMED])
+    more = (
+        f" and {len(longer) - MAX_ROWS_NAMED} more rows are too long" if len(longer) > MAX_ROWS_NAMED else ""
+    )
+    return [
+        f"The header names {width} columns, but {named} fields{more}. "
+        "A value with a comma in it must be in double quotes."
+    ]
+
+
+def check_structure(text: str) -> None:
+    """Raise FileFormatError if the CSV text is not one table (see header_problems, row_problems)."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    try:
+        header = next(reader, [])
+        problems = header_problems(header) + row_problems(reader, len(header))
+    except csv.Error as error:
+        problems = [f"The file is not valid CSV near row {max(reader.line_num - 1, 1)}: {error}."]
+    if problems:
+        raise FileFormatError(problems)
+
+
 def read_frame(path) -> pandas.DataFrame:
-    """Read a CSV with every cell as text, so validation sees exactly what the file says."""
+    """Read a CSV with every cell as text, so validation sees exactly what the file says.
+
+    Raises FileFormatError when it is not one table (see check_structure)."""
     import io
 
     import pandas as pd
@@ -483,6 +560,7 @@ def read_frame(path) -> pandas.DataFrame:
             text = raw.decode("cp1252", errors="replace")
     else:
         text = raw.removeprefix("\ufeff")
+    check_structure(text)
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:

@@ -78,6 +78,7 @@ def queue_run(notebook, parameters, chosen_versions, by):
         parameters_sha256=fields["parameters_sha256"],
         data_versions=data_versions,
         kernel_name=kernel_name,
+        disclosure=provenance.disclosure_rules(fields["sensitive"]),
     )
     version_ids = [e["version_id"] for e in data_versions.values() if "version_id" in e]
     with transaction.atomic():
@@ -88,6 +89,8 @@ def queue_run(notebook, parameters, chosen_versions, by):
             .order_by("-ended_at")
             .first()
         )
+        if earlier is not None and not _may_reuse(earlier, fields["sensitive"]):
+            earlier = None
         if earlier is not None:
             now = timezone.now()
             # Nothing runs: the kernel is the one the earlier run really used.
@@ -112,6 +115,13 @@ def queue_run(notebook, parameters, chosen_versions, by):
 
         transaction.on_commit(lambda: execute_run.enqueue(run.pk))
     return run
+
+
+def _may_reuse(earlier, sensitive):
+    """Belt and braces to the key: results recorded without suppression never serve a sensitive run."""
+    if not sensitive:
+        return True
+    return earlier.sensitive and bool((earlier.results or {}).get("sensitive", True))
 
 
 def cancel_run(run, by):

@@ -18,6 +18,18 @@ can be had elsewhere), and the grand total. A hidden cell is *exposed* when
 While some hidden cell is exposed, the smallest shown cell on one of its rows or columns
 is hidden as well (shown as "suppressed"). This greedy rule is the usual practice; it
 hides more than an optimal solver would, never less.
+
+Totals are counts too. A row or column total under the threshold is hidden like any
+small cell, even when the table does not print its totals: it is a group of fewer than
+five, and a reader can often rebuild it from the grand total (published as a key
+figure) minus the other totals. A total is also hidden when its label names a count
+hidden in another table of the same run (``hidden_labels``: "forced labour" hidden in
+one table must not come back as the forced-labour column of another). Other totals on
+the same side then become hideable, so the hidden one can be protected; the labels of
+every total hidden that way are reported (``hidden_labels`` of the result), and the
+Recorder hides those groups in every other table of the run too, until no table shows
+what another hides. When nothing can protect a hidden count, the table reports it
+``unprotectable`` and the Recorder withholds the table.
 """
 
 from __future__ import annotations
@@ -53,6 +65,9 @@ class SuppressedTable:
     # Hidden cells that their own totals give away whatever else is hidden (say a 2 x 2 table
     # whose every cell is hidden): only withholding the totals protects them.
     unprotectable: frozenset = frozenset()
+    # Row and column labels whose count (a one-column table's cell, or a total) is hidden:
+    # every other table of the run must hide them too.
+    hidden_labels: frozenset = frozenset()
 
     @property
     def suppressed_cells(self) -> int:
@@ -192,18 +207,50 @@ class _Grid:
         return {c for line in self.lines if cell in line for c in line}
 
 
+def label_text(label) -> str:
+    """A row or column label as one string, for matching the same group across tables."""
+    if isinstance(label, tuple):
+        return " / ".join(str(part) for part in label)
+    return str(label)
+
+
+def _margin_labels(counts: pd.DataFrame, grid: _Grid) -> dict:
+    labels = {}
+    for cell in grid.margin:
+        row, col = cell
+        if row == TOTAL and col == TOTAL:
+            continue
+        labels[cell] = label_text(counts.columns[col]) if row == TOTAL else label_text(counts.index[row])
+    return labels
+
+
 def suppress_table(
-    counts: pd.DataFrame, *, threshold: int = THRESHOLD, totals: bool = False
+    counts: pd.DataFrame,
+    *,
+    threshold: int = THRESHOLD,
+    totals: bool = False,
+    hidden_labels=frozenset(),
 ) -> SuppressedTable:
     """Primary and complementary suppression of a table of counts.
 
     `counts` holds non-negative whole numbers only (labels belong in the index).
     With `totals=True` a "Total" row and column are added and protected as well.
+    `hidden_labels` are the groups other tables of the same run hide (see the module's docstring).
     """
     values = _counts_array(counts)
     grid = _Grid(values, totals_shown=totals)
+    labels = _margin_labels(counts, grid)
     primary = {c for c in grid.hideable if grid.value[c] < threshold}
-    hidden = set(primary)
+    # Small totals, and totals of groups hidden elsewhere, are hidden whether printed or not.
+    forced = {c for c, label in labels.items() if grid.value[c] < threshold or label in hidden_labels}
+    primary |= {c for c in forced if grid.value[c] < threshold}
+    if forced:
+        sides = {c[0] == TOTAL for c in forced}  # True: column totals, False: row totals
+        grid.hideable |= {c for c in labels if (c[0] == TOTAL) in sides}
+        grid.hideable |= forced
+    if values.shape[1] == 1:  # a one-way table: each row is its group's count
+        forced |= {(i, 0) for i in range(values.shape[0]) if label_text(counts.index[i]) in hidden_labels}
+    hidden = set(primary) | forced
     unfixable: set = set()
     while True:
         exposed = grid.exposed(primary, hidden, threshold) - unfixable
@@ -233,11 +280,19 @@ def suppress_table(
 
         shortlist = sorted(candidates, key=touches)[:LOOKAHEAD]
         hidden.add(min(shortlist, key=cost))
+    one_column = values.shape[1] == 1
+    hidden_here = {label for cell, label in labels.items() if cell in hidden}
+    if one_column:  # each row's count is its group's count
+        hidden_here |= {label_text(counts.index[i]) for i in range(values.shape[0]) if (i, 0) in hidden}
+    # Totals the table does not print are hidden only in the sense that matters across tables
+    # (hidden_labels); the cell sets name what the display shows.
+    printed = (lambda c: True) if totals else (lambda c: c not in grid.margin)
     return SuppressedTable(
         display=_display(counts, grid, primary, hidden, totals),
-        primary=frozenset(primary),
-        complementary=frozenset(hidden - primary),
+        primary=frozenset(c for c in primary if printed(c)),
+        complementary=frozenset(c for c in hidden - primary if printed(c)),
         unprotectable=frozenset(grid.exposed(primary, hidden, threshold)),
+        hidden_labels=frozenset(hidden_here),
     )
 
 

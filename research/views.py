@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from research import access, datasets, registry, services
+from research import access, datasets, registry, services, spreadsheet
 from research.access import researchers_only
 from research.forms import DatasetUploadForm, RunForm
 from research.models import Dataset, Run
@@ -117,7 +118,24 @@ def dataset_download(request, name, number):
     version = get_object_or_404(dataset.versions, number=number)
     if not access.can_view_dataset(request.user, dataset):
         raise PermissionDenied
-    return _send(version.file.name, f"{dataset.name}-v{number}.csv", "text/csv")
+    filename = f"{dataset.name}-v{number}.csv"
+    storage = research_storage()
+    if not version.file.name or not storage.exists(version.file.name):
+        raise Http404("File not found.")
+
+    def opened():
+        return storage.open(version.file.name, "rb")
+
+    if not spreadsheet.has_formulas(opened):
+        return _send(version.file.name, filename, "text/csv")
+    # Formula-like cells go out as text; the stored file (and its hash) stays as uploaded.
+    response = StreamingHttpResponse(
+        spreadsheet.safe_csv_lines(opened), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @researchers_only

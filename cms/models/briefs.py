@@ -20,6 +20,9 @@ their raw JSON form, a list of {"type": ..., "value": ...}):
 The draft then goes through the same review workflow as a practice.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -28,6 +31,24 @@ from wagtail.models import Page
 
 from cms import blocks
 from cms.models.content import ContentPage, RoutesToOneChildType, TaggedPage
+
+SHOWN_NUMBER = re.compile(r"[+-]?[\d,]*\.?\d+%?")
+ALL_SUPPRESSED_MESSAGE = (
+    "Every figure of this brief is suppressed: readers would see no numbers. "
+    "Confirm that it should still be published, or send it back to the researcher."
+)
+
+
+class EvidenceBriefPageForm(ContentPage.base_form_class):
+    """The page form: publishing or approving from the editor names the missing confirmation on the form
+    (the model's ``clean`` refuses it on every other path too)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        publishing = "action-publish" in self.data or self.data.get("workflow-action-name") == "approve"
+        page = self.instance
+        if publishing and page.all_figures_suppressed and not page.suppression_confirmed:
+            self.add_error("suppression_confirmed", ALL_SUPPRESSED_MESSAGE)
 
 
 class BriefIndexPage(RoutesToOneChildType, Page):
@@ -65,6 +86,14 @@ class EvidenceBriefPage(TaggedPage):
     provenance_parameters = models.JSONField("parameters", default=dict, blank=True)
     provenance_data_versions = models.JSONField("data versions", default=dict, blank=True)
     provenance_date = models.DateTimeField("run date", null=True, blank=True)
+    suppression_confirmed = models.BooleanField(
+        "publish although every figure is suppressed",
+        default=False,
+        help_text=(
+            "Every key figure, chart and table of this brief is hidden as a small count. Tick this only if "
+            "the brief is still worth publishing (its text says something without the numbers)."
+        ),
+    )
 
     search_kind = "brief"
     content_panels = (
@@ -85,6 +114,7 @@ class EvidenceBriefPage(TaggedPage):
                     FieldPanel("provenance_parameters"),
                     FieldPanel("provenance_data_versions"),
                     FieldPanel("provenance_date"),
+                    FieldPanel("suppression_confirmed"),
                 ],
                 heading="Provenance",
                 help_text="Filled by the research pipeline; empty for a brief written by hand.",
@@ -113,13 +143,57 @@ class EvidenceBriefPage(TaggedPage):
     parent_page_types = ["cms.BriefIndexPage"]
     subpage_types = []
     template = "cms/evidence_brief_page.html"
+    base_form_class = EvidenceBriefPageForm
 
     class Meta:
         verbose_name = "evidence brief"
 
     @property
+    def all_figures_suppressed(self):
+        """A run's brief whose key figures, charts and tables show no number at all: all "<5" or hidden."""
+        if not self.has_provenance or not (self.key_figures or self.charts or self.tables):
+            return False
+        values = [block.value.get("value", "") for block in self.key_figures]
+        for block in (*self.charts, *self.tables):
+            rows = (block.value.get("table") or {}).get("data") or []
+            values += [cell for row in rows[1:] for cell in row[1:]]  # not the header row or label column
+        return not any(SHOWN_NUMBER.fullmatch(str(value or "").strip()) for value in values)
+
+    def clean(self):
+        super().clean()
+        # Checked on every publish (Wagtail validates a page fully when it goes live), whichever way.
+        if self.live and self.all_figures_suppressed and not self.suppression_confirmed:
+            raise ValidationError({"suppression_confirmed": ALL_SUPPRESSED_MESSAGE})
+
+    @property
     def has_provenance(self):
         return bool(self.provenance_notebook or self.provenance_run_id)
+
+    @property
+    def data_version_rows(self):
+        """The data versions as table rows (schema, dataset, version, SHA-256) for the provenance box.
+
+        The field is JSON an editor may also type, so anything that is not the pipeline's shape
+        still shows as plain text rather than breaking the page."""
+        rows = []
+        for schema, entry in (self.provenance_data_versions or {}).items():
+            if not isinstance(entry, dict):
+                rows.append({"schema": schema, "dataset": str(entry), "version": "", "sha256": ""})
+            elif entry.get("synthetic"):
+                rows.append(
+                    {"schema": schema, "dataset": "Synthetic data (generated)", "version": "", "sha256": ""}
+                )
+            else:
+                version = entry.get("version")
+                rows.append(
+                    {
+                        "schema": schema,
+                        "dataset": str(entry.get("dataset", "")),
+                        "version": f"v{version}" if version not in (None, "") else "",
+                        "sha256": str(entry.get("sha256", "")),
+                    }
+                )
+        return rows
 
     @property
     def has_illustrative_figures(self):

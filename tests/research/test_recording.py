@@ -41,6 +41,7 @@ def test_numbers_under_five_are_suppressed_when_sensitive(tmp_path):
         "unit": "people",
         "sentence": "<5 victims were minors at registration.",
         "suppressed": True,
+        "count": True,
     }
     assert numbers["cases"]["value"] == 1234 and numbers["cases"]["display"] == "1,234"
     assert numbers["median-days"]["value"] == 2.5 and not numbers["median-days"]["suppressed"]
