@@ -4,6 +4,8 @@ The outcome is classified by exception type, because papermill's notebook
 metadata cannot tell a timeout from any other stop:
 
 - ``PapermillExecutionError`` (a cell raised, ``sys.exit(1)`` included): failed;
+- ``sys.exit(0)`` or a bare ``raise SystemExit``, which papermill lets pass and then skips
+  every later cell: failed as "EndedEarly", naming the cell, so it never reads as a success;
 - nbclient's ``CellTimeoutError``, or the watchdog reaching the wall-clock limit: timed out;
 - ``DeadKernelError`` (``os._exit``, out of memory, killed): failed, "the kernel died";
 - the watchdog seeing a cancel request: cancelled.
@@ -225,7 +227,7 @@ def execute(run_id):
                 log_output=False,
                 tfc_hooks=hooks,
             )
-            outcome = {"status": Status.SUCCEEDED}
+            outcome = _ended_early(output) or {"status": Status.SUCCEEDED}
         except PapermillExecutionError as error:
             outcome = {
                 "status": Status.FAILED,
@@ -287,6 +289,34 @@ def _watchdog_outcome(watchdog):
             "error_class": "LeaseLost",
             "error_message": "This worker lost its lease on the run; the kernel was stopped.",
         }
+    return None
+
+
+def _ended_early(output):
+    """The failure of a notebook that quit with status 0 partway, or None if it ran to its end.
+
+    papermill treats ``SystemExit`` with code 0 (or none) as no error, yet stops executing
+    there: the run would read as a success with its later cells silently skipped.
+    """
+    import nbformat
+
+    node = nbformat.read(str(output), as_version=4)
+    for index, cell in enumerate(node.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error" and out.get("ename") == "SystemExit":
+                skipped = sum(1 for later in node.cells[index + 1 :] if later.cell_type == "code")
+                later = {0: "no later cell was", 1: "1 later cell was"}.get(
+                    skipped, f"{skipped} later cells were"
+                )
+                return {
+                    "status": Status.FAILED,
+                    "error_class": "EndedEarly",
+                    "error_message": f"The notebook ended itself early (sys.exit or SystemExit) in cell "
+                    f"{index + 1} of {len(node.cells)}; {later} not run, so its results are incomplete "
+                    "and cannot be published.",
+                    "failing_cell": index + 1,
+                    "traceback": "\n".join(out.get("traceback", []))[:50000],
+                }
     return None
 
 
