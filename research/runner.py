@@ -22,7 +22,7 @@ import re
 import shutil
 import signal
 import socket
-import tempfile
+import stat
 import threading
 import time
 import traceback as tb
@@ -37,7 +37,7 @@ from django.utils import timezone
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from research import execution, registry
+from research import execution, kernel_isolation, registry
 from research.conf import setting
 from research.models import Run
 from research.storage import research_storage
@@ -142,13 +142,22 @@ def claim(run_id):
     return Run.objects.get(pk=run_id) if claimed else None
 
 
-def kernel_env():
+# What the kernel keeps of the worker's environment; everything else (database and cache URLs,
+# SECRET_KEY, mail and cloud credentials, DJANGO_*) stays in the worker.
+KERNEL_ENV_KEPT = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "PYTHONPATH")
+
+
+def kernel_env(kernel_dir=None):
     """The kernel's environment: it can import the project's research helpers, never Django settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
-    env.pop("SECRET_KEY", None)
+    env = {k: v for k, v in os.environ.items() if k in KERNEL_ENV_KEPT or k.startswith("LC_")}
     base = str(registry.project_root())
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [base, env.get("PYTHONPATH", "")]))
     env["MPLBACKEND"] = "Agg"
+    if kernel_dir:
+        # IPython, matplotlib and Jupyter keep their caches under HOME: the kernel's own folder,
+        # the only one it may write.
+        env["HOME"] = str(kernel_dir)
+        env["TMPDIR"] = str(Path(kernel_dir) / "tmp")
     return env
 
 
@@ -196,22 +205,35 @@ def execute(run_id):
     if run is None:
         return None
     work_root = Path(setting("RESEARCH_WORK_DIR"))
-    work_root.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(prefix=f"r{run.pk}-", dir=work_root))
+    # The run's folder is the runner's; only its kernel/ folder is the kernel's (see kernel_isolation).
+    work_dir = work_root / f"r{run.pk}"
     watchdog = Watchdog(run.pk, setting("RESEARCH_WALL_CLOCK_LIMIT"))
     outcome = {}
     try:
+        account = kernel_isolation.kernel_account()
+        kernel_isolation.prepare_work_root(work_root, account)
+        kernel_isolation.protect_site_files(work_root)
+        shutil.rmtree(work_dir, ignore_errors=True)  # left by a worker that died, if any
+        work_dir.mkdir(mode=0o700)
+        if account:
+            os.chmod(work_dir, 0o711)  # noqa: S103 - passable, not listable: the kernel reaches kernel/
+        kernel_dir = work_dir / "kernel"
+        kernel_dir.mkdir()
         notebook = registry.get(Path(run.notebook_path).stem)
-        params, results_dir = prepare_inputs(run, work_dir)
+        params, results_dir = prepare_inputs(run, kernel_dir)
+        (kernel_dir / "tmp").mkdir()
+        kernel_isolation.hand_over(kernel_dir, account)
         output = work_dir / "executed.ipynb"
         hooks = execution.RunHooks(
-            work_dir=work_dir,
-            env=kernel_env(),
+            work_dir=kernel_dir,
+            env=kernel_env(kernel_dir),
             output_cap=setting("RESEARCH_OUTPUT_CAP_BYTES"),
             on_kernel_started=watchdog.kernel_started,
             on_progress=lambda done, total: Run.objects.filter(pk=run.pk).update(
                 cells_done=done, cells_total=total
             ),
+            account=account,
+            launch_prefix=kernel_isolation.launch_prefix(),
         )
         watchdog.start()
         try:
@@ -232,7 +254,7 @@ def execute(run_id):
             outcome = {
                 "status": Status.FAILED,
                 "error_class": error.ename,
-                "error_message": str(error.evalue)[:5000],
+                "error_message": _error_message(error),
                 "failing_cell": error.cell_index + 1,
                 "traceback": "\n".join(error.traceback)[:50000],
             }
@@ -248,8 +270,8 @@ def execute(run_id):
             outcome = {
                 "status": Status.FAILED,
                 "error_class": "DeadKernelError",
-                "error_message": "The kernel died (the notebook ended its own process, "
-                "or ran out of memory).",
+                "error_message": "The kernel died (the notebook ended its own process, ran out of "
+                f"memory, or used up its {_cpu_limit()} s of CPU time).",
                 "traceback": str(error)[:50000],
             }
         finally:
@@ -271,6 +293,21 @@ def execute(run_id):
         kill_process_group(watchdog.pgid)
         shutil.rmtree(work_dir, ignore_errors=True)
     return _close(run, outcome)
+
+
+def _cpu_limit():
+    return setting("RESEARCH_KERNEL_CPU_SECONDS") or setting("RESEARCH_WALL_CLOCK_LIMIT")
+
+
+def _error_message(error):
+    message = str(error.evalue)
+    if error.ename == "MemoryError":
+        limit = setting("RESEARCH_KERNEL_MEMORY_BYTES")
+        message = (
+            f"The notebook asked for more memory than a run may use ({limit / 1024**3:g} GiB); "
+            f"work on smaller parts of the data. {message}"
+        ).strip()
+    return message[:5000]
 
 
 def _watchdog_outcome(watchdog):
@@ -347,28 +384,55 @@ def _collect(run, output, results_dir, status):
             stored["executed_notebook"] = storage.save(f"runs/{run.pk}/executed.ipynb", File(handle))
     if status != Status.SUCCEEDED:
         return stored
-    results_file = results_dir / "results.json"
     results = {}
-    if results_file.exists():
-        if results_file.stat().st_size > setting("RESEARCH_MAX_RESULTS_BYTES"):
-            raise ValueError("results.json is larger than the limit; record fewer or smaller tables.")
-        results = json.loads(results_file.read_text(encoding="utf-8"))
+    data = _read_kernel_file(results_dir, "results.json", setting("RESEARCH_MAX_RESULTS_BYTES"))
+    if data is not None:
+        results = json.loads(data.decode("utf-8"))
         if not isinstance(results, dict):
             raise ValueError("results.json must hold an object.")
     kept = []
     for figure in results.get("figures", []) or []:
         name = str(figure.get("name", ""))
-        png = results_dir / f"{name}.png"
-        if not FIGURE_NAME.match(name) or not png.is_file():
+        if not FIGURE_NAME.match(name):
             continue
-        if png.stat().st_size > setting("RESEARCH_MAX_FIGURE_BYTES"):
+        try:
+            png = _read_kernel_file(results_dir, f"{name}.png", setting("RESEARCH_MAX_FIGURE_BYTES"))
+        except ValueError:
+            continue  # too large: left out, as before
+        if png is None:
             continue
-        storage.save(run.figure_path(name), ContentFile(png.read_bytes()))
+        storage.save(run.figure_path(name), ContentFile(png))
         kept.append(figure)
     if results:
         results["figures"] = kept
     stored["results"] = results
     return stored
+
+
+def _read_kernel_file(folder, name, limit):
+    """The bytes of a file the kernel wrote, or None if there is no such regular file.
+
+    The kernel owns its folder and can put anything there: a link to the site's
+    database, a hard link, a FIFO that never answers. So the folder and the file are
+    opened without following links and the file must be a plain, singly linked file.
+    """
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+    except OSError:
+        return None
+    finally:
+        os.close(folder_fd)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return None
+        if info.st_size > limit:
+            raise ValueError(f"{name} is larger than the limit; record fewer or smaller tables.")
+        return handle.read(limit + 1)[:limit]
 
 
 def _close(run, outcome):
