@@ -18,9 +18,11 @@ DEFAULTS = {
     "RESEARCH_KERNEL_START_TIMEOUT": 60,
     # Outputs a notebook prints or displays beyond this many bytes are dropped.
     "RESEARCH_OUTPUT_CAP_BYTES": 20 * 1024 * 1024,
-    # A running run's lease; its worker renews it every heartbeat.
-    "RESEARCH_LEASE_SECONDS": 60,
-    "RESEARCH_HEARTBEAT_SECONDS": 5,
+    # A running run's lease; its worker renews it every heartbeat. A dead worker is noticed by the
+    # reaper (every 10 s) after three missed beats on its own host, or when the lease ends elsewhere:
+    # within 30 s either way.
+    "RESEARCH_LEASE_SECONDS": 15,
+    "RESEARCH_HEARTBEAT_SECONDS": 2,
     # The account notebook kernels run as when the worker is root. None: "nobody", or the worker's
     # own user (with a warning) if that account cannot run this Python; a name set here is required.
     "RESEARCH_KERNEL_USER": None,

@@ -449,32 +449,117 @@ def _close(run, outcome):
     return run
 
 
-def reap_expired_runs():
-    """Fail running runs whose worker stopped renewing the lease, killing kernels on this host.
+class WorkerLost(Exception):
+    """The worker running a notebook died or stopped answering; recorded on its task's row."""
 
-    Called by the scheduler every minute and by every worker before it claims a
-    run, so a dead worker is noticed by whichever process looks first.
+
+# research.tasks.execute_run's path, as the database backend records it.
+EXECUTE_RUN_TASK = "research.tasks.execute_run"
+WORKER_LOST = (
+    "The worker running this notebook stopped answering (it was killed, or its lease expired); "
+    "the run was stopped. Start it again."
+)
+
+
+def reap_expired_runs():
+    """Fail running runs whose worker died or stopped renewing the lease, and clean up after them.
+
+    Called by the scheduler every few seconds while runs are active, and by every
+    worker before it claims a run, so a dead worker is noticed by whichever process
+    looks first. A worker on this host that is gone is noticed after a few missed
+    heartbeats; one elsewhere when its lease expires. For each run failed here, on
+    the host it ran on: the kernel's group is killed, the partial notebook attached,
+    the work folder removed; and its task's row (database backend) is finished.
     """
     now = timezone.now()
     host = socket.gethostname()
     reaped = 0
-    for run in Run.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now).only(
-        "pk", "host", "process_group", "started_at"
-    ):
-        closed = Run.objects.filter(pk=run.pk, status=Status.RUNNING, lease_expires_at__lt=now).update(
+    running = Run.objects.filter(status=Status.RUNNING).only(
+        "pk", "host", "process_group", "started_at", "worker_pid", "heartbeat_at", "lease_expires_at"
+    )
+    for run in running:
+        if run.lease_expires_at and run.lease_expires_at < now:
+            still = {"lease_expires_at": run.lease_expires_at}
+        elif run.host == host and _worker_gone(run, now):
+            still = {"heartbeat_at": run.heartbeat_at}
+        else:
+            continue
+        # Guarded by what was seen, so a worker that renewed meanwhile keeps its run.
+        closed = Run.objects.filter(pk=run.pk, status=Status.RUNNING, **still).update(
             status=Status.FAILED,
             ended_at=now,
             duration_seconds=(now - run.started_at).total_seconds() if run.started_at else None,
             lease_expires_at=None,
             error_class="WorkerLost",
-            error_message="The worker running this notebook stopped answering (its lease expired); "
-            "the run was stopped. Start it again.",
+            error_message=WORKER_LOST,
         )
-        if closed:
-            reaped += 1
-            if run.host == host and _is_kernel_group(run.process_group):
-                kill_process_group(run.process_group)
+        if not closed:
+            continue
+        reaped += 1
+        if run.host == host and _is_kernel_group(run.process_group):
+            kill_process_group(run.process_group)
+        _finish_task_row(run.pk)
+    _clear_work_dirs()
     return reaped
+
+
+def _worker_gone(run, now):
+    """True if this host's worker of ``run`` has exited and its heartbeats stopped a few beats ago."""
+    beat = setting("RESEARCH_HEARTBEAT_SECONDS")
+    if not run.worker_pid or not run.heartbeat_at or now - run.heartbeat_at < timedelta(seconds=3 * beat):
+        return False
+    try:
+        import psutil
+
+        worker = psutil.Process(run.worker_pid)
+        if worker.status() == psutil.STATUS_ZOMBIE:
+            return True
+        # A pid reused by a process started after the run is not its worker.
+        return run.started_at is not None and worker.create_time() > run.started_at.timestamp() + 1
+    except Exception:  # noqa: BLE001 - no such process (or not ours to see): gone
+        return True
+
+
+def _finish_task_row(run_id):
+    """Mark the database backend's row of the run's task failed: its worker will never finish it."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(status="RUNNING", task_path=EXECUTE_RUN_TASK)
+    for row in rows:
+        if (row.args_kwargs or {}).get("args") == [run_id]:
+            row.set_failed(WorkerLost(WORKER_LOST))
+
+
+def _clear_work_dirs():
+    """Attach the partial notebook of, and remove, each work folder here whose run is no longer running.
+
+    The folder of a run failed by a process on another host is only found by a
+    process on this one; the run's own worker removes it when it ends normally.
+    """
+    work_root = Path(setting("RESEARCH_WORK_DIR"))
+    if not work_root.is_dir():
+        return
+    folders = {}
+    for folder in work_root.iterdir():
+        if folder.name[:1] == "r" and folder.name[1:].isdigit():
+            folders[int(folder.name[1:])] = folder
+    if not folders:
+        return
+    running = set(Run.objects.filter(pk__in=folders, status=Status.RUNNING).values_list("pk", flat=True))
+    for run_id, folder in folders.items():
+        if run_id in running:
+            continue
+        partial = folder / "executed.ipynb"  # the runner's, beside the kernel's folder: never a link
+        if partial.is_file() and not partial.is_symlink():
+            with open(partial, "rb") as handle:
+                name = research_storage().save(f"runs/{run_id}/executed.ipynb", File(handle))
+            if not Run.objects.filter(pk=run_id, executed_notebook="").update(executed_notebook=name):
+                research_storage().delete(name)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_kernel_group(pgid):
