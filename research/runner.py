@@ -12,6 +12,15 @@ metadata cannot tell a timeout from any other stop:
 
 Whatever happens, the kernel's whole process group is killed before the run
 is closed, and its working folder is removed.
+
+Each run has one folder, ``RESEARCH_WORK_DIR/r<id>``: the executed notebook is
+written there by the runner, and the kernel gets ``kernel/`` inside it, the only
+folder it may write (see research.kernel_isolation for its account and limits).
+
+A worker that dies mid-run (``kill -9``, the OOM killer) closes nothing itself:
+``reap_expired_runs`` notices it (run by the scheduler every 10 s while runs are
+active, and by every worker before it claims a run), fails the run, kills the
+kernel, attaches the partial notebook, removes the folder and fails the task row.
 """
 
 import hashlib
