@@ -217,6 +217,8 @@ def execute(run_id):
     # The run's folder is the runner's; only its kernel/ folder is the kernel's (see kernel_isolation).
     work_dir = work_root / f"r{run.pk}"
     watchdog = Watchdog(run.pk, setting("RESEARCH_WALL_CLOCK_LIMIT"))
+    # Beating from the claim on: copying a large dataset must not outlast the lease.
+    watchdog.start()
     outcome = {}
     try:
         account = kernel_isolation.kernel_account()
@@ -244,7 +246,6 @@ def execute(run_id):
             account=account,
             launch_prefix=kernel_isolation.launch_prefix(),
         )
-        watchdog.start()
         try:
             papermill.execute_notebook(
                 str(notebook.path),
@@ -299,6 +300,7 @@ def execute(run_id):
             "traceback": "".join(tb.format_exception(error))[:50000],
         }
     finally:
+        watchdog.stop()  # again, if the run broke before papermill started: no beat after the close
         kill_process_group(watchdog.pgid)
         shutil.rmtree(work_dir, ignore_errors=True)
     return _close(run, outcome)
