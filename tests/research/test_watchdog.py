@@ -132,3 +132,22 @@ def test_the_scheduler_reaps_expired_leases_every_ten_seconds_off_the_notebooks_
     assert len(group_alive(kernel_group.pid)) == 2
     run.refresh_from_db()
     assert run.status == Status.FAILED and run.error_class == "WorkerLost" and run.ended_at
+
+
+def test_the_scheduler_passes_often_enough_for_the_ten_second_reaper(settings):
+    """A pass every 30 s would enqueue a 10 s job only every 30 s: the pass follows the shortest period."""
+    from io import StringIO
+
+    from scheduler.management.commands.run_scheduler import Command
+
+    settings.SCHEDULER_INTERVAL_SECONDS = 30
+    out = StringIO()
+    command = Command(stdout=out)
+
+    def one_pass():
+        command.stopping = "test"
+        return []
+
+    command.run_pass = one_pass
+    command.handle(interval=None, once=False, verbosity=1)
+    assert "a pass every 5 s" in out.getvalue()
