@@ -38,15 +38,27 @@ run: $(STAMP) ## Set up and serve http://127.0.0.1:8000 (PORT=8101 for another p
 	@# Migrates and seeds only what changed, so a second run serves in seconds.
 	$(PY) manage.py prepare_site
 	@echo "Serving on http://$(HOST):$(PORT)  (worker and scheduler running; Ctrl-C stops all)"
-	@# The trap stops exactly the workers and scheduler started here, once: a bare
-	@# `kill 0` also signalled this shell, re-entered the trap until it overflowed
-	@# ("Segmentation fault"), and signalled make itself.
-	@pids=""; trap 'trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait' INT TERM EXIT; \
-	$(PY) manage.py db_worker --queue-name default --no-reload --interval 1 & pids="$$pids $$!"; \
+	@# Each worker and the scheduler runs under a small supervising loop (`keep`): one that
+	@# dies (a crash, the OOM killer, `kill -9`) is restarted a second later, so the site
+	@# never runs on part of its workers; a dead notebook worker's run is failed by the
+	@# reaper (research.reap_expired_runs) within 30 s. A clean exit (status 0: the worker
+	@# or scheduler was asked to stop, as Ctrl-C asks it) ends the loop instead.
+	@# The loop starts its command in the background and waits for it, so the TERM the
+	@# trap below sends interrupts the wait; the loop's own trap then stops its command
+	@# and exits instead of restarting it.
+	@# The outer trap stops exactly the loops started here, once: a bare `kill 0` also
+	@# signalled this shell, re-entered the trap until it overflowed ("Segmentation
+	@# fault"), and signalled make itself.
+	@keep() { ( child=; trap 'kill $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' TERM; \
+		while :; do "$$@" & child=$$!; wait $$child && exit 0; \
+			echo "[make run] '$$*' died (exit status $$?); restarting it in 1 s" >&2; sleep 1; done ) & \
+		pids="$$pids $$!"; }; \
+	pids=""; trap 'trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait' INT TERM EXIT; \
+	keep $(PY) manage.py db_worker --queue-name default --no-reload --interval 1; \
 	for core in $$(seq $$($(PY) -c 'import os; print(os.cpu_count() or 1)')); do \
-		$(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 0.2 & pids="$$pids $$!"; \
+		keep $(PY) manage.py db_worker --queue-name notebooks --no-reload --interval 0.2; \
 	done; \
-	$(PY) manage.py run_scheduler & pids="$$pids $$!"; \
+	keep $(PY) manage.py run_scheduler; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Run the whole test suite, browser tests included

@@ -18,9 +18,18 @@ DEFAULTS = {
     "RESEARCH_KERNEL_START_TIMEOUT": 60,
     # Outputs a notebook prints or displays beyond this many bytes are dropped.
     "RESEARCH_OUTPUT_CAP_BYTES": 20 * 1024 * 1024,
-    # A running run's lease; its worker renews it every heartbeat.
-    "RESEARCH_LEASE_SECONDS": 60,
-    "RESEARCH_HEARTBEAT_SECONDS": 5,
+    # A running run's lease; its worker renews it every heartbeat. A dead worker is noticed by the
+    # reaper (every 10 s) after three missed beats on its own host, or when the lease ends elsewhere:
+    # within 30 s either way.
+    "RESEARCH_LEASE_SECONDS": 15,
+    "RESEARCH_HEARTBEAT_SECONDS": 2,
+    # The account notebook kernels run as when the worker is root. None: "nobody", or the worker's
+    # own user (with a warning) if that account cannot run this Python; a name set here is required.
+    "RESEARCH_KERNEL_USER": None,
+    # Each kernel's address space; an allocation beyond it raises MemoryError in the notebook.
+    "RESEARCH_KERNEL_MEMORY_BYTES": 2 * 1024**3,
+    # Each kernel's CPU time; None: the wall-clock limit, so only a runaway kernel meets it.
+    "RESEARCH_KERNEL_CPU_SECONDS": None,
     # Uploads up to this size are validated in the request; larger ones by a worker.
     "RESEARCH_INLINE_VALIDATION_BYTES": 2 * 1024 * 1024,
     "RESEARCH_MAX_UPLOAD_BYTES": 200 * 1024 * 1024,

@@ -8,6 +8,9 @@
 - The kernel is killed as soon as the last cell has replied (see shutdown_kernel).
 - Outputs beyond the run's byte cap are dropped, with one note saying so, so a
   notebook printing hundreds of MB cannot fill the worker's memory or the disk.
+- The kernel runs with least privilege (research.kernel_isolation): as the kernel
+  account when the worker is root, under research.kernel_launch's limits, with
+  its connection file handed to that account.
 """
 
 import json
@@ -26,9 +29,22 @@ ENGINE_NAME = "tfc"
 class RunHooks:
     """What one run wants told: kernel started (with its process group), cells done."""
 
-    def __init__(self, work_dir: Path, env: dict, output_cap: int, on_kernel_started, on_progress):
+    def __init__(
+        self,
+        work_dir: Path,
+        env: dict,
+        output_cap: int,
+        on_kernel_started,
+        on_progress,
+        account=None,
+        launch_prefix=(),
+    ):
+        # The kernel's own folder: its cwd, its sockets and connection file, its inputs and results.
         self.work_dir = Path(work_dir)
         self.env = env
+        # A research.kernel_isolation.KernelAccount to start the kernel as, or None (the worker's user).
+        self.account = account
+        self.launch_prefix = list(launch_prefix)
         self.output_cap = output_cap
         self.on_kernel_started = on_kernel_started
         self.on_progress = on_progress
@@ -44,8 +60,22 @@ def kernel_manager_for(hooks: RunHooks):
             self.ip = str(hooks.work_dir / "k")
             self.connection_file = str(hooks.work_dir / "kernel.json")
 
+        def format_kernel_cmd(self, extra_arguments=None):
+            # The launcher sets the limits, then execs the kernel: same pid and process group.
+            return [*hooks.launch_prefix, *super().format_kernel_cmd(extra_arguments)]
+
+        def write_connection_file(self, **kwargs):
+            super().write_connection_file(**kwargs)
+            if hooks.account:
+                # jupyter_client writes it 0600 for the worker; the kernel must read its keys.
+                os.chown(self.connection_file, hooks.account.uid, hooks.account.gid)
+
         async def start_kernel(self, **kwargs):
             kwargs["env"] = hooks.env
+            # Files the kernel creates (results, figures) are its own alone.
+            kwargs["umask"] = 0o077
+            if hooks.account:
+                kwargs.update(hooks.account.popen_options())
             # The kernel runs in the run's folder; papermill's own cwd= would chdir the
             # whole worker process, which concurrent runs in one process cannot share.
             kwargs["cwd"] = str(hooks.work_dir)

@@ -173,6 +173,16 @@ def clean_notebook(notebook) -> nbformat.NotebookNode:
     return nb
 
 
+def plain_text(text: str) -> str:
+    """Text a kernel wrote for a terminal (IPython colours its tracebacks), without the colour codes.
+
+    Shown raw, the escape sequences read as "[0;31m" noise around every line.
+    """
+    from nbconvert.filters import strip_ansi
+
+    return strip_ansi(text or "")
+
+
 def render(notebook_node) -> str:
     """The executed notebook as sanitised HTML (nbconvert `basic` template, then nh3)."""
     from nbconvert import HTMLExporter

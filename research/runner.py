@@ -4,12 +4,23 @@ The outcome is classified by exception type, because papermill's notebook
 metadata cannot tell a timeout from any other stop:
 
 - ``PapermillExecutionError`` (a cell raised, ``sys.exit(1)`` included): failed;
+- ``sys.exit(0)`` or a bare ``raise SystemExit``, which papermill lets pass and then skips
+  every later cell: failed as "EndedEarly", naming the cell, so it never reads as a success;
 - nbclient's ``CellTimeoutError``, or the watchdog reaching the wall-clock limit: timed out;
 - ``DeadKernelError`` (``os._exit``, out of memory, killed): failed, "the kernel died";
 - the watchdog seeing a cancel request: cancelled.
 
 Whatever happens, the kernel's whole process group is killed before the run
 is closed, and its working folder is removed.
+
+Each run has one folder, ``RESEARCH_WORK_DIR/r<id>``: the executed notebook is
+written there by the runner, and the kernel gets ``kernel/`` inside it, the only
+folder it may write (see research.kernel_isolation for its account and limits).
+
+A worker that dies mid-run (``kill -9``, the OOM killer) closes nothing itself:
+``reap_expired_runs`` notices it (run by the scheduler every 10 s while runs are
+active, and by every worker before it claims a run), fails the run, kills the
+kernel, attaches the partial notebook, removes the folder and fails the task row.
 """
 
 import hashlib
@@ -20,7 +31,7 @@ import re
 import shutil
 import signal
 import socket
-import tempfile
+import stat
 import threading
 import time
 import traceback as tb
@@ -35,7 +46,7 @@ from django.utils import timezone
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from research import execution, registry
+from research import execution, kernel_isolation, registry
 from research.conf import setting
 from research.models import Run
 from research.storage import research_storage
@@ -140,13 +151,22 @@ def claim(run_id):
     return Run.objects.get(pk=run_id) if claimed else None
 
 
-def kernel_env():
+# What the kernel keeps of the worker's environment; everything else (database and cache URLs,
+# SECRET_KEY, mail and cloud credentials, DJANGO_*) stays in the worker.
+KERNEL_ENV_KEPT = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "PYTHONPATH")
+
+
+def kernel_env(kernel_dir=None):
     """The kernel's environment: it can import the project's research helpers, never Django settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
-    env.pop("SECRET_KEY", None)
+    env = {k: v for k, v in os.environ.items() if k in KERNEL_ENV_KEPT or k.startswith("LC_")}
     base = str(registry.project_root())
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [base, env.get("PYTHONPATH", "")]))
     env["MPLBACKEND"] = "Agg"
+    if kernel_dir:
+        # IPython, matplotlib and Jupyter keep their caches under HOME: the kernel's own folder,
+        # the only one it may write.
+        env["HOME"] = str(kernel_dir)
+        env["TMPDIR"] = str(Path(kernel_dir) / "tmp")
     return env
 
 
@@ -194,24 +214,38 @@ def execute(run_id):
     if run is None:
         return None
     work_root = Path(setting("RESEARCH_WORK_DIR"))
-    work_root.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(prefix=f"r{run.pk}-", dir=work_root))
+    # The run's folder is the runner's; only its kernel/ folder is the kernel's (see kernel_isolation).
+    work_dir = work_root / f"r{run.pk}"
     watchdog = Watchdog(run.pk, setting("RESEARCH_WALL_CLOCK_LIMIT"))
+    # Beating from the claim on: copying a large dataset must not outlast the lease.
+    watchdog.start()
     outcome = {}
     try:
+        account = kernel_isolation.kernel_account()
+        kernel_isolation.prepare_work_root(work_root, account)
+        kernel_isolation.protect_site_files(work_root)
+        shutil.rmtree(work_dir, ignore_errors=True)  # left by a worker that died, if any
+        work_dir.mkdir(mode=0o700)
+        if account:
+            os.chmod(work_dir, 0o711)  # noqa: S103 - passable, not listable: the kernel reaches kernel/
+        kernel_dir = work_dir / "kernel"
+        kernel_dir.mkdir()
         notebook = registry.get(Path(run.notebook_path).stem)
-        params, results_dir = prepare_inputs(run, work_dir)
+        params, results_dir = prepare_inputs(run, kernel_dir)
+        (kernel_dir / "tmp").mkdir()
+        kernel_isolation.hand_over(kernel_dir, account)
         output = work_dir / "executed.ipynb"
         hooks = execution.RunHooks(
-            work_dir=work_dir,
-            env=kernel_env(),
+            work_dir=kernel_dir,
+            env=kernel_env(kernel_dir),
             output_cap=setting("RESEARCH_OUTPUT_CAP_BYTES"),
             on_kernel_started=watchdog.kernel_started,
             on_progress=lambda done, total: Run.objects.filter(pk=run.pk).update(
                 cells_done=done, cells_total=total
             ),
+            account=account,
+            launch_prefix=kernel_isolation.launch_prefix(),
         )
-        watchdog.start()
         try:
             papermill.execute_notebook(
                 str(notebook.path),
@@ -225,12 +259,12 @@ def execute(run_id):
                 log_output=False,
                 tfc_hooks=hooks,
             )
-            outcome = {"status": Status.SUCCEEDED}
+            outcome = _ended_early(output) or {"status": Status.SUCCEEDED}
         except PapermillExecutionError as error:
             outcome = {
                 "status": Status.FAILED,
                 "error_class": error.ename,
-                "error_message": str(error.evalue)[:5000],
+                "error_message": _error_message(error),
                 "failing_cell": error.cell_index + 1,
                 "traceback": "\n".join(error.traceback)[:50000],
             }
@@ -246,8 +280,8 @@ def execute(run_id):
             outcome = {
                 "status": Status.FAILED,
                 "error_class": "DeadKernelError",
-                "error_message": "The kernel died (the notebook ended its own process, "
-                "or ran out of memory).",
+                "error_message": "The kernel died (the notebook ended its own process, ran out of "
+                f"memory, or used up its {_cpu_limit()} s of CPU time).",
                 "traceback": str(error)[:50000],
             }
         finally:
@@ -266,9 +300,25 @@ def execute(run_id):
             "traceback": "".join(tb.format_exception(error))[:50000],
         }
     finally:
+        watchdog.stop()  # again, if the run broke before papermill started: no beat after the close
         kill_process_group(watchdog.pgid)
         shutil.rmtree(work_dir, ignore_errors=True)
     return _close(run, outcome)
+
+
+def _cpu_limit():
+    return setting("RESEARCH_KERNEL_CPU_SECONDS") or setting("RESEARCH_WALL_CLOCK_LIMIT")
+
+
+def _error_message(error):
+    message = str(error.evalue)
+    if error.ename == "MemoryError":
+        limit = setting("RESEARCH_KERNEL_MEMORY_BYTES")
+        message = (
+            f"The notebook asked for more memory than a run may use ({limit / 1024**3:g} GiB); "
+            f"work on smaller parts of the data. {message}"
+        ).strip()
+    return message[:5000]
 
 
 def _watchdog_outcome(watchdog):
@@ -287,6 +337,34 @@ def _watchdog_outcome(watchdog):
             "error_class": "LeaseLost",
             "error_message": "This worker lost its lease on the run; the kernel was stopped.",
         }
+    return None
+
+
+def _ended_early(output):
+    """The failure of a notebook that quit with status 0 partway, or None if it ran to its end.
+
+    papermill treats ``SystemExit`` with code 0 (or none) as no error, yet stops executing
+    there: the run would read as a success with its later cells silently skipped.
+    """
+    import nbformat
+
+    node = nbformat.read(str(output), as_version=4)
+    for index, cell in enumerate(node.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error" and out.get("ename") == "SystemExit":
+                skipped = sum(1 for later in node.cells[index + 1 :] if later.cell_type == "code")
+                later = {0: "no later cell was", 1: "1 later cell was"}.get(
+                    skipped, f"{skipped} later cells were"
+                )
+                return {
+                    "status": Status.FAILED,
+                    "error_class": "EndedEarly",
+                    "error_message": f"The notebook ended itself early (sys.exit or SystemExit) in cell "
+                    f"{index + 1} of {len(node.cells)}; {later} not run, so its results are incomplete "
+                    "and cannot be published.",
+                    "failing_cell": index + 1,
+                    "traceback": "\n".join(out.get("traceback", []))[:50000],
+                }
     return None
 
 
@@ -317,28 +395,55 @@ def _collect(run, output, results_dir, status):
             stored["executed_notebook"] = storage.save(f"runs/{run.pk}/executed.ipynb", File(handle))
     if status != Status.SUCCEEDED:
         return stored
-    results_file = results_dir / "results.json"
     results = {}
-    if results_file.exists():
-        if results_file.stat().st_size > setting("RESEARCH_MAX_RESULTS_BYTES"):
-            raise ValueError("results.json is larger than the limit; record fewer or smaller tables.")
-        results = json.loads(results_file.read_text(encoding="utf-8"))
+    data = _read_kernel_file(results_dir, "results.json", setting("RESEARCH_MAX_RESULTS_BYTES"))
+    if data is not None:
+        results = json.loads(data.decode("utf-8"))
         if not isinstance(results, dict):
             raise ValueError("results.json must hold an object.")
     kept = []
     for figure in results.get("figures", []) or []:
         name = str(figure.get("name", ""))
-        png = results_dir / f"{name}.png"
-        if not FIGURE_NAME.match(name) or not png.is_file():
+        if not FIGURE_NAME.match(name):
             continue
-        if png.stat().st_size > setting("RESEARCH_MAX_FIGURE_BYTES"):
+        try:
+            png = _read_kernel_file(results_dir, f"{name}.png", setting("RESEARCH_MAX_FIGURE_BYTES"))
+        except ValueError:
+            continue  # too large: left out, as before
+        if png is None:
             continue
-        storage.save(run.figure_path(name), ContentFile(png.read_bytes()))
+        storage.save(run.figure_path(name), ContentFile(png))
         kept.append(figure)
     if results:
         results["figures"] = kept
     stored["results"] = results
     return stored
+
+
+def _read_kernel_file(folder, name, limit):
+    """The bytes of a file the kernel wrote, or None if there is no such regular file.
+
+    The kernel owns its folder and can put anything there: a link to the site's
+    database, a hard link, a FIFO that never answers. So the folder and the file are
+    opened without following links and the file must be a plain, singly linked file.
+    """
+    try:
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+    except OSError:
+        return None
+    finally:
+        os.close(folder_fd)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return None
+        if info.st_size > limit:
+            raise ValueError(f"{name} is larger than the limit; record fewer or smaller tables.")
+        return handle.read(limit + 1)[:limit]
 
 
 def _close(run, outcome):
@@ -355,32 +460,117 @@ def _close(run, outcome):
     return run
 
 
-def reap_expired_runs():
-    """Fail running runs whose worker stopped renewing the lease, killing kernels on this host.
+class WorkerLost(Exception):
+    """The worker running a notebook died or stopped answering; recorded on its task's row."""
 
-    Called by the scheduler every minute and by every worker before it claims a
-    run, so a dead worker is noticed by whichever process looks first.
+
+# research.tasks.execute_run's path, as the database backend records it.
+EXECUTE_RUN_TASK = "research.tasks.execute_run"
+WORKER_LOST = (
+    "The worker running this notebook stopped answering (it was killed, or its lease expired); "
+    "the run was stopped. Start it again."
+)
+
+
+def reap_expired_runs():
+    """Fail running runs whose worker died or stopped renewing the lease, and clean up after them.
+
+    Called by the scheduler every few seconds while runs are active, and by every
+    worker before it claims a run, so a dead worker is noticed by whichever process
+    looks first. A worker on this host that is gone is noticed after a few missed
+    heartbeats; one elsewhere when its lease expires. For each run failed here, on
+    the host it ran on: the kernel's group is killed, the partial notebook attached,
+    the work folder removed; and its task's row (database backend) is finished.
     """
     now = timezone.now()
     host = socket.gethostname()
     reaped = 0
-    for run in Run.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now).only(
-        "pk", "host", "process_group", "started_at"
-    ):
-        closed = Run.objects.filter(pk=run.pk, status=Status.RUNNING, lease_expires_at__lt=now).update(
+    running = Run.objects.filter(status=Status.RUNNING).only(
+        "pk", "host", "process_group", "started_at", "worker_pid", "heartbeat_at", "lease_expires_at"
+    )
+    for run in running:
+        if run.lease_expires_at and run.lease_expires_at < now:
+            still = {"lease_expires_at": run.lease_expires_at}
+        elif run.host == host and _worker_gone(run, now):
+            still = {"heartbeat_at": run.heartbeat_at}
+        else:
+            continue
+        # Guarded by what was seen, so a worker that renewed meanwhile keeps its run.
+        closed = Run.objects.filter(pk=run.pk, status=Status.RUNNING, **still).update(
             status=Status.FAILED,
             ended_at=now,
             duration_seconds=(now - run.started_at).total_seconds() if run.started_at else None,
             lease_expires_at=None,
             error_class="WorkerLost",
-            error_message="The worker running this notebook stopped answering (its lease expired); "
-            "the run was stopped. Start it again.",
+            error_message=WORKER_LOST,
         )
-        if closed:
-            reaped += 1
-            if run.host == host and _is_kernel_group(run.process_group):
-                kill_process_group(run.process_group)
+        if not closed:
+            continue
+        reaped += 1
+        if run.host == host and _is_kernel_group(run.process_group):
+            kill_process_group(run.process_group)
+        _finish_task_row(run.pk)
+    _clear_work_dirs()
     return reaped
+
+
+def _worker_gone(run, now):
+    """True if this host's worker of ``run`` has exited and its heartbeats stopped a few beats ago."""
+    beat = setting("RESEARCH_HEARTBEAT_SECONDS")
+    if not run.worker_pid or not run.heartbeat_at or now - run.heartbeat_at < timedelta(seconds=3 * beat):
+        return False
+    try:
+        import psutil
+
+        worker = psutil.Process(run.worker_pid)
+        if worker.status() == psutil.STATUS_ZOMBIE:
+            return True
+        # A pid reused by a process started after the run is not its worker.
+        return run.started_at is not None and worker.create_time() > run.started_at.timestamp() + 1
+    except Exception:  # noqa: BLE001 - no such process (or not ours to see): gone
+        return True
+
+
+def _finish_task_row(run_id):
+    """Mark the database backend's row of the run's task failed: its worker will never finish it."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(status="RUNNING", task_path=EXECUTE_RUN_TASK)
+    for row in rows:
+        if (row.args_kwargs or {}).get("args") == [run_id]:
+            row.set_failed(WorkerLost(WORKER_LOST))
+
+
+def _clear_work_dirs():
+    """Attach the partial notebook of, and remove, each work folder here whose run is no longer running.
+
+    The folder of a run failed by a process on another host is only found by a
+    process on this one; the run's own worker removes it when it ends normally.
+    """
+    work_root = Path(setting("RESEARCH_WORK_DIR"))
+    if not work_root.is_dir():
+        return
+    folders = {}
+    for folder in work_root.iterdir():
+        if folder.name[:1] == "r" and folder.name[1:].isdigit():
+            folders[int(folder.name[1:])] = folder
+    if not folders:
+        return
+    running = set(Run.objects.filter(pk__in=folders, status=Status.RUNNING).values_list("pk", flat=True))
+    for run_id, folder in folders.items():
+        if run_id in running:
+            continue
+        partial = folder / "executed.ipynb"  # the runner's, beside the kernel's folder: never a link
+        if partial.is_file() and not partial.is_symlink():
+            with open(partial, "rb") as handle:
+                name = research_storage().save(f"runs/{run_id}/executed.ipynb", File(handle))
+            if not Run.objects.filter(pk=run_id, executed_notebook="").update(executed_notebook=name):
+                research_storage().delete(name)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_kernel_group(pgid):

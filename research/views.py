@@ -160,10 +160,13 @@ def run_detail(request, pk):
         notebook = registry.get(run.notebook_path.removeprefix("notebooks/").removesuffix(".ipynb"))
     except registry.NotebookNotFound:
         pass
+    from research.notebook_html import plain_text
     from research.publishing import markdown_html
 
     context = {
         "run": run,
+        "error_message": plain_text(run.error_message),
+        "traceback": plain_text(run.traceback),
         # Notes are the notebook's markdown: untrusted, so rendered with the brief's small tag set.
         "notes": [markdown_html(str(note)) for note in (run.results or {}).get("notes", [])],
         "versions": run.dataset_versions.select_related("dataset"),

@@ -50,3 +50,48 @@ def test_rendered_hostile_notebook_runs_no_script_and_calls_nothing(page, live_s
     assert page.locator("h1", has_text="Honest heading").is_visible()
     assert page.locator("img[src^='data:image/png']").count() == 1
     assert page.locator("th", has_text="group").is_visible()
+
+
+# What IPython sends for a failing cell: every line coloured for a terminal.
+ANSI_TRACEBACK = (
+    "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m\n"
+    "\x1b[0;31mValueError\x1b[0m                                Traceback (most recent call last)\n"
+    "Cell \x1b[0;32mIn[4], line 2\x1b[0m\n"
+    "\x1b[1;32m      1\x1b[0m counts \x1b[38;5;241m=\x1b[39m load()\n"
+    "\x1b[0;31mValueError\x1b[0m: no year column in the file"
+)
+
+
+def test_the_run_page_shows_a_failed_runs_traceback_as_readable_text(page, role_user, live_server):
+    from playwright.sync_api import expect
+
+    from research.models import Run
+    from tests.browser.journeys import sign_in, totp_secret
+
+    researcher = role_user("researcher")
+    run = Run.objects.create(
+        notebook_path="notebooks/counts.ipynb",
+        notebook_title="Counts",
+        notebook_sha256="a" * 64,
+        parameters_json="{}",
+        parameters_sha256="b" * 64,
+        provenance_sha256="c" * 64,
+        status=Run.Status.FAILED,
+        error_class="ValueError",
+        error_message="no year column in the file",
+        failing_cell=4,
+        cells_total=5,
+        traceback=ANSI_TRACEBACK,
+        requested_by=researcher,
+    )
+    sign_in(page, researcher.email, secret=totp_secret(researcher))
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    page.goto(run.get_absolute_url())
+    page.get_by_text("Traceback", exact=True).click()
+    shown = page.locator("pre.traceback")
+    expect(shown).to_be_visible()
+    text = shown.inner_text()
+    assert "\x1b" not in text and "[0;31m" not in text and "[0m" not in text and "[38;5;241m" not in text
+    assert "ValueError: no year column in the file" in text
+    assert "counts = load()" in text
+    assert "\x1b" not in page.content()

@@ -232,7 +232,7 @@ def test_a_dead_workers_run_is_failed_and_its_kernel_group_killed(
     run.refresh_from_db()
     assert run.status == Status.FAILED
     assert run.error_class == "WorkerLost"
-    assert "lease expired" in run.error_message
+    assert "stopped answering" in run.error_message
     assert runner.reap_expired_runs() == 0
 
 

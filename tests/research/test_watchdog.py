@@ -109,22 +109,45 @@ def test_the_worker_never_kills_its_own_group():
     assert runner.kill_process_group(None) is False and runner.kill_process_group(1) is False
 
 
-def test_the_scheduler_reaps_expired_leases_every_minute_off_the_notebooks_queue(finished_run, kernel_group):
+def test_the_scheduler_reaps_expired_leases_every_ten_seconds_off_the_notebooks_queue(
+    finished_run, kernel_group
+):
     """With every notebooks worker busy (or dead), the scheduler still notices a lost run."""
     import socket
 
     from scheduler.registry import jobs
 
     job = jobs.get("research.reap_expired_runs")
-    assert job.every == timedelta(minutes=1) and job.queue == "default"
+    assert job.every == timedelta(seconds=10) and job.queue == "default"
+    assert not job.is_enabled()  # nothing running: no row every ten seconds
     run = finished_run(
         status=Status.RUNNING,
         host=socket.gethostname(),
         process_group=kernel_group.pid,
         lease_expires_at=timezone.now() - timedelta(seconds=1),
     )
+    assert job.is_enabled()
     # The stand-in is not an ipykernel: a reused group id is never killed on a guess.
     assert job.run() == 1
     assert len(group_alive(kernel_group.pid)) == 2
     run.refresh_from_db()
     assert run.status == Status.FAILED and run.error_class == "WorkerLost" and run.ended_at
+
+
+def test_the_scheduler_passes_often_enough_for_the_ten_second_reaper(settings):
+    """A pass every 30 s would enqueue a 10 s job only every 30 s: the pass follows the shortest period."""
+    from io import StringIO
+
+    from scheduler.management.commands.run_scheduler import Command
+
+    settings.SCHEDULER_INTERVAL_SECONDS = 30
+    out = StringIO()
+    command = Command(stdout=out)
+
+    def one_pass():
+        command.stopping = "test"
+        return []
+
+    command.run_pass = one_pass
+    command.handle(interval=None, once=False, verbosity=1)
+    assert "a pass every 5 s" in out.getvalue()

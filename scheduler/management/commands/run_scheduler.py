@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from scheduler import services
+from scheduler.registry import jobs
 
 logger = logging.getLogger("scheduler")
 
@@ -67,6 +68,9 @@ class Command(BaseCommand):
                 interval = positive_seconds(settings.SCHEDULER_INTERVAL_SECONDS)
             except ArgumentTypeError as exc:
                 raise CommandError(f"SCHEDULER_INTERVAL_SECONDS: {exc}.")
+            # A pass at least twice per shortest period, so a 10 s job is not enqueued only every 30 s.
+            shortest = min((job.every.total_seconds() for job in jobs.all()), default=interval)
+            interval = min(interval, shortest / 2)
         self.stopping = None
         restore = self._handle_stop_signals()
         self.log(f"Scheduler started; a pass every {interval:g} s.")
