@@ -26,6 +26,10 @@ DEFAULTS = {
     # The account notebook kernels run as when the worker is root. None: "nobody", or the worker's
     # own user (with a warning) if that account cannot run this Python; a name set here is required.
     "RESEARCH_KERNEL_USER": None,
+    # A root worker whose kernel account cannot run this Python refuses to run kernels as root.
+    # Production (DEBUG off) requires it; development and the test suite fall back with a warning.
+    # None: required exactly when DEBUG is off (read at call time, as tests change DEBUG).
+    "RESEARCH_KERNEL_REQUIRE_ISOLATION": None,
     # Each kernel's address space; an allocation beyond it raises MemoryError in the notebook.
     "RESEARCH_KERNEL_MEMORY_BYTES": 2 * 1024**3,
     # Each kernel's CPU time; None: the wall-clock limit, so only a runaway kernel meets it.

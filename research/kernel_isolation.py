@@ -18,8 +18,9 @@ kernel gets only what the run needs:
 Python itself must be readable by the kernel's account. When the default
 account cannot run this interpreter (a Python installed under /root, mode
 0700, say) the kernel runs as the worker's user, and a warning says what to
-fix; an account set explicitly in ``RESEARCH_KERNEL_USER`` is never given up
-on: the run fails instead.
+fix. That fallback is for development only: with ``DEBUG`` off
+(``RESEARCH_KERNEL_REQUIRE_ISOLATION``), or with an account set explicitly in
+``RESEARCH_KERNEL_USER``, the run fails instead of running a kernel as root.
 """
 
 import functools
@@ -72,7 +73,10 @@ def kernel_account():
     account = KernelAccount(name, entry.pw_uid, entry.pw_gid)
     problem = cannot_run_python(account, sys.executable)
     if problem:
-        if configured:
+        required = setting("RESEARCH_KERNEL_REQUIRE_ISOLATION")
+        if required is None:
+            required = not settings.DEBUG
+        if configured or required:
             raise KernelAccountUnusable(problem)
         log.warning("%s Kernels run as this worker's user until then.", problem)
         return None

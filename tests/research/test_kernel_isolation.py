@@ -126,6 +126,9 @@ def test_a_hostile_notebook_finds_no_secret_no_database_no_datasets_and_cannot_w
     account = kernel_isolation.KernelAccount("nobody", 65534, 65534)
     problem = kernel_isolation.cannot_run_python(account, os.sys.executable)
     if problem:
+        if os.environ.get("CI"):
+            # CI must prove the isolation, not skip it (.ci/run makes the account able to run Python).
+            pytest.fail(problem)
         pytest.skip(problem)
     monkeypatch.setenv("SECRET_KEY", SECRET)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{site_var}/db.sqlite3")
@@ -198,3 +201,21 @@ def test_the_kernel_environment_holds_no_secret_of_the_worker(monkeypatch, tmp_p
     env = runner.kernel_env(tmp_path)
     assert "secret" not in env.values()
     assert env["HOME"] == str(tmp_path) and env["MPLBACKEND"] == "Agg"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a worker that is not root runs kernels as itself")
+def test_production_never_falls_back_to_running_kernels_as_root(settings, monkeypatch):
+    # The probe's answer on a machine whose Python only root can run (pyenv under /root).
+    monkeypatch.setattr(kernel_isolation, "cannot_run_python", lambda account, executable: "no access")
+    settings.RESEARCH_KERNEL_REQUIRE_ISOLATION = False
+    assert kernel_isolation.kernel_account() is None  # development: the worker's user, with a warning
+    settings.RESEARCH_KERNEL_REQUIRE_ISOLATION = True
+    with pytest.raises(kernel_isolation.KernelAccountUnusable, match="no access"):
+        kernel_isolation.kernel_account()
+
+    settings.RESEARCH_KERNEL_REQUIRE_ISOLATION = None  # the default: required when DEBUG is off
+    settings.DEBUG = False
+    with pytest.raises(kernel_isolation.KernelAccountUnusable):
+        kernel_isolation.kernel_account()
+    settings.DEBUG = True
+    assert kernel_isolation.kernel_account() is None
