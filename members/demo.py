@@ -147,7 +147,7 @@ ACCOUNTS = [
         ["training", "coordination"],
     ),
     ("admin", "Helen Marsh", ClaimedRole.OTHER, [MEMBER, MEMBERSHIP_ADMIN], False, True, 4, []),
-    ("superuser", "Site Administrator", ClaimedRole.OTHER, [MEMBER], False, True, 5, []),
+    ("superuser", "Robin Castillo", ClaimedRole.OTHER, [MEMBER], False, True, 5, []),
 ]
 PENDING = ("pending", "Tom Reyes", ClaimedRole.LAW_ENFORCEMENT, 5)
 
