@@ -356,6 +356,7 @@ class Notification(models.Model):
         WATCHED_POST = "watched_post", "New post in a topic you watch"
         MENTION = "mention", "Mentioned you"
         REPLY = "reply", "Replied to your post"
+        ACCEPTED = "accepted", "Accepted your answer"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -30,9 +30,14 @@ def record_read(user_id: int, topic_id: int, number: int) -> None:
 READ_QUEUED_SECONDS = 60
 
 
-def defer_read(user_id: int, topic_id: int, number: int) -> None:
+def defer_read(user_id: int, topic_id: int, number: int, *, clears_notifications: bool = False) -> None:
+    """Record the read after the response. With unread notifications on the page it is always queued:
+    they may have arrived since the same position was last queued, and the page stops asking once
+    the worker has marked them read."""
+
     def enqueue():
-        if cache.add(f"forum:read-queued:{user_id}:{topic_id}:{number}", True, READ_QUEUED_SECONDS):
+        key = f"forum:read-queued:{user_id}:{topic_id}:{number}"
+        if cache.add(key, True, READ_QUEUED_SECONDS) or clears_notifications:
             record_read.enqueue(user_id, topic_id, number)
 
     transaction.on_commit(enqueue)

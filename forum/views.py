@@ -38,6 +38,8 @@ from members.access import members_only
 from taxonomy.models import Term
 
 TOPICS_PER_PAGE = 30
+# The largest value a PositiveIntegerField holds on every database we support.
+MAX_POST_NUMBER = 2**31 - 1
 
 
 def _page_number(request):
@@ -164,15 +166,24 @@ def category_watch(request, slug):
     )
 
 
-def _topic_with_state(user, pk, for_page=False):
-    topics = (
+def _topic_with_state(user, pk):
+    return (
         Topic.objects.with_state(user)
         .with_category_level(user)
         .select_related("category", "accepted_post")
         .filter(pk=pk)
     )
-    # The topic page also shows the member's draft, and the menu their unread notification count.
-    return topics.with_draft(user).with_unread_notifications(user) if for_page else topics
+
+
+def _topic_for_page(user, pk, last):
+    # The topic page also shows the member's draft, and the header their unread notification count,
+    # less the ones about the posts this page shows (reading them marks them read).
+    return (
+        _topic_with_state(user, pk)
+        .with_draft(user)
+        .with_unread_notifications(user)
+        .with_unread_notifications_up_to(user, last)
+    )
 
 
 # The topic and this member's state of it, compiled once (config.prepared.PreparedQuery): the
@@ -180,16 +191,22 @@ def _topic_with_state(user, pk, for_page=False):
 # access in SQL (the readable categories are a list that changes the SQL's shape); the view asks
 # forum.access.can_read_topic, the rule readable_by applies, before anything is shown.
 _TOPIC = PreparedQuery(_topic_with_state, "user", "pk")
-_TOPIC_PAGE = PreparedQuery(lambda user, pk: _topic_with_state(user, pk, True), "user", "pk")
+_TOPIC_PAGE = PreparedQuery(_topic_for_page, "user", "pk", "last")
 
 
-def _readable_topic(request, pk, *, for_page=False):
-    """The topic with this member's read position and watch levels; 404 if they may not read it."""
+def _readable_topic(request, pk, *, last_on_page=None):
+    """The topic with this member's read position and watch levels; 404 if they may not read it.
+
+    With last_on_page (the topic page), also the member's draft and unread notification counts.
+    """
     user = request.user
     if not MIN_KEY <= pk <= MAX_KEY:
         # What the ORM does for a number no key can have; the database would refuse the value.
         raise Http404("No Topic matches the given query.")
-    found = (_TOPIC_PAGE if for_page else _TOPIC).run(user=user, pk=pk)
+    if last_on_page is None:
+        found = _TOPIC.run(user=user, pk=pk)
+    else:
+        found = _TOPIC_PAGE.run(user=user, pk=pk, last=last_on_page)
     if not found or not access.can_read_topic(user, found[0]):
         raise Http404("No Topic matches the given query.")
     return found[0]
@@ -209,7 +226,10 @@ _TOPIC_TAGS = PreparedQuery(lambda topic: Term.objects.filter(forum_topics__id=t
 @members_only
 def topic(request, pk):
     user = request.user
-    found = _readable_topic(request, pk, for_page=True)
+    # The last post the requested page can show; past the end, the last page shows every post
+    # up to it. Capped inside the range of the integer column it is compared with.
+    last_on_page = min(_page_number(request) * POSTS_PER_PAGE, MAX_POST_NUMBER)
+    found = _readable_topic(request, pk, last_on_page=last_on_page)
     page_count = found.page_count
     number = min(_page_number(request), page_count)
     first = (number - 1) * POSTS_PER_PAGE + 1
@@ -226,8 +246,9 @@ def topic(request, pk):
     accepted = found.accepted_post
     if accepted is not None and not access.can_see_post(user, accepted):
         accepted = None
-    if posts and posts[-1].number > found.last_read:
-        defer_read(user.pk, found.pk, posts[-1].number)
+    if posts and (posts[-1].number > found.last_read or found.unread_here):
+        # Also when only notifications are unread (an answer accepted in a topic already read).
+        defer_read(user.pk, found.pk, posts[-1].number, clears_notifications=bool(found.unread_here))
     refusal = access.reply_refusal(user, found)
     is_moderator = access.is_moderator(user)
     post_html.render_posts(request, found, posts, can_quote=refusal is None, is_moderator=is_moderator)
@@ -250,7 +271,9 @@ def topic(request, pk):
             "level_from_category": not _topic_level_chosen(found)
             and found.category_watch_level != WatchLevel.NORMAL,
             "is_moderator": is_moderator,
-            "forum_unread_count": found.unread_notifications,
+            # Shown as it will be once this read is recorded, so reading a topic visibly clears
+            # its notifications at once (the write itself is deferred, forum.tasks).
+            "forum_unread_count": found.unread_notifications - found.unread_here,
         },
     )
 

@@ -15,16 +15,20 @@ register = template.Library()
 _UNREAD = PreparedQuery(lambda user: unread_notifications(user).values_list("count"), "user")
 
 
-@register.simple_tag(takes_context=True)
-def forum_unread_notifications(context):
-    if "forum_unread_count" in context:
-        # Loaded by the view with what the page shows (the topic page), in the same query.
-        return context["forum_unread_count"]
-    user = context["request"].user
-    if not user.is_authenticated:
-        return 0
+def unread_count_of(user) -> int:
     rows = _UNREAD.rows(user=user)
     return rows[0][0] if rows else 0
+
+
+@register.simple_tag(takes_context=True)
+def forum_unread_notifications(context):
+    count = context.get("forum_unread_count")
+    if count is not None:
+        # The topic page's view loaded it with the topic; elsewhere forum.context_processors'
+        # count, which the site header may already have read.
+        return count() if callable(count) else count
+    user = context["request"].user
+    return unread_count_of(user) if user.is_authenticated else 0
 
 
 @register.simple_tag(takes_context=True)
