@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from forum import access, notifications, privacy, search_provider, tasks
 from forum.models import (
+    FORUM_TAG_FACETS,
     MAX_TITLE_LENGTH,
     Category,
     CategoryState,
@@ -107,6 +108,8 @@ def _clean_tags(kind: str, tags: Iterable[Term]) -> list[Term]:
     tags = list(dict.fromkeys(tags))
     if any(term.retired for term in tags):
         raise ForumError("Retired tags cannot be chosen for new topics.")
+    if any(term.facet not in FORUM_TAG_FACETS for term in tags):
+        raise ForumError("Tag a topic with its subjects: phase, trafficking type, practice area or audience.")
     if len(tags) > MAX_TAGS:
         raise ForumError(f"Choose at most {MAX_TAGS} tags.")
     if kind == Topic.Kind.QUESTION and not tags:

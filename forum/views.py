@@ -29,6 +29,7 @@ from forum.models import (
     PrivacyConfirmation,
     Topic,
     WatchLevel,
+    forum_vocabulary,
     page_of,
 )
 from forum.notifications import mark_all_read
@@ -38,6 +39,12 @@ from members.access import members_only
 from taxonomy.models import Term
 
 TOPICS_PER_PAGE = 30
+LATEST_ON_HOME = 8
+# A new member's first posts wait for a moderator (forum.moderation.hold_if_new_member).
+HELD_FOR_APPROVAL = (
+    "Thank you. Your post waits for a moderator: new members' first posts are checked before others "
+    "see them, usually within a working day. Only you can see it until then."
+)
 # The largest value a PositiveIntegerField holds on every database we support.
 MAX_POST_NUMBER = 2**31 - 1
 
@@ -75,7 +82,15 @@ def index(request):
     top = [c for c in categories if not c.parent_id]
     for category in top:
         category.subcategories = children.get(category.pk, [])
-    return render(request, "forum/index.html", {"categories": top, "current": "categories"})
+    # Beside the categories, as on Discourse's home: what is new, in one query.
+    latest = (
+        Topic.objects.visible_to(request.user)
+        .without_muted_categories(request.user)
+        .with_state(request.user)
+        .select_related("category")
+        .latest()[:LATEST_ON_HOME]
+    )
+    return render(request, "forum/index.html", {"categories": top, "latest": latest, "current": "categories"})
 
 
 @members_only
@@ -347,7 +362,10 @@ def new_topic(request):
             except (services.ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
             else:
-                messages.success(request, "Your topic is posted.")
+                if created.awaiting_approval:
+                    messages.info(request, HELD_FOR_APPROVAL)
+                else:
+                    messages.success(request, "Your topic is posted.")
                 _attach(request, created.posts.get(number=1), checked)
                 return redirect("forum:topic", pk=created.pk)
     status = 400 if request.method == "POST" and form.errors else 200
@@ -418,6 +436,8 @@ def reply(request, pk):
                 findings = _refused(form, error)
             else:
                 _attach(request, post, checked)
+                if post.awaiting_approval:
+                    messages.info(request, HELD_FOR_APPROVAL)
                 return redirect("forum:post", pk=found.pk, number=post.number)
     status = 400 if request.method == "POST" and form.errors else 200
     context = {"topic": found, "form": form, "preview": preview, "findings": findings, "draft": draft}
@@ -755,7 +775,15 @@ def search(request):
             scopes=scopes,
             page=request.GET.get("page", 1),
         )
-    tags = Term.objects.current().only("name", "slug").order_by("name")
+    tags = forum_vocabulary().only("name", "slug").order_by("name")
+    hits = []
+    if results is not None and not results.error:
+        # The index keeps tags as slugs; members read their names (one query for the page).
+        slugs = {slug for hit in results.results for slug in hit.topics}
+        names = dict(Term.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+        hits = [
+            (hit, [(slug, names[slug]) for slug in hit.topics if slug in names]) for hit in results.results
+        ]
     return render(
         request,
         "forum/search.html",
@@ -766,6 +794,7 @@ def search(request):
             "category": chosen,
             "categories": categories,
             "results": results,
+            "hits": hits,
             "labels": {TOPIC_KIND: label_for(TOPIC_KIND), POST_KIND: label_for(POST_KIND)},
         },
     )

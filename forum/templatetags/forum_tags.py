@@ -1,10 +1,13 @@
-"""Tags for the forum menu: the member's unread notification count, whether they moderate, and links."""
+"""Tags for the forum menu: the member's unread notification count, whether they moderate, how many
+posts wait for their approval, and links."""
 
 from django import template
 from django.urls import reverse
 
 from config.prepared import PreparedQuery
+from forum import display
 from forum.access import is_moderator
+from forum.moderation import waiting_for_approval
 from forum.post_html import _Pattern
 from forum.querysets import unread_notifications
 
@@ -36,6 +39,13 @@ def forum_moderator(context):
     return is_moderator(context["request"].user)
 
 
+@register.simple_tag(takes_context=True)
+def forum_approvals_waiting(context):
+    """Posts waiting for a moderator, for the Approvals link; one count query, moderators only."""
+    user = context["request"].user
+    return waiting_for_approval(user) if is_moderator(user) else 0
+
+
 @register.simple_tag
 def forum_url(name, *args):
     """``{% url %}`` for the forum's pages, reversed once per process (post_html's patterns).
@@ -47,3 +57,15 @@ def forum_url(name, *args):
     if all(type(arg) is int for arg in args):
         return _Pattern(name, len(args)).format(*args)
     return reverse(name, args=args)
+
+
+@register.simple_tag
+def when(value, css_class=""):
+    """``{% when topic.last_post_at %}``: "3 hours ago", the exact time in its title and in hidden text."""
+    return display.time_html(value, css_class)
+
+
+@register.simple_tag
+def avatar(name):
+    """``{% avatar topic.author_name %}``: the member's initials in a coloured circle."""
+    return display.avatar(name)
