@@ -86,3 +86,45 @@ class TestForumVocabulary:
     def test_the_forum_search_page_offers_only_forum_subjects(self, client_for, member):
         html = client_for(member).get("/forum/search/").content.decode()
         assert "Smart tip" not in html and "Webinar" not in html
+
+
+class TestLists:
+    def test_forum_search_results_show_tag_names_not_slugs(self, client_for, member, open_category):
+        tag = a_tag()
+        assert tag.name != tag.slug
+        start_topic(member, open_category, title="Payroll subpoenas in labor cases", tags=[tag])
+        html = client_for(member).get("/forum/search/?q=payroll").content.decode()
+        results = html.split('class="forum-topics"', 1)[1]
+        assert f">{tag.name}</a>" in results
+        assert f">{tag.slug}</a>" not in results
+
+    def test_the_home_lists_the_latest_topics_in_a_fixed_number_of_queries(
+        self, client_for, member, peer, open_category, django_assert_max_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        start_topic(member, open_category, title="The first topic")
+        client = client_for(member)
+        client.get("/forum/")
+        with CaptureQueriesContext(connection) as one:
+            client.get("/forum/")
+        for n in range(12):
+            start_topic(peer, open_category, title=f"Later topic {n}")
+        with django_assert_max_num_queries(len(one)):
+            html = client.get("/forum/").content.decode()
+        latest = html.split('id="latest-heading"', 1)[1]
+        assert "Later topic 11" in latest and "The first topic" not in latest
+        assert latest.count('class="forum-avatar') == 8
+        # Relative times, with the exact time on hover and for screen readers.
+        assert 'just now<span class="visually-hidden"> (' in latest and 'title="' in latest
+
+    def test_lists_show_relative_times_and_initials(self, client_for, member, open_category):
+        from datetime import timedelta
+
+        topic = start_topic(member, open_category, title="Hotels")
+        Topic.objects.filter(pk=topic.pk).update(last_post_at=timezone.now() - timedelta(hours=3))
+        html = client_for(member).get("/forum/latest/").content.decode()
+        assert '3 hours ago<span class="visually-hidden">' in html
+        initials = "".join(word[0] for word in member.full_name.split()[:: len(member.full_name.split()) - 1])
+        assert f'aria-hidden="true">{initials.upper()}</span>' in html

@@ -191,6 +191,13 @@
     }
 
     function pick(item) {
+      var existing = chosen.querySelector("input[name=to][value='" + item.value + "']");
+      if (existing) {
+        // Picked before and unticked since: tick it again rather than list the person twice.
+        existing.checked = true;
+        announce(item.label + " added. Untick to remove.");
+        return;
+      }
       var li = el("li");
       var label = el("label");
       var box = el("input", { type: "checkbox", name: "to", value: item.value, checked: "" });
