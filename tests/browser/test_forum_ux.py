@@ -3,7 +3,7 @@ drops as a topic is read; an accepted answer's author hears of it; a member writ
 name, with JavaScript and without; a new member learns their post waits for a moderator, who sees
 the number waiting; tags are picked with the keyboard; and the forum home fits a phone.
 
-Screenshots of the pages changed go to /tmp/forum-ux-shots (never into git) when FORUM_SHOTS is set.
+With FORUM_SHOTS=/tmp/forum-ux-shots, screenshots of the pages changed go there (never into git).
 """
 
 import os
@@ -24,7 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-SHOTS = Path("/tmp/forum-ux-shots")
 # The exact time on hover: "Dec 7, 2026, 3:04 p.m.".
 EXACT_TIME = re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [ap]\.m\.$")
 
@@ -39,9 +38,10 @@ def signed_in(browser, live_server, user, **options):
 
 
 def shot(page, name):
-    if os.environ.get("FORUM_SHOTS"):
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    """A full-page screenshot into the folder FORUM_SHOTS names (e.g. /tmp/forum-ux-shots), if set."""
+    if folder := os.environ.get("FORUM_SHOTS"):
+        Path(folder).mkdir(exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def header_count(page):
