@@ -206,7 +206,7 @@
       if (item.detail) label.appendChild(el("span", { class: "muted" }, " " + item.detail));
       li.appendChild(label);
       chosen.appendChild(li);
-      if (none) none.hidden = true;
+      if (none && none.parentNode) none.parentNode.removeChild(none);
       announce(item.label + " added. Untick to remove.");
     }
 
@@ -230,6 +230,9 @@
     select.hidden = true;
     select.setAttribute("aria-hidden", "true");
     if (label) label.setAttribute("for", input.id);
+    var hint = el("span", { class: "help-text", id: select.id + "_keys" }, "Type to find a tag; Down and Up choose, Enter adds it.");
+    wrap.insertBefore(hint, input);
+    input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") + " " + hint.id).trim());
     var announce = liveRegion(wrap);
     var limit = parseInt(select.getAttribute("data-max") || "0", 10);
 
