@@ -305,3 +305,21 @@ class TestQueryCounts:
         with django_assert_max_num_queries(len(few.captured_queries) + 1):
             page = client.get(f"/forum/messages/{conversation.pk}/?page=2").content.decode()
         assert "Message 39" in page and "Message 0<" not in page
+
+
+def test_name_suggestions_cost_the_same_queries_for_few_or_many_members(
+    member, role_user, client_for, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    role_user("coordinator", full_name="Cora Coordinator")
+    client = client_for(member)
+    client.get("/forum/messages/recipients/?q=cora")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/forum/messages/recipients/?q=cora")
+    for n in range(12):
+        role_user("member", full_name=f"Cora Member {n}")
+    with django_assert_max_num_queries(len(few)):
+        results = client.get("/forum/messages/recipients/?q=cora").json()["results"]
+    assert len(results) == conversations.MAX_SUGGESTIONS

@@ -135,3 +135,18 @@ def test_no_count_for_visitors_who_are_not_members(client_for, role_user, role, 
         html = client_for(visitor).get("/", follow=True).content.decode()
     assert 'class="nav-count"' not in html
     assert not any("forum_notification" in q["sql"] for q in captured.captured_queries)
+
+
+def test_an_author_who_chose_immediate_email_is_emailed_when_their_answer_is_accepted(
+    client_for, member, peer, open_category, run_tasks, mailoutbox
+):
+    from forum.notifications import set_email_frequency
+
+    topic = start_topic(member, open_category, title="Who interviews first?")
+    answer = reply(topic, peer, "We book the advocate first.")
+    set_email_frequency(peer, "immediate")
+    mailoutbox.clear()
+    with run_tasks():
+        client_for(member).post(f"/forum/posts/{answer.pk}/accept/")
+    [email] = [m for m in mailoutbox if m.to == [peer.email]]
+    assert "accepted your answer" in email.subject and "Who interviews first?" in email.subject
