@@ -3,7 +3,7 @@ and the moderators' list of reported messages.
 
 Someone who is not a current participant gets a 404 for a conversation, as
 for a topic they cannot read. Writing keeps what the member typed whenever it
-is refused (privacy guard, size, unknown address).
+is refused (privacy guard, size, a recipient who cannot receive it).
 """
 
 from django import forms
@@ -103,7 +103,7 @@ def _typed(request) -> str:
 def new(request):
     """Write to members picked by name. Without JavaScript, a search step: type part of a name,
     choose Search, tick the people found; what was written so far stays in the form. With
-    JavaScript (forum/recipients.js) names are suggested as they are typed, from recipients_json.
+    JavaScript (forum/pickers.js) names are suggested as they are typed, from recipients_json.
     """
     user = request.user
     if request.method == "POST":

@@ -12,6 +12,9 @@ Messages may carry images and PDFs (forum.attachments), checked before the
 message is written and stored in its transaction; forum.access gives them only
 to the conversation's current participants.
 
+Members address each other by name (members_named, chosen_recipients): the
+directory never shows email addresses, and neither do these pages.
+
 Emails say only that there is a new message and where; they never quote the
 title or text, and are sent only to participants who are still members when
 the email goes out.
