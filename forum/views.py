@@ -263,7 +263,7 @@ def topic(request, pk):
         accepted = None
     if posts and (posts[-1].number > found.last_read or found.unread_here):
         # Also when only notifications are unread (an answer accepted in a topic already read).
-        defer_read(user.pk, found.pk, posts[-1].number, clears_notifications=bool(found.unread_here))
+        defer_read(user.pk, found.pk, posts[-1].number)
     refusal = access.reply_refusal(user, found)
     is_moderator = access.is_moderator(user)
     post_html.render_posts(request, found, posts, can_quote=refusal is None, is_moderator=is_moderator)
