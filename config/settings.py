@@ -119,6 +119,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "members.context_processors.membership",
                 "research.context_processors.research_nav",
+                "forum.context_processors.notifications",
             ],
         },
     },

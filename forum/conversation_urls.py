@@ -7,6 +7,7 @@ from forum import conversation_views as views
 urlpatterns = [
     path("messages/", views.inbox, name="inbox"),
     path("messages/new/", views.new, name="new_conversation"),
+    path("messages/recipients/", views.recipients_json, name="message_recipients"),
     path("messages/<int:pk>/", views.conversation, name="conversation"),
     path("messages/<int:pk>/leave/", views.leave, name="leave_conversation"),
     path("messages/m/<int:pk>/report/", views.report, name="report_message"),

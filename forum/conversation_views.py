@@ -3,13 +3,13 @@ and the moderators' list of reported messages.
 
 Someone who is not a current participant gets a 404 for a conversation, as
 for a topic they cannot read. Writing keeps what the member typed whenever it
-is refused (privacy guard, size, unknown address).
+is refused (privacy guard, size, a recipient who cannot receive it).
 """
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,23 +21,19 @@ from forum.moderation_models import ConversationMessage, ConversationParticipant
 from forum.rendering import render_markdown
 from forum.services import ForumError, PrivacyCheck
 from members.access import members_only
-from members.models import User
 
 CONVERSATIONS_PER_PAGE = 25
 MESSAGES_PER_PAGE = 30
 
 
 class NewConversationForm(AttachingForm):
-    to = forms.CharField(
-        label="To",
-        help_text="Email addresses of members, separated by commas. Find them in the members directory.",
-        max_length=2000,
-    )
+    """Subject and message. Who it goes to (the To field) is picked by name beside it: see ``new``."""
+
     title = forms.CharField(max_length=MAX_TITLE_LENGTH, label="Subject")
     body = BodyField()
     confirm_private = PrivacyConfirmField()
 
-    field_order = ["to", "title", "body", "files", "image_descriptions"]
+    field_order = ["title", "body", "files", "image_descriptions"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,15 +95,42 @@ def inbox(request):
     return render(request, "forum/conversations/inbox.html", context)
 
 
+def _typed(request) -> str:
+    return request.POST.get("find", "")[:100]
+
+
 @members_only
 def new(request):
-    initial = {}
-    to = request.GET.get("to", "")
-    if to.isdigit():
-        recipient = User.objects.filter(pk=int(to)).first()
-        if recipient is not None and access.can_start_conversation_with(request.user, recipient):
-            initial["to"] = recipient.email
-    form = NewConversationForm(request.POST or None, request.FILES or None, initial=initial)
+    """Write to members picked by name. Without JavaScript, a search step: type part of a name,
+    choose Search, tick the people found; what was written so far stays in the form. With
+    JavaScript (forum/pickers.js) names are suggested as they are typed, from recipients_json.
+    """
+    user = request.user
+    if request.method == "POST":
+        chosen = conversations.chosen_recipients(request.POST.getlist("to"), by=user)
+    else:
+        chosen = conversations.chosen_recipients([request.GET.get("to", "")], by=user)
+    searching = request.method == "POST" and (
+        "find_members" in request.POST or (not request.POST.getlist("to") and _typed(request).strip())
+    )
+    matches = None
+    if searching:
+        # Not a send: show the matches, keep the text, and report no errors for fields not yet filled.
+        if _typed(request).strip():
+            matches = [p for p in conversations.members_named(_typed(request), by=user) if p not in chosen]
+        form = NewConversationForm(
+            initial={"title": request.POST.get("title", ""), "body": request.POST.get("body", "")}
+        )
+        context = {
+            "form": form,
+            "chosen": chosen,
+            "matches": matches,
+            "find": _typed(request),
+            # A browser never refills a file input: say so rather than drop them silently.
+            "files_dropped": bool(request.FILES.getlist("files")),
+        }
+        return render(request, "forum/conversations/new.html", context)
+    form = NewConversationForm(request.POST or None, request.FILES or None)
     preview, findings = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -117,10 +140,10 @@ def new(request):
         else:
             try:
                 checked = attachments.check_all(data["files"], data["image_descriptions"])
-                recipients = conversations.find_recipients(data["to"], by=request.user)
-                limits.hit(request.user, "post")
+                recipients = conversations.find_recipients(request.POST.getlist("to"), by=user)
+                limits.hit(user, "post")
                 created = conversations.start_conversation(
-                    by=request.user,
+                    by=user,
                     recipients=recipients,
                     title=data["title"],
                     body=data["body"],
@@ -133,8 +156,18 @@ def new(request):
                 messages.success(request, "Your message is sent.")
                 return redirect("forum:conversation", pk=created.pk)
     status = 400 if form.errors else 200
-    context = {"form": form, "preview": preview, "findings": findings}
+    context = {"form": form, "preview": preview, "findings": findings, "chosen": chosen, "find": ""}
     return render(request, "forum/conversations/new.html", context, status=status)
+
+
+@members_only
+def recipients_json(request):
+    """Suggestions for the To field as a name is typed: members the sender may write to, by name and
+    task force only (never an email address)."""
+    people = conversations.members_named(request.GET.get("q", "")[:100], by=request.user)
+    return JsonResponse(
+        {"results": [{"id": p.pk, "name": p.full_name, "detail": p.task_force_label or ""} for p in people]}
+    )
 
 
 def _participant(request, pk):

@@ -12,6 +12,9 @@ Messages may carry images and PDFs (forum.attachments), checked before the
 message is written and stored in its transaction; forum.access gives them only
 to the conversation's current participants.
 
+Members address each other by name (members_named, chosen_recipients): the
+directory never shows email addresses, and neither do these pages.
+
 Emails say only that there is a new message and where; they never quote the
 title or text, and are sent only to participants who are still members when
 the email goes out.
@@ -37,6 +40,7 @@ from forum.rendering import render_markdown
 from forum.services import ForumError, NotAllowed, PrivacyCheck, clean_body, clean_title, display_name
 from members.access import is_member
 from members.models import User
+from members.roles import MEMBER
 
 MAX_PARTICIPANTS = 20
 
@@ -59,28 +63,67 @@ def participant_for(conversation_id: int, user) -> ConversationParticipant | Non
     return row if access.can_read_conversation(user, row) else None
 
 
-def find_recipients(text: str, *, by) -> list[User]:
-    """Members named by email address in a comma- or space-separated list; unknown ones are an error."""
-    wanted = [
-        part.strip().lower() for part in text.replace(";", ",").replace(" ", ",").split(",") if part.strip()
-    ]
-    wanted = list(dict.fromkeys(wanted))
+MAX_SUGGESTIONS = 10
+
+
+def members_to_write_to(by):
+    """The people ``by`` may write to: approved, active members other than themselves, as the
+    members directory lists them. Pending and disabled accounts are never offered."""
+    if not is_member(by):
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True, status=User.Status.APPROVED)
+        .filter(Q(groups__name=MEMBER) | Q(is_superuser=True))
+        .exclude(pk=by.pk)
+        .distinct()
+    )
+
+
+def members_named(text: str, *, by, limit: int = MAX_SUGGESTIONS) -> list[User]:
+    """Members whose name contains each word typed, best first (names starting with it, then A to Z).
+
+    Only names and task forces are ever shown for them: never an email address.
+    """
+    words = text.split()[:4]
+    if not words or len(text.strip()) < 2:
+        return []
+    people = (
+        members_to_write_to(by)
+        .select_related("task_force")
+        .only("id", "full_name", "task_force__name", "task_force__state", "other_task_force_name")
+    )
+    for word in words:
+        people = people.filter(full_name__icontains=word[:60])
+    found = list(people.order_by("full_name", "id")[: limit * 3])
+    first = words[0].lower()
+    found.sort(key=lambda person: (not person.full_name.lower().startswith(first), person.full_name.lower()))
+    return found[:limit]
+
+
+def chosen_recipients(ids, *, by) -> list[User]:
+    """The members picked so far, in the order picked; ids that are not a member ``by`` may write to
+    are dropped (a tampered form, an account disabled since)."""
+    wanted = [int(i) for i in dict.fromkeys(ids) if str(i).isdigit() and len(str(i)) < 12]
     if not wanted:
-        raise ForumError("Add at least one member to write to, by their email address.")
+        return []
+    found = {
+        user.pk: user for user in members_to_write_to(by).select_related("task_force").filter(pk__in=wanted)
+    }
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def find_recipients(ids, *, by) -> list[User]:
+    """The members picked in the To field, checked: at least one, at most MAX_PARTICIPANTS - 1."""
+    wanted = list(dict.fromkeys(str(i) for i in ids if str(i).strip()))
+    if not wanted:
+        raise ForumError("Add at least one member to write to: find them by name.")
     if len(wanted) > MAX_PARTICIPANTS - 1:
         raise ForumError(f"A conversation can have at most {MAX_PARTICIPANTS} people.")
-    query = Q()
-    for address in wanted:
-        query |= Q(email__iexact=address)
-    found = {user.email.lower(): user for user in User.objects.filter(query)}
-    people = []
-    for address in wanted:
-        user = found.get(address)
-        if user is None or not access.can_start_conversation_with(by, user):
-            if user is not None and user.pk == by.pk:
-                raise ForumError("You are in the conversation already; add the other members.")
-            raise ForumError(f"No member has the address {address}. Check it in the members directory.")
-        people.append(user)
+    if str(by.pk) in wanted:
+        raise ForumError("You are in the conversation already; add the other members.")
+    people = chosen_recipients(wanted, by=by)
+    if len(people) != len(wanted):
+        raise ForumError("Someone you chose can no longer receive messages. Check the names in To.")
     return people
 
 

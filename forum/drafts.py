@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from forum import access
-from forum.models import Draft
+from forum.models import Draft, forum_vocabulary
 from forum.services import MAX_POST_BYTES, ForumError, NotAllowed
-from taxonomy.models import Term
 
 # Room for a post at its limit plus a long quote; beyond this it is not a draft but an upload.
 MAX_DRAFT_BYTES = MAX_POST_BYTES * 4
@@ -71,7 +70,7 @@ def save_topic_draft(user, *, title: str, body: str, category_id=None, kind="", 
     if category_id not in rights.start:
         category_id = None
     wanted = [pk for pk in (_as_int(value) for value in list(tag_ids)[:MAX_DRAFT_TAGS]) if pk]
-    tags = list(Term.objects.current().filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else []
+    tags = list(forum_vocabulary().filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else []
     with transaction.atomic():
         draft, _ = Draft.objects.update_or_create(
             user=user,

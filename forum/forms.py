@@ -4,9 +4,8 @@ from django import forms
 
 from forum.attachments import MAX_ALT
 from forum.attachments import MAX_PER_POST as MAX_FILES
-from forum.models import MAX_TITLE_LENGTH, Category, PostReport, Topic, WatchLevel
+from forum.models import MAX_TITLE_LENGTH, Category, PostReport, Topic, WatchLevel, forum_vocabulary
 from forum.services import MAX_POST_BYTES, MAX_TAGS
-from taxonomy.models import Term
 
 # What the file chooser offers; the content decides, whatever the name or this list says.
 ATTACHMENT_ACCEPT = (
@@ -102,10 +101,11 @@ class TopicForm(AttachingForm):
     )
     title = forms.CharField(max_length=MAX_TITLE_LENGTH)
     tags = forms.ModelMultipleChoiceField(
-        queryset=Term.objects.current(),
+        queryset=forum_vocabulary(),
         required=False,
         help_text=f"Up to {MAX_TAGS}. A question needs at least one.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # forum/pickers.js turns it into a list that filters as you type; without JavaScript it stays.
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-tag-picker": "", "data-max": MAX_TAGS}),
     )
     body = BodyField()
     confirm_private = PrivacyConfirmField()

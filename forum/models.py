@@ -19,6 +19,16 @@ from forum.querysets import CategoryQuerySet, PostQuerySet, TopicQuerySet
 
 MAX_TITLE_LENGTH = 200
 POSTS_PER_PAGE = 20
+# The facets a forum topic can be tagged with: what it is about and for whom. Resource types
+# ("Webinar") and e-Guide call-out kinds ("Smart tip", "Key term") describe CMS content, not subjects.
+FORUM_TAG_FACETS = ("phase", "trafficking_type", "practice_area", "audience")
+
+
+def forum_vocabulary():
+    """The current terms a topic may be tagged with, in the taxonomy's order."""
+    from taxonomy.models import Term
+
+    return Term.objects.current().filter(facet__in=FORUM_TAG_FACETS)
 
 
 class Category(models.Model):
@@ -356,6 +366,7 @@ class Notification(models.Model):
         WATCHED_POST = "watched_post", "New post in a topic you watch"
         MENTION = "mention", "Mentioned you"
         REPLY = "reply", "Replied to your post"
+        ACCEPTED = "accepted", "Accepted your answer"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)

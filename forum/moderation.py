@@ -193,6 +193,13 @@ def hold_if_new_member(post: Post, *, before: Topic | None = None) -> bool:
     return True
 
 
+def waiting_for_approval(moderator) -> int:
+    """How many posts in the categories this moderator reads wait for approval: the number beside
+    the Approvals link, counting what the approvals page lists."""
+    readable = access.forum_access(moderator).read
+    return approval_queue().filter(topic__category_id__in=readable).count()
+
+
 def approval_queue():
     """Posts waiting for approval, oldest first."""
     return (

@@ -206,6 +206,8 @@ def _describe(item) -> str:
         return f"{item.actor_name} mentioned you"
     if item.kind == Notification.Kind.REPLY:
         return f"{item.actor_name} replied to your post"
+    if item.kind == Notification.Kind.ACCEPTED:
+        return f"{item.actor_name} accepted your answer"
     return f"{item.actor_name} posted"
 
 

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from forum import attachments
+from forum import attachments, display
 
 # A number no real key reaches: reversed once, then replaced by each post's values.
 _SLOT = 987654321
@@ -119,6 +119,7 @@ def _post(page, post):
     yield (
         f'<article class="forum-post{" forum-post-accepted" if accepted else ""}" id="post-{number}"'
         f' aria-labelledby="post-{number}-by">\n  <header class="forum-post-head">\n'
+        f"    {display.avatar(post.author_name)}\n"
         f'    <h3 id="post-{number}-by" class="forum-post-author">'
     )
     name = escape(post.author_name)

@@ -53,6 +53,21 @@ class TopicQuerySet(models.QuerySet):
         """Annotate unread_notifications: the member's unread notification count (the forum menu's)."""
         return self.annotate(unread_notifications=Coalesce(Subquery(unread_notifications(user)), 0))
 
+    def with_unread_notifications_up_to(self, user, number):
+        """Annotate unread_here: the member's unread notifications about this topic's posts 1..number,
+        the ones a page ending at that post marks read (forum.services.record_read)."""
+        notification = apps.get_model("forum", "Notification")
+        here = (
+            notification.objects.filter(
+                user_id=user.pk, topic=OuterRef("pk"), read_at__isnull=True, post__number__lte=number
+            )
+            .order_by()
+            .values("topic")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(unread_here=Coalesce(Subquery(here), 0))
+
     def with_category_level(self, user):
         """Annotate category_watch_level: the member's level for the topic's category, or its parent's."""
         states = apps.get_model("forum", "CategoryState").objects.filter(user_id=user.pk)

@@ -17,13 +17,16 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import access, privacy, search_provider, tasks
+from forum import access, notifications, privacy, search_provider, tasks
 from forum.models import (
+    FORUM_TAG_FACETS,
     MAX_TITLE_LENGTH,
     Category,
     CategoryState,
     Draft,
+    EmailFrequency,
     ModerationAction,
+    Notification,
     Post,
     PostReaction,
     PostReport,
@@ -105,6 +108,8 @@ def _clean_tags(kind: str, tags: Iterable[Term]) -> list[Term]:
     tags = list(dict.fromkeys(tags))
     if any(term.retired for term in tags):
         raise ForumError("Retired tags cannot be chosen for new topics.")
+    if any(term.facet not in FORUM_TAG_FACETS for term in tags):
+        raise ForumError("Tag a topic with its subjects: phase, trafficking type, practice area or audience.")
     if len(tags) > MAX_TAGS:
         raise ForumError(f"Choose at most {MAX_TAGS} tags.")
     if kind == Topic.Kind.QUESTION and not tags:
@@ -286,7 +291,30 @@ def accept_answer(topic: Topic, post: Post, *, by) -> Topic:
             raise ForumError("Another answer is already accepted. Unaccept it first to choose this one.")
         Topic.objects.filter(pk=locked.pk).update(accepted_post=post)
         locked.accepted_post = post
+        _notify_accepted(locked, post, by)
     return locked
+
+
+def _notify_accepted(topic: Topic, post: Post, by) -> None:
+    """Tell the answer's author it was accepted (Discourse does): a new unread notification each time."""
+    if not post.author_id or post.author_id == by.pk:
+        return
+    # One row per member and post (the table's constraint): an earlier notification about this
+    # post, or an acceptance undone and given again, becomes this one, unread.
+    notification, _ = Notification.objects.update_or_create(
+        user_id=post.author_id,
+        post=post,
+        defaults={
+            "kind": Notification.Kind.ACCEPTED,
+            "topic": topic,
+            "actor_name": display_name(by),
+            "created_at": timezone.now(),
+            "read_at": None,
+            "emailed_at": None,
+        },
+    )
+    if notifications.email_frequency(notification.user) == EmailFrequency.IMMEDIATE:
+        transaction.on_commit(lambda: tasks.email_notifications.enqueue([notification.pk]))
 
 
 def unaccept_answer(topic: Topic, *, by) -> Topic:
@@ -346,7 +374,11 @@ def set_category_watch_level(category: Category, *, by, level: str) -> None:
 
 
 def record_read(user_id: int, topic_id: int, number: int) -> None:
-    """Move a member's read position forward (never back) to post ``number``."""
+    """Move a member's read position forward (never back) to post ``number``, and mark read the
+    member's notifications about the posts up to it: a notification is read once its post was shown."""
+    Notification.objects.filter(
+        user_id=user_id, topic_id=topic_id, read_at__isnull=True, post__number__lte=number
+    ).update(read_at=timezone.now())
     state, created = TopicState.objects.get_or_create(
         user_id=user_id, topic_id=topic_id, defaults={"last_read_post_number": number}
     )

@@ -22,6 +22,9 @@ def record_read(user_id: int, topic_id: int, number: int) -> None:
     from forum import services
 
     services.record_read(user_id, topic_id, number)
+    # Recorded: the page may queue this position again, for a notification that arrives later
+    # (an answer accepted in a topic already read).
+    cache.delete(_queued_key(user_id, topic_id, number))
 
 
 # A page re-opened before the worker has recorded it would queue the same write again
@@ -30,9 +33,13 @@ def record_read(user_id: int, topic_id: int, number: int) -> None:
 READ_QUEUED_SECONDS = 60
 
 
+def _queued_key(user_id: int, topic_id: int, number: int) -> str:
+    return f"forum:read-queued:{user_id}:{topic_id}:{number}"
+
+
 def defer_read(user_id: int, topic_id: int, number: int) -> None:
     def enqueue():
-        if cache.add(f"forum:read-queued:{user_id}:{topic_id}:{number}", True, READ_QUEUED_SECONDS):
+        if cache.add(_queued_key(user_id, topic_id, number), True, READ_QUEUED_SECONDS):
             record_read.enqueue(user_id, topic_id, number)
 
     transaction.on_commit(enqueue)

@@ -29,6 +29,7 @@ from forum.models import (
     PrivacyConfirmation,
     Topic,
     WatchLevel,
+    forum_vocabulary,
     page_of,
 )
 from forum.notifications import mark_all_read
@@ -38,6 +39,14 @@ from members.access import members_only
 from taxonomy.models import Term
 
 TOPICS_PER_PAGE = 30
+LATEST_ON_HOME = 8
+# A new member's first posts wait for a moderator (forum.moderation.hold_if_new_member).
+HELD_FOR_APPROVAL = (
+    "Thank you. Your post waits for a moderator: new members' first posts are checked before others "
+    "see them, usually within a working day. Only you can see it until then."
+)
+# The largest value a PositiveIntegerField holds on every database we support.
+MAX_POST_NUMBER = 2**31 - 1
 
 
 def _page_number(request):
@@ -73,7 +82,15 @@ def index(request):
     top = [c for c in categories if not c.parent_id]
     for category in top:
         category.subcategories = children.get(category.pk, [])
-    return render(request, "forum/index.html", {"categories": top, "current": "categories"})
+    # Beside the categories, as on Discourse's home: what is new, in one query.
+    latest = (
+        Topic.objects.visible_to(request.user)
+        .without_muted_categories(request.user)
+        .with_state(request.user)
+        .select_related("category")
+        .latest()[:LATEST_ON_HOME]
+    )
+    return render(request, "forum/index.html", {"categories": top, "latest": latest, "current": "categories"})
 
 
 @members_only
@@ -164,15 +181,24 @@ def category_watch(request, slug):
     )
 
 
-def _topic_with_state(user, pk, for_page=False):
-    topics = (
+def _topic_with_state(user, pk):
+    return (
         Topic.objects.with_state(user)
         .with_category_level(user)
         .select_related("category", "accepted_post")
         .filter(pk=pk)
     )
-    # The topic page also shows the member's draft, and the menu their unread notification count.
-    return topics.with_draft(user).with_unread_notifications(user) if for_page else topics
+
+
+def _topic_for_page(user, pk, last):
+    # The topic page also shows the member's draft, and the header their unread notification count,
+    # less the ones about the posts this page shows (reading them marks them read).
+    return (
+        _topic_with_state(user, pk)
+        .with_draft(user)
+        .with_unread_notifications(user)
+        .with_unread_notifications_up_to(user, last)
+    )
 
 
 # The topic and this member's state of it, compiled once (config.prepared.PreparedQuery): the
@@ -180,16 +206,22 @@ def _topic_with_state(user, pk, for_page=False):
 # access in SQL (the readable categories are a list that changes the SQL's shape); the view asks
 # forum.access.can_read_topic, the rule readable_by applies, before anything is shown.
 _TOPIC = PreparedQuery(_topic_with_state, "user", "pk")
-_TOPIC_PAGE = PreparedQuery(lambda user, pk: _topic_with_state(user, pk, True), "user", "pk")
+_TOPIC_PAGE = PreparedQuery(_topic_for_page, "user", "pk", "last")
 
 
-def _readable_topic(request, pk, *, for_page=False):
-    """The topic with this member's read position and watch levels; 404 if they may not read it."""
+def _readable_topic(request, pk, *, last_on_page=None):
+    """The topic with this member's read position and watch levels; 404 if they may not read it.
+
+    With last_on_page (the topic page), also the member's draft and unread notification counts.
+    """
     user = request.user
     if not MIN_KEY <= pk <= MAX_KEY:
         # What the ORM does for a number no key can have; the database would refuse the value.
         raise Http404("No Topic matches the given query.")
-    found = (_TOPIC_PAGE if for_page else _TOPIC).run(user=user, pk=pk)
+    if last_on_page is None:
+        found = _TOPIC.run(user=user, pk=pk)
+    else:
+        found = _TOPIC_PAGE.run(user=user, pk=pk, last=last_on_page)
     if not found or not access.can_read_topic(user, found[0]):
         raise Http404("No Topic matches the given query.")
     return found[0]
@@ -209,7 +241,10 @@ _TOPIC_TAGS = PreparedQuery(lambda topic: Term.objects.filter(forum_topics__id=t
 @members_only
 def topic(request, pk):
     user = request.user
-    found = _readable_topic(request, pk, for_page=True)
+    # The last post the requested page can show; past the end, the last page shows every post
+    # up to it. Capped inside the range of the integer column it is compared with.
+    last_on_page = min(_page_number(request) * POSTS_PER_PAGE, MAX_POST_NUMBER)
+    found = _readable_topic(request, pk, last_on_page=last_on_page)
     page_count = found.page_count
     number = min(_page_number(request), page_count)
     first = (number - 1) * POSTS_PER_PAGE + 1
@@ -226,7 +261,8 @@ def topic(request, pk):
     accepted = found.accepted_post
     if accepted is not None and not access.can_see_post(user, accepted):
         accepted = None
-    if posts and posts[-1].number > found.last_read:
+    if posts and (posts[-1].number > found.last_read or found.unread_here):
+        # Also when only notifications are unread (an answer accepted in a topic already read).
         defer_read(user.pk, found.pk, posts[-1].number)
     refusal = access.reply_refusal(user, found)
     is_moderator = access.is_moderator(user)
@@ -250,7 +286,9 @@ def topic(request, pk):
             "level_from_category": not _topic_level_chosen(found)
             and found.category_watch_level != WatchLevel.NORMAL,
             "is_moderator": is_moderator,
-            "forum_unread_count": found.unread_notifications,
+            # Shown as it will be once this read is recorded, so reading a topic visibly clears
+            # its notifications at once (the write itself is deferred, forum.tasks).
+            "forum_unread_count": found.unread_notifications - found.unread_here,
         },
     )
 
@@ -324,7 +362,10 @@ def new_topic(request):
             except (services.ForumError, limits.RateLimited) as error:
                 findings = _refused(form, error)
             else:
-                messages.success(request, "Your topic is posted.")
+                if created.awaiting_approval:
+                    messages.info(request, HELD_FOR_APPROVAL)
+                else:
+                    messages.success(request, "Your topic is posted.")
                 _attach(request, created.posts.get(number=1), checked)
                 return redirect("forum:topic", pk=created.pk)
     status = 400 if request.method == "POST" and form.errors else 200
@@ -395,6 +436,8 @@ def reply(request, pk):
                 findings = _refused(form, error)
             else:
                 _attach(request, post, checked)
+                if post.awaiting_approval:
+                    messages.info(request, HELD_FOR_APPROVAL)
                 return redirect("forum:post", pk=found.pk, number=post.number)
     status = 400 if request.method == "POST" and form.errors else 200
     context = {"topic": found, "form": form, "preview": preview, "findings": findings, "draft": draft}
@@ -732,7 +775,15 @@ def search(request):
             scopes=scopes,
             page=request.GET.get("page", 1),
         )
-    tags = Term.objects.current().only("name", "slug").order_by("name")
+    tags = forum_vocabulary().only("name", "slug").order_by("name")
+    hits = []
+    if results is not None and not results.error:
+        # The index keeps tags as slugs; members read their names (one query for the page).
+        slugs = {slug for hit in results.results for slug in hit.topics}
+        names = dict(Term.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+        hits = [
+            (hit, [(slug, names[slug]) for slug in hit.topics if slug in names]) for hit in results.results
+        ]
     return render(
         request,
         "forum/search.html",
@@ -743,6 +794,7 @@ def search(request):
             "category": chosen,
             "categories": categories,
             "results": results,
+            "hits": hits,
             "labels": {TOPIC_KIND: label_for(TOPIC_KIND), POST_KIND: label_for(POST_KIND)},
         },
     )

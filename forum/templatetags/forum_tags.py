@@ -1,10 +1,13 @@
-"""Tags for the forum menu: the member's unread notification count, whether they moderate, and links."""
+"""Tags for the forum menu: the member's unread notification count, whether they moderate, how many
+posts wait for their approval, and links."""
 
 from django import template
 from django.urls import reverse
 
 from config.prepared import PreparedQuery
+from forum import display
 from forum.access import is_moderator
+from forum.moderation import waiting_for_approval
 from forum.post_html import _Pattern
 from forum.querysets import unread_notifications
 
@@ -15,21 +18,32 @@ register = template.Library()
 _UNREAD = PreparedQuery(lambda user: unread_notifications(user).values_list("count"), "user")
 
 
-@register.simple_tag(takes_context=True)
-def forum_unread_notifications(context):
-    if "forum_unread_count" in context:
-        # Loaded by the view with what the page shows (the topic page), in the same query.
-        return context["forum_unread_count"]
-    user = context["request"].user
-    if not user.is_authenticated:
-        return 0
+def unread_count_of(user) -> int:
     rows = _UNREAD.rows(user=user)
     return rows[0][0] if rows else 0
 
 
 @register.simple_tag(takes_context=True)
+def forum_unread_notifications(context):
+    count = context.get("forum_unread_count")
+    if count is not None:
+        # The topic page's view loaded it with the topic; elsewhere forum.context_processors'
+        # count, which the site header may already have read.
+        return count() if callable(count) else count
+    user = context["request"].user
+    return unread_count_of(user) if user.is_authenticated else 0
+
+
+@register.simple_tag(takes_context=True)
 def forum_moderator(context):
     return is_moderator(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def forum_approvals_waiting(context):
+    """Posts waiting for a moderator, for the Approvals link; one count query, moderators only."""
+    user = context["request"].user
+    return waiting_for_approval(user) if is_moderator(user) else 0
 
 
 @register.simple_tag
@@ -43,3 +57,15 @@ def forum_url(name, *args):
     if all(type(arg) is int for arg in args):
         return _Pattern(name, len(args)).format(*args)
     return reverse(name, args=args)
+
+
+@register.simple_tag
+def when(value, css_class=""):
+    """``{% when topic.last_post_at %}``: "3 hours ago", the exact time in its title and in hidden text."""
+    return display.time_html(value, css_class)
+
+
+@register.simple_tag
+def avatar(name):
+    """``{% avatar topic.author_name %}``: the member's initials in a coloured circle."""
+    return display.avatar(name)

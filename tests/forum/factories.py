@@ -5,8 +5,7 @@ from django.contrib.auth.models import Group
 
 from forum import services
 from forum.access import PROSECUTORS
-from forum.models import Category, CategoryPermission, Topic
-from taxonomy.models import Term
+from forum.models import Category, CategoryPermission, Topic, forum_vocabulary
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -29,7 +28,8 @@ DEFAULT_BODY = "We are starting **joint interviews** with victim services. What 
 
 
 def a_tag(slug=None):
-    terms = Term.objects.current()
+    """A current term of the forum's vocabulary (subjects, not CMS resource types)."""
+    terms = forum_vocabulary()
     return terms.get(slug=slug) if slug else terms.order_by("pk").first()
 
 

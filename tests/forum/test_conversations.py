@@ -91,10 +91,10 @@ class TestUnreadAndEmails:
 
 
 class TestWriting:
-    def test_starting_from_the_page_by_address(self, member, peer, third, client_for):
+    def test_starting_from_the_page_with_members_picked_by_name(self, member, peer, third, client_for):
         response = client_for(member).post(
             "/forum/messages/new/",
-            {"to": f"{peer.email.upper()}, {third.email}", "title": "Three of us", "body": "Hello both"},
+            {"to": [peer.pk, third.pk], "title": "Three of us", "body": "Hello both"},
         )
         assert response.status_code == 302
         conversation = conversations.Conversation.objects.get(title="Three of us")
@@ -104,19 +104,22 @@ class TestWriting:
             third.pk,
         }
 
-    def test_the_to_link_prefills_a_member(self, member, peer, client_for):
+    def test_the_to_link_prefills_a_member_by_name_never_by_address(self, member, peer, client_for):
         page = client_for(member).get(f"/forum/messages/new/?to={peer.pk}").content.decode()
-        assert f'value="{peer.email}"' in page
+        assert f'name="to" value="{peer.pk}" checked> {peer.full_name}' in page
+        assert peer.email not in page
 
     @pytest.mark.parametrize(
         "to,message",
         [
-            ("nobody@nowhere.example", "No member has the address nobody@nowhere.example"),
-            ("", "This field is required"),
-            ("'; DROP TABLE users; --", "No member has the address"),
+            (["999999"], "Someone you chose can no longer receive messages"),
+            ([], "Add at least one member to write to"),
+            (["'; DROP TABLE users; --"], "Someone you chose can no longer receive messages"),
         ],
     )
-    def test_unknown_or_hostile_addresses_are_refused_keeping_the_text(self, member, client_for, to, message):
+    def test_unknown_or_hostile_recipients_are_refused_keeping_the_text(
+        self, member, client_for, to, message
+    ):
         response = client_for(member).post(
             "/forum/messages/new/", {"to": to, "title": "Kept subject", "body": "My long careful message"}
         )
@@ -126,12 +129,87 @@ class TestWriting:
         assert "My long careful message" in page and "Kept subject" in page
         assert not conversations.Conversation.objects.exists()
 
-    def test_writing_to_pending_people_or_yourself_is_refused(self, member, role_user, client_for):
+    def test_writing_to_pending_or_disabled_people_or_yourself_is_refused(self, member, peer, role_user):
         pending = role_user("pending")
-        with pytest.raises(conversations.ForumError, match="No member has the address"):
-            conversations.find_recipients(pending.email, by=member)
+        with pytest.raises(conversations.ForumError, match="can no longer receive messages"):
+            conversations.find_recipients([pending.pk], by=member)
+        peer.is_active = False
+        peer.save(update_fields=["is_active"])
+        with pytest.raises(conversations.ForumError, match="can no longer receive messages"):
+            conversations.find_recipients([peer.pk], by=member)
         with pytest.raises(conversations.ForumError, match="already"):
-            conversations.find_recipients(member.email, by=member)
+            conversations.find_recipients([member.pk], by=member)
+
+
+class TestAddressingByName:
+    """The directory never shows email addresses, so members find each other by name."""
+
+    def test_suggestions_as_you_type_give_names_and_task_forces_only(
+        self, member, peer, third, role_user, client_for
+    ):
+        pending = role_user("pending", full_name="Cora Pending")
+        disabled = role_user("member", full_name="Cora Disabled")
+        disabled.is_active = False
+        disabled.save(update_fields=["is_active"])
+        response = client_for(member).get("/forum/messages/recipients/?q=cora")
+        assert response["Content-Type"] == "application/json"
+        results = response.json()["results"]
+        assert [r["name"] for r in results] == ["Cora Coordinator"]
+        assert results[0]["id"] == third.pk and results[0]["detail"]
+        assert "@" not in response.content.decode()
+        assert pending.full_name not in response.content.decode()
+
+    def test_suggestions_leave_out_the_sender_and_need_two_letters(self, member, client_for):
+        client = client_for(member)
+        assert client.get(f"/forum/messages/recipients/?q={member.full_name}").json() == {"results": []}
+        assert client.get("/forum/messages/recipients/?q=c").json() == {"results": []}
+
+    def test_suggestions_are_for_members_only(self, role_user, client_for):
+        response = client_for(role_user("pending")).get("/forum/messages/recipients/?q=cora")
+        assert response.status_code in (302, 403)
+
+    def test_without_javascript_a_search_step_finds_and_keeps_what_was_written(
+        self, member, peer, third, client_for
+    ):
+        client = client_for(member)
+        found = client.post(
+            "/forum/messages/new/",
+            {"find": "Cora", "find_members": "1", "title": "Interview rooms", "body": "Draft so far"},
+        )
+        html = found.content.decode()
+        assert found.status_code == 200
+        assert "1 member found for “Cora”" in html
+        assert f'name="to" value="{third.pk}" checked> Cora Coordinator' in html
+        assert 'value="Interview rooms"' in html and "Draft so far" in html
+        assert "This field is required" not in html and third.email not in html
+        sent = client.post(
+            "/forum/messages/new/", {"to": [third.pk], "title": "Interview rooms", "body": "Draft so far"}
+        )
+        assert sent.status_code == 302
+        conversation = conversations.Conversation.objects.get(title="Interview rooms")
+        assert set(conversation.participants.values_list("user_id", flat=True)) == {member.pk, third.pk}
+
+    def test_pressing_send_with_only_a_name_typed_searches_instead(self, member, third, client_for):
+        response = client_for(member).post(
+            "/forum/messages/new/", {"find": "coordinator", "title": "Hi", "body": "Hello"}
+        )
+        assert response.status_code == 200 and "Cora Coordinator" in response.content.decode()
+        assert not conversations.Conversation.objects.exists()
+
+    def test_a_search_with_no_match_says_so(self, member, client_for):
+        html = (
+            client_for(member)
+            .post("/forum/messages/new/", {"find": "Zebulon", "find_members": "1", "title": "", "body": ""})
+            .content.decode()
+        )
+        assert "No member’s name contains “Zebulon”" in html
+
+    def test_every_profile_has_a_message_button(self, member, peer, client_for):
+        html = client_for(member).get(f"/members/{peer.pk}/").content.decode()
+        assert f'href="/forum/messages/new/?to={peer.pk}"' in html
+        assert ">Message</a>" in html
+        own = client_for(member).get(f"/members/{member.pk}/").content.decode()
+        assert "/forum/messages/new/?to=" not in own
 
     def test_the_privacy_guard_asks_before_sending(self, member, peer, client_for):
         conversation = start(member, peer)
@@ -227,3 +305,21 @@ class TestQueryCounts:
         with django_assert_max_num_queries(len(few.captured_queries) + 1):
             page = client.get(f"/forum/messages/{conversation.pk}/?page=2").content.decode()
         assert "Message 39" in page and "Message 0<" not in page
+
+
+def test_name_suggestions_cost_the_same_queries_for_few_or_many_members(
+    member, role_user, client_for, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    role_user("coordinator", full_name="Cora Coordinator")
+    client = client_for(member)
+    client.get("/forum/messages/recipients/?q=cora")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/forum/messages/recipients/?q=cora")
+    for n in range(12):
+        role_user("member", full_name=f"Cora Member {n}")
+    with django_assert_max_num_queries(len(few)):
+        results = client.get("/forum/messages/recipients/?q=cora").json()["results"]
+    assert len(results) == conversations.MAX_SUGGESTIONS

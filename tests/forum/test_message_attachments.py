@@ -57,7 +57,7 @@ def test_a_participant_sends_a_photo_and_a_pdf_and_both_show_in_the_conversation
 
 def test_a_new_conversation_can_carry_a_file(client_for, member, peer):
     data = {
-        "to": peer.email,
+        "to": [peer.pk],
         "title": "Contact list",
         "body": TEXT,
         "files": [upload(MINIMAL_PDF, "contacts.pdf")],
@@ -94,11 +94,12 @@ def test_a_bad_file_keeps_the_message_text_and_sends_nothing(
 
 
 def test_a_bad_file_on_a_new_conversation_keeps_everything_typed(client_for, member, peer):
-    data = {"to": peer.email, "title": "Contact list", "body": TEXT, "files": [upload(b"", "x.png")]}
+    data = {"to": [peer.pk], "title": "Contact list", "body": TEXT, "files": [upload(b"", "x.png")]}
     response = client_for(member).post("/forum/messages/new/", data)
     html = response.content.decode()
     assert response.status_code == 400 and "The file is empty" in html
-    assert 'value="Contact list"' in html and peer.email in html and "do not forward it" in html
+    assert 'value="Contact list"' in html and "do not forward it" in html
+    assert f'name="to" value="{peer.pk}" checked' in html and peer.email not in html
     assert not ConversationMessage.objects.exists()
 
 
