@@ -1,9 +1,11 @@
-/* Server-side drafts: while a member writes, save the form every few seconds to its data-draft-url.
+/* Server-side drafts: while a member writes, save the form to its data-draft-url a moment after they
+   stop typing, every few seconds while they keep typing, and when they leave the tab.
    Loaded as an external file (the CSP forbids inline script); without JavaScript the form's
    "Save draft" button does the same job. Saves only when the text changed since the last save. */
 (function () {
   "use strict";
   var INTERVAL_MS = 5000;
+  var PAUSE_MS = 1500;
 
   // The text only: files chosen for attaching are sent once, when the member posts.
   function textFields(form) {
@@ -55,6 +57,16 @@
       });
     }
 
+    // A pause in typing saves soon after it; the interval covers someone who never pauses, and leaving
+    // the tab saves at once (a phone may freeze a hidden tab's timers).
+    var pause = null;
+    form.addEventListener("input", function () {
+      if (pause) { window.clearTimeout(pause); }
+      pause = window.setTimeout(save, PAUSE_MS);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { save(); }
+    });
     window.setInterval(save, INTERVAL_MS);
   }
 
