@@ -173,7 +173,12 @@ def test_member_pages_fit_a_phone(browser, live_server, task_force, migration_da
     CycleFactory(
         name="FY phones", opens=today - datetime.timedelta(days=3), closes=today + datetime.timedelta(days=30)
     )
-    member = make_role("coordinator", task_force=task_force, full_name="Dana Whitfield-Okonkwo")
+    member = make_role(
+        "coordinator",
+        task_force=task_force,
+        full_name="Dana Whitfield-Okonkwo",
+        email="dana.whitfield-okonkwo@central-ohio-human-trafficking-task-force.example.org",
+    )
     peer = make_role(
         "member",
         task_force=TaskForceFactory(name=LONG_NAME, state="TX", region=6),
@@ -387,7 +392,24 @@ def test_the_navigation_above_the_content_takes_two_rows_on_a_phone(
     page.locator("summary").filter(has_text="Forum menu").click()
     expect(forum_nav.get_by_role("link", name="New topic")).to_be_visible()
     expect(forum_nav.get_by_role("link", name="Approvals")).to_be_visible()
+    shot(page, "menus-open")
     forum_nav.get_by_role("link", name="Latest").click()
     page.wait_for_url("**/forum/latest/")
     assert len(nav_rows(page)) <= 2, nav_rows(page)
+
+    # On a wide screen nothing is folded away: no toggles, every menu and the count in the main one.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for url in ("/", "/forum/", "/accounts/email/"):
+        page.goto(url)
+        shot(page, "desktop" + url.rstrip("/").replace("/", "-"))
+        toggles = page.locator("header summary")
+        expect(toggles).to_have_count(1 if url == "/" else 2)
+        for n in range(toggles.count()):
+            expect(toggles.nth(n)).to_be_hidden()
+        main_nav = page.get_by_role("navigation", name="Main")
+        expect(main_nav.get_by_role("link", name="Members", exact=True)).to_be_visible()
+        expect(main_nav.get_by_role("link", name="1 unread forum notifications")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Your account").get_by_role("link", name="Sessions")
+    ).to_be_visible()
     context.close()
