@@ -16,11 +16,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from forum import conversations, services
+from members.roles import MEMBER
 from taxonomy.models import Term
 from tests.browser.journeys import sign_in, totp_secret
 from tests.cms import factories as cms
-from tests.factories import TaskForceFactory, make_role
+from tests.factories import PASSWORD, TaskForceFactory, UserFactory, make_role
 from tests.forum.factories import CategoryFactory, reply, start_topic
+from tests.members.auth_helpers import totp_code
 from tests.research import conftest as research_fixtures
 from tests.tta.factories import CycleFactory, all_rated_terms
 from tta.models import Match, NeedsAssessment, TTARequest
@@ -250,6 +252,41 @@ def test_member_pages_fit_a_phone(browser, live_server, task_force, migration_da
     capacity = page.get_by_role("group", name=f"Capacity in {term.name}")
     expect(capacity.locator("legend")).to_be_visible()
     expect(capacity.get_by_role("radio", name="1", exact=True)).to_be_visible()
+    context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_signing_in_and_setting_up_a_second_factor_fit_a_phone(
+    browser, live_server, task_force, migration_data
+):
+    enrolled = make_role("member", task_force=task_force)
+    newcomer = UserFactory(task_force=task_force, groups=[MEMBER])
+
+    context, page = phone_context(browser, live_server)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(enrolled.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    failures = too_wide(page, [page.url.removeprefix(live_server.url)], "mfa")
+    context.close()
+
+    # A new member's first sign-in: the authenticator set-up (QR code and secret), then the codes.
+    context, page = phone_context(browser, live_server)
+    sign_in(page, newcomer.email)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto("/accounts/2fa/totp/activate/")
+    if "/accounts/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+    failures += too_wide(page, ["/accounts/2fa/totp/activate/"], "mfa")
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_text("Recovery codes", exact=False).first).to_be_visible()
+    failures += too_wide(
+        page, [page.url.removeprefix(live_server.url), "/accounts/2fa/recovery-codes/"], "mfa"
+    )
     context.close()
     assert not failures, "\n".join(failures)
 
