@@ -113,7 +113,7 @@ def test_two_members_hold_a_private_conversation_on_phones(browser, live_server,
     expect(page.get_by_role("heading", level=1)).to_have_text("Shelter beds in your county")
     expect(page.locator(".forum-body strong")).to_have_text("emergency beds")
     # Nothing on the page is wider than the phone.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
 
     context, page = signed_in(browser, live_server, second, **PHONE)
@@ -128,7 +128,7 @@ def test_two_members_hold_a_private_conversation_on_phones(browser, live_server,
     page.get_by_label("I have checked: this does not identify a victim, a witness or a case").check()
     page.get_by_role("button", name="Send").click()
     expect(page.locator("#m-2")).to_contain_text("A state VOCA grant")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
     assert ConversationMessage.objects.count() == 2
 

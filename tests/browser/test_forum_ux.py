@@ -49,7 +49,7 @@ def header_count(page):
 
 
 def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_reading_a_topic_clears_its_count_in_the_header(browser, live_server, role_user, migration_data):

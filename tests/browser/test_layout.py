@@ -15,8 +15,12 @@ MEMBER_PAGES = ["/members/", "/accounts/2fa/", "/accounts/email/", "/accounts/pa
 
 
 def overflow(page):
-    """How many pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    """How many pixels the page is wider than the viewport (0 when nothing scrolls sideways).
+
+    clientWidth, not innerWidth: a mobile browser zooms out to a page wider than the screen and
+    innerWidth grows with it, so a check against innerWidth could never fail.
+    """
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def test_the_foundation_pages_fit_a_390_pixel_phone(phone, role_user):
