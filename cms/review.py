@@ -17,6 +17,10 @@ a failure on the way still rolls the whole decision back, with a message.
 
 The views are installed through cms.admin_privacy's page viewsets, which every
 CMS page type uses. They follow Wagtail 8.0's EditView and WorkflowActionView.
+
+Evidence briefs are reviewed in their own workflow, "Evidence brief review"
+(migration 0008 creates it); a brief index page created later, by the demo or
+by hand, is assigned it when it is created (:func:`assign_brief_workflow`).
 """
 
 import json
@@ -28,7 +32,7 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.views.pages.workflow import WorkflowActionView
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import GroupApprovalTask, Page, TaskState, Workflow, WorkflowPage, WorkflowState
 
 ALREADY_DECIDED = (
     "This review step was already decided, or withdrawn, before your request arrived "
@@ -36,6 +40,8 @@ ALREADY_DECIDED = (
 )
 NOT_YOURS = "You cannot take that action on this page's review. Nothing was changed."
 NOT_APPROVED = "Not approved, so nothing was published: {}"
+BRIEF_WORKFLOW = "Evidence brief review"
+REVIEW_TASK = "Reviewer approval"
 
 
 def lock_page(page_id):
@@ -172,3 +178,25 @@ class ReviewDecisionWorkflowActionView(WorkflowActionView):
             # The modal closes and goes where the message is shown.
             return self.render_modal_json(self.request, {"step": "success", "redirect": self.redirect_url})
         return redirect(self.redirect_url)
+
+
+def brief_workflow():
+    """The briefs' workflow: migration 0008's, or the same made again if an administrator deleted it."""
+    workflow, created = Workflow.objects.get_or_create(name=BRIEF_WORKFLOW, defaults={"active": True})
+    if created and (task := GroupApprovalTask.objects.filter(name=REVIEW_TASK).first()) is not None:
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    return workflow
+
+
+def assign_brief_workflow(sender, instance, created, raw=False, **kwargs):
+    """post_save of BriefIndexPage: a new brief index reviews its briefs in the briefs' workflow."""
+    if created and not raw:
+        WorkflowPage.objects.get_or_create(page_id=instance.pk, defaults={"workflow": brief_workflow()})
+
+
+def connect():
+    from django.db.models.signals import post_save
+
+    from cms.models import BriefIndexPage
+
+    post_save.connect(assign_brief_workflow, sender=BriefIndexPage, dispatch_uid="cms_brief_workflow")
