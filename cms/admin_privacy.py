@@ -9,6 +9,9 @@ the same for every page under it, since restrictions are inherited. So every
 CMS page type gets a page viewset whose privacy view first asks
 :func:`cms.privacy.subtree_conflicts` and, if anything disagrees, shows the
 dialog again with the problems instead of saving.
+
+The same viewsets install cms.review's editor and workflow-action views, so a
+review is decided once, under a lock, on every page type.
 """
 
 from wagtail.admin.views.page_privacy import SetPrivacyView
@@ -16,6 +19,7 @@ from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import BaseViewRestriction
 
 from cms import privacy
+from cms.review import ReviewDecisionEditView, ReviewDecisionWorkflowActionView
 
 MAX_PROBLEMS_SHOWN = 10
 
@@ -36,9 +40,12 @@ class AssetCheckedSetPrivacyView(SetPrivacyView):
 
 
 class CommonsPageViewSet(PageViewSet):
-    """The default page views, except privacy, which checks the assets of the pages it affects."""
+    """The default page views, except privacy, which checks the assets of the pages it affects,
+    and the two ways to decide a review (cms.review)."""
 
     set_privacy_view_class = AssetCheckedSetPrivacyView
+    edit_view_class = ReviewDecisionEditView
+    workflow_action_view_class = ReviewDecisionWorkflowActionView
 
     @property
     def parent_models(self):

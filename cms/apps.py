@@ -8,8 +8,9 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import freshness, hotpath, jobs, search_provider  # noqa: F401
+        from cms import freshness, hotpath, jobs, review, search_provider  # noqa: F401
 
         search_provider.register()
+        review.connect()
         freshness.connect()
         hotpath.install()

@@ -5,7 +5,11 @@ Each live page is indexed with the scope its privacy gives it (cms.access):
 (any other restriction). The index follows the page tree as it changes, inside
 the same transaction as the change:
 
-- publishing a page (re)indexes it, unpublishing or deleting removes it;
+- publishing a page (re)indexes it with the content it went live with;
+  unpublishing or deleting removes it, and so does saving its row as not live
+  by any other path (no draft, scheduled or withdrawn page stays findable);
+- a page with an expiry date carries it into the index, and search leaves it
+  out from that moment, before the scheduler gets round to unpublishing it;
 - moving a page, or changing its slug, re-indexes it and everything under it
   (their URLs change, and a move can change inherited privacy);
 - adding, changing or removing a view restriction re-indexes the subtree it covers,
@@ -13,6 +17,7 @@ the same transaction as the change:
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -39,10 +44,16 @@ _SELECT = {ResourcePage: ("resource_type",)}
 
 
 def page_document(page, restrictions=None) -> IndexDocument | None:
-    """The index entry for a live content page, or None if it must not be in search."""
+    """The index entry for a live content page, or None if it must not be in search.
+
+    ``page`` must hold the live content: a page row (Wagtail keeps a live page's
+    row at its live revision) or the object a publish just saved, never a draft.
+    """
+    if not page.live or (page.expire_at and page.expire_at <= timezone.now()):
+        return None
     scope = access.page_scope(page, restrictions)
     url = page.get_url()
-    if scope is None or not page.live or not url:
+    if scope is None or not url:
         return None
     topics = page.all_term_slugs() if hasattr(page, "all_term_slugs") else ()
     return IndexDocument(
@@ -54,6 +65,7 @@ def page_document(page, restrictions=None) -> IndexDocument | None:
         scope=scope,
         topics=tuple(topics),
         updated_at=page.last_published_at,
+        expires_at=page.expire_at,
     )
 
 
@@ -97,6 +109,13 @@ def _on_unpublished_or_deleted(sender, instance, **kwargs):
         remove_document(instance.search_kind, instance.pk)
 
 
+def _on_saved(sender, instance, **kwargs):
+    # Only ever removes: a saved object may be a draft (save_revision saves the draft object's
+    # bookkeeping fields), so what goes in comes from page_published alone.
+    if not instance.live:
+        remove_document(instance.search_kind, instance.pk)
+
+
 def _on_moved(sender, instance, **kwargs):
     reindex_subtree(instance)
 
@@ -117,6 +136,8 @@ def register():
         register_provider(kind, _documents_for(model), label=label)
     page_published.connect(_on_published, dispatch_uid="cms_search_published")
     page_unpublished.connect(_on_unpublished_or_deleted, dispatch_uid="cms_search_unpublished")
+    for kind, (_label, model) in KINDS.items():
+        post_save.connect(_on_saved, sender=model, dispatch_uid=f"cms_search_saved_{kind}")
     post_delete.connect(_on_unpublished_or_deleted, dispatch_uid="cms_search_deleted")
     post_page_move.connect(_on_moved, dispatch_uid="cms_search_moved")
     page_slug_changed.connect(_on_moved, dispatch_uid="cms_search_slug_changed")

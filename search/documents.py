@@ -12,7 +12,10 @@ class IndexDocument:
     string). ``text`` is plain text: the index escapes it when it shows a
     snippet, so HTML in it is shown as text, never rendered. ``scope`` says who
     may see it: "public", "members", or any string a scope resolver hands out
-    (e.g. "forum:12"). ``topics`` are taxonomy term slugs.
+    (e.g. "forum:12"). ``topics`` are taxonomy term slugs. ``expires_at``, if
+    set, is when the thing stops being findable: search leaves it out from
+    then on, whether or not its provider has removed it yet (a page past its
+    expiry date stays live until the scheduler unpublishes it).
     """
 
     kind: str
@@ -23,3 +26,4 @@ class IndexDocument:
     scope: str
     topics: tuple[str, ...] = ()
     updated_at: datetime | None = None
+    expires_at: datetime | None = None

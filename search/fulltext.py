@@ -15,7 +15,7 @@ the S608 waivers).
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from search.query_terms import SearchTerms
 from search.registry import large_kinds, providers, scope_prefix_of
@@ -44,6 +44,10 @@ class Filters:
     scopes: tuple[str, ...]
     kinds: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    # The moment of the search, as the database stores it: entries that expired by then are left out.
+    # Not part of the repr, so cached result pages (keyed on it) outlive the second; a cached
+    # page is re-checked for expiry before it is served (search.index).
+    now: object = field(default=None, repr=False, compare=False)
 
 
 class _Engine:
@@ -52,6 +56,9 @@ class _Engine:
     def where(self, filters: Filters, *, with_kinds: bool) -> tuple[str, list]:
         clauses = [f"e.scope IN ({', '.join(['%s'] * len(filters.scopes))})"]
         params = list(filters.scopes)
+        if filters.now is not None:
+            clauses.append("(e.expires_at IS NULL OR e.expires_at > %s)")
+            params.append(filters.now)
         if with_kinds and filters.kinds:
             clauses.append(f"e.kind IN ({', '.join(['%s'] * len(filters.kinds))})")
             params.extend(filters.kinds)
@@ -299,7 +306,7 @@ class PostgresEngine(_Engine):
         def probe(n):
             return (
                 f"probe_{n} AS MATERIALIZED (SELECT COUNT(*) >= %s AS common FROM ("  # noqa: S608
-                f"SELECT e.search_vector, e.scope, e.topics FROM {TABLE} e WHERE e.kind = %s "
+                f"SELECT e.search_vector, e.scope, e.topics, e.expires_at FROM {TABLE} e WHERE e.kind = %s "
                 "ORDER BY e.id DESC LIMIT %s"
                 f") e WHERE e.search_vector @@ ({tsquery}) AND {where})"
             )

@@ -23,6 +23,7 @@ from datetime import UTC
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -38,13 +39,13 @@ BATCH_SIZE = 1000
 # Result pages are cached under the index version (see index_changed); this bounds the rest.
 RESULTS_TTL = 300
 VERSION_KEY = "search:index-version"
-# Eight columns a row: 100 rows stay under SQLite's 999 parameters on old builds.
+# Nine columns a row: 100 rows stay under SQLite's 999 parameters on old builds.
 ROWS_PER_STATEMENT = 100
 MAX_PER_PAGE = 100
 # PostgreSQL refuses a tsvector over 1 MB; nobody reads a snippet that deep.
 MAX_TEXT_CHARS = 100_000
 # kind and key identify an entry; the rest is replaced on upsert.
-_COLUMNS = ("kind", "key", "title", "text", "url", "topics", "scope", "updated_at")
+_COLUMNS = ("kind", "key", "title", "text", "url", "topics", "scope", "updated_at", "expires_at")
 # NUL is refused by PostgreSQL; the sentinels would forge <mark> tags.
 _STRIP = str.maketrans("", "", f"\x00{MARK_START}{MARK_END}")
 
@@ -82,6 +83,7 @@ def _row(doc: IndexDocument, now) -> tuple:
         f" {' '.join(slugs)} " if slugs else "",
         doc.scope,
         doc.updated_at or now,
+        doc.expires_at,
     )
 
 
@@ -128,7 +130,8 @@ def index_documents(docs: Iterable[IndexDocument]) -> int:
                 if len(chunk) not in statements:
                     statements[len(chunk)] = _upsert_sql(connection, len(chunk))
                 cursor.execute(
-                    statements[len(chunk)], [value for row in chunk for value in (*row[:-1], adapt(row[-1]))]
+                    statements[len(chunk)],
+                    [value for row in chunk for value in (*row[:-2], adapt(row[-2]), adapt(row[-1]))],
                 )
             written += len(rows)
         if written:
@@ -237,7 +240,7 @@ def _cache_key(query, terms, filters, page, per_page) -> str:
 
 
 def _still_visible(ids, scopes) -> bool:
-    """Whether every entry of a cached page still exists in one of these scopes (one query by key).
+    """Whether every entry of a cached page still exists, unexpired, in one of these scopes (one query).
 
     Apps may change an entry's scope with a plain UPDATE (the forum does when a
     category's permissions change), which no version number hears of; this
@@ -245,7 +248,8 @@ def _still_visible(ids, scopes) -> bool:
     """
     if not ids:
         return True
-    return IndexEntry.objects.filter(pk__in=ids, scope__in=scopes).count() == len(ids)
+    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    return IndexEntry.objects.filter(unexpired, pk__in=ids, scope__in=scopes).count() == len(ids)
 
 
 def _as_tuple(values) -> tuple[str, ...]:
@@ -277,7 +281,13 @@ def search(query, *, user, kinds=None, topics=None, scopes=None, page=1, per_pag
         allowed = allowed & frozenset(_as_tuple(scopes))
         if not allowed:
             return SearchPage(query=str(query), kinds=kinds, per_page=per_page, searched=True)
-    filters = Filters(scopes=tuple(sorted(allowed)), kinds=kinds, topics=_slugs(topics))
+    connection = connections[router.db_for_read(IndexEntry)]
+    filters = Filters(
+        scopes=tuple(sorted(allowed)),
+        kinds=kinds,
+        topics=_slugs(topics),
+        now=connection.ops.adapt_datetimefield_value(timezone.now()),
+    )
     key = _cache_key(query, terms, filters, page, per_page)
     cached = cache.get(key)
     if cached is not None and _still_visible(cached[1], filters.scopes):

@@ -26,6 +26,8 @@ class IndexEntry(models.Model):
     topics = models.TextField(blank=True, default="")
     scope = models.CharField(max_length=100)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Search skips the entry from this moment on (search.fulltext), before anything removes it.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "index entries"

@@ -44,7 +44,13 @@ class EvidenceBriefPageForm(ContentPage.base_form_class):
     (the model's ``clean`` refuses it on every other path too)."""
 
     def _post_clean(self):
-        super()._post_clean()
+        # A new page's ``live`` is True until Wagtail's create view saves it as a draft, so the model's
+        # own check would refuse saving or submitting a draft; the form decides by the action instead.
+        self.instance._suppression_checked_by_form = True
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance._suppression_checked_by_form
         publishing = "action-publish" in self.data or self.data.get("workflow-action-name") == "approve"
         page = self.instance
         if publishing and page.all_figures_suppressed and not page.suppression_confirmed:
@@ -162,6 +168,8 @@ class EvidenceBriefPage(TaggedPage):
     def clean(self):
         super().clean()
         # Checked on every publish (Wagtail validates a page fully when it goes live), whichever way.
+        if getattr(self, "_suppression_checked_by_form", False):
+            return
         if self.live and self.all_figures_suppressed and not self.suppression_confirmed:
             raise ValidationError({"suppression_confirmed": ALL_SUPPRESSED_MESSAGE})
 

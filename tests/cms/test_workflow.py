@@ -145,3 +145,39 @@ def test_members_cannot_act_on_a_review(people, indexes):
     assert response.status_code in (302, 403)
     page.refresh_from_db()
     assert not page.live
+
+
+def test_briefs_are_reviewed_in_a_workflow_named_for_briefs(people, indexes):
+    from cms.models import EvidenceBriefPage
+    from tests.cms.page_forms import brief_form
+
+    url = reverse("wagtailadmin_pages:add", args=["cms", "evidencebriefpage", indexes["briefs"].pk])
+    response = signed_in(people["editor"]).post(url, {**brief_form(), "action-submit": "action-submit"})
+    assert response.status_code == 302
+    brief = EvidenceBriefPage.objects.get(slug="suspected-incidents-2008-to-2010")
+    assert brief.current_workflow_state.workflow.name == "Evidence brief review"
+    assert [task.name for task in brief.current_workflow_state.workflow.tasks] == ["Reviewer approval"]
+    told = emails_to(people["reviewer"])
+    assert told and not any("Best-practice" in f"{m.subject} {m.body}" for m in told), [m.body for m in told]
+    practice = submit_new_practice(people["editor"], indexes["practices"])
+    assert practice.current_workflow_state.workflow.name == "Best-practice review"
+
+
+def test_the_migration_gives_an_existing_brief_index_the_briefs_workflow(indexes):
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Page, Workflow, WorkflowPage
+
+    migration = importlib.import_module("cms.migrations.0008_evidence_brief_review_workflow")
+    # A site from before the migration: the brief index had no workflow of its own.
+    WorkflowPage.objects.filter(page=indexes["briefs"]).delete()
+    Workflow.objects.filter(name="Evidence brief review").delete()
+    assert indexes["briefs"].get_workflow().name == "Best-practice review"
+
+    migration.set_up(apps, None)
+    migration.set_up(apps, None)  # and again: nothing doubles
+
+    assert Page.objects.get(pk=indexes["briefs"].pk).get_workflow().name == "Evidence brief review"
+    assert Workflow.objects.filter(name="Evidence brief review").count() == 1
+    assert Page.objects.get(pk=indexes["practices"].pk).get_workflow().name == "Best-practice review"

@@ -408,3 +408,29 @@ def test_a_scope_changed_by_a_plain_update_hides_a_cached_hit_at_once(django_ass
 
     found = search("interviewing", user=ANONYMOUS)
     assert found.total == 0 and found.results == []
+
+
+def test_an_expired_entry_is_left_out_from_its_expiry_on_even_from_a_cached_page(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now()
+    index_documents(
+        [
+            IndexDocumentFactory(
+                key="old", title="Roll call expiring", expires_at=start + timedelta(hours=1)
+            ),
+            IndexDocumentFactory(key="kept", title="Roll call kept"),
+            IndexDocumentFactory(key="gone", title="Roll call gone", expires_at=start - timedelta(seconds=1)),
+        ]
+    )
+    assert sorted(r.title for r in search("roll call", user=ANONYMOUS).results) == [
+        "Roll call expiring",
+        "Roll call kept",
+    ]
+    # Two hours later, with nothing re-indexed: the page cached above must not be served as it was.
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(hours=2))
+    found = search("roll call", user=ANONYMOUS)
+    assert [r.title for r in found.results] == ["Roll call kept"]
+    assert found.total == 1
