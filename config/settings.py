@@ -257,7 +257,10 @@ AUDIT_RETENTION_DAYS = 400
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Task Force Commons"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# The only log-in is allauth's: Wagtail's admin and its private pages send
+# people there (config/urls.py redirects Wagtail's own log-in views too).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Email and passwords are allauth's (verified, audited); the admin's own forms
