@@ -224,13 +224,23 @@ ACCOUNT_FORMS = {
     "signup": "members.forms.MembershipSignupForm",
     "login": "members.forms.LockAwareLoginForm",
 }
-# Per-address lockout is ours (members.lockout, kept in the database and
-# audited); allauth's cache-based per-key limit would outlive an admin's
-# release, so only its per-IP limits stay.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip", "login": "30/m/ip"}
+# allauth's rate limits stay as it sets them, and ours are added: a value here
+# replaces allauth's for that whole action, so each one repeats allauth's
+# default rates first (allauth.account.app_settings.RATE_LIMITS with nothing
+# set; tests/test_config.py checks that none is lost). "login_failed" counts
+# wrong passwords per address and wrong codes per account ("key"), whatever
+# address they come from; the lockout (members.lockout, in the database and
+# audited) comes on top, and releasing a lock clears these per-key counts.
+ACCOUNT_RATE_LIMITS = {
+    # allauth: 10 a minute per IP, 5 in 5 minutes per key. Ours: 20 an hour per key.
+    "login_failed": "10/m/ip,5/300s/key,20/h/key",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Task Force Commons] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_FORMS = {"authenticate": "members.forms.SecondFactorForm"}
+MFA_FORMS = {
+    "authenticate": "members.forms.SecondFactorForm",
+    "authenticate_webauthn": "members.forms.SecurityKeyStepForm",
+}
 MFA_TRUST_ENABLED = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Task Force Commons"
