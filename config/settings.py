@@ -6,6 +6,8 @@ backend, media in ``var/media``, a local-memory cache and email written to
 ALLOWED_HOSTS, EMAIL_URL, TASKS_BACKEND, MEDIA_ROOT and SITE_URL.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -224,13 +226,23 @@ ACCOUNT_FORMS = {
     "signup": "members.forms.MembershipSignupForm",
     "login": "members.forms.LockAwareLoginForm",
 }
-# Per-address lockout is ours (members.lockout, kept in the database and
-# audited); allauth's cache-based per-key limit would outlive an admin's
-# release, so only its per-IP limits stay.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip", "login": "30/m/ip"}
+# allauth's rate limits stay as it sets them, and ours are added: a value here
+# replaces allauth's for that whole action, so each one repeats allauth's
+# default rates first (allauth.account.app_settings.RATE_LIMITS with nothing
+# set; tests/test_config.py checks that none is lost). "login_failed" counts
+# wrong passwords per address and wrong codes per account ("key"), whatever
+# address they come from; the lockout (members.lockout, in the database and
+# audited) comes on top, and releasing a lock clears these per-key counts.
+ACCOUNT_RATE_LIMITS = {
+    # allauth: 10 a minute per IP, 5 in 5 minutes per key. Ours: 20 an hour per key.
+    "login_failed": "10/m/ip,5/300s/key,20/h/key",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Task Force Commons] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_FORMS = {"authenticate": "members.forms.SecondFactorForm"}
+MFA_FORMS = {
+    "authenticate": "members.forms.SecondFactorForm",
+    "authenticate_webauthn": "members.forms.SecurityKeyStepForm",
+}
 MFA_TRUST_ENABLED = False
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Task Force Commons"
@@ -257,7 +269,10 @@ AUDIT_RETENTION_DAYS = 400
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Task Force Commons"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# The only log-in is allauth's: Wagtail's admin and its private pages send
+# people there (config/urls.py redirects Wagtail's own log-in views too).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 # Email and passwords are allauth's (verified, audited); the admin's own forms
@@ -359,12 +374,24 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Admin pages show text typed by anonymous people (contact messages, sign-up
+# reasons, the emails in the lock list and audit log), so no inline script runs
+# there either. Wagtail 8 starts inline panels, date pickers and choosers from
+# inline <script> tags; members/templates/wagtailadmin/ and members.admin_csp
+# make the same calls from a file of ours, members/static/members/admin-init.js.
+# When an inline panel adds a form, Wagtail's jQuery fetches that file and runs
+# its text as an inline script: that one text is allowed by its hash, which is
+# computed here from the file, so it always matches what is served.
+_ADMIN_INIT_JS = BASE_DIR / "members" / "static" / "members" / "admin-init.js"
+_ADMIN_INIT_HASH = (
+    f"'sha256-{base64.b64encode(hashlib.sha256(_ADMIN_INIT_JS.read_bytes()).digest()).decode()}'"
+)
 ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-        # The admin's StreamField and rich-text editors set inline styles and
-        # inline event-free bootstrap scripts; they are Wagtail's, not user text.
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'", _ADMIN_INIT_HASH],
+        # Wagtail's StreamField and rich-text editors set inline styles; style
+        # cannot run code, and they are Wagtail's, not user text.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "frame-src": ["'self'"],

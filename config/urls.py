@@ -8,12 +8,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router as cms_api_router
 from config.healthz import healthz
+from members import views as member_views
 
-# One log-in: the Wagtail admin's own login and password-reset views are
-# Django's, without lockout or MFA, so they are sent to allauth's. These
-# patterns must stay before wagtailadmin_urls.
-admin_login_redirects = [
-    re_path(r"^admin/login/$", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+# One log-in: the Wagtail admin's login and password-reset views and the
+# front-end log-in in wagtail.urls (/_util/login/) are Django's, without the
+# second factor, lockout, rate limits or audit, so they are sent to allauth's.
+# These patterns must stay before wagtailadmin_urls and wagtail_urls, which
+# hold the originals (tests/members/test_one_sign_in.py tries every log-in URL).
+login_redirects = [
+    re_path(r"^admin/login/$", member_views.to_sign_in),
+    path("_util/login/", member_views.to_sign_in),
     re_path(
         r"^admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
@@ -22,7 +26,7 @@ admin_login_redirects = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    *admin_login_redirects,
+    *login_redirects,
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),

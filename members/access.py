@@ -65,6 +65,19 @@ def has_mfa(user):
     return cached
 
 
+def passed_second_factor(request):
+    """Whether this session itself got past a second factor, whatever signed it in.
+
+    allauth writes a record for each step of a log-in into the session ("password",
+    then "mfa" once a code or security key was accepted); an account that merely has
+    an authenticator says nothing about how this session was opened.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
 def needs_mfa(user):
     """Anyone who may reach members-only content or the admin must have a second factor."""
     return bool(

@@ -1,4 +1,5 @@
-"""App configuration for members: connects the audit signal handlers and search provider."""
+"""App configuration for members: connects the audit signal handlers and search provider, and
+makes Wagtail's choosers start without inline script (members.admin_csp)."""
 
 from django.apps import AppConfig
 
@@ -8,4 +9,6 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from members import audit_signals, jobs, search_provider  # noqa: F401
+        from members import admin_csp, audit_signals, jobs, search_provider  # noqa: F401
+
+        admin_csp.install()

@@ -2,9 +2,10 @@
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from members import audit, lockout
@@ -52,6 +53,30 @@ def on_mfa_added(sender, request, user, authenticator, **kwargs):
     audit.record(
         AuditEvent.Action.MFA_ADDED, subject=user, actor=user, request=request, type=authenticator.type
     )
+
+
+@receiver(post_save, sender=Authenticator)
+def on_authenticator_created(sender, instance, created, **kwargs):
+    """Enrolling a factor proves it in this session: record that as allauth records a used factor.
+
+    allauth accepts an authenticator app only with a code from it, and a security
+    key only with its signature, so the session that enrolled it has just used it.
+    Without this record the membership gate (which asks that the session itself
+    passed a second factor) would sign out everyone right after they enrolled.
+    Done on the save, in the request (allauth's context), not in allauth's
+    ``authenticator_added`` signal: that one waits for the commit, which may
+    come after the session was saved.
+    """
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.core import context
+
+    request = context.request
+    if not created or instance.type not in (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN):
+        return
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.pk != instance.user_id:
+        return
+    record_authentication(request, user, "mfa", id=instance.pk, type=instance.type, enrolled=True)
 
 
 @receiver(mfa_signals.authenticator_removed)

@@ -1,10 +1,13 @@
 """Forms for applying, logging in, and editing a profile."""
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm, SignupForm
 from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from django import forms
 from django.db import transaction
 
+from members import lockout
 from members.models import TaskForce, User
 from members.roles import ClaimedRole
 from taxonomy.models import Facet, Term
@@ -136,6 +139,16 @@ class LockAwareLoginForm(LoginForm):
         self.fields["login"].widget.attrs.setdefault("autocomplete", "email")
 
 
+def _refuse_if_locked(user):
+    """The lockout holds at the second factor too: a locked account's right code opens nothing.
+
+    The password step checks the lock, but the lock can start after it (five wrong
+    codes, or failures from elsewhere) while this log-in waits at the code step.
+    """
+    if lockout.is_locked(user.email):
+        raise get_adapter().validation_error("account_locked")
+
+
 class SecondFactorForm(AuthenticateForm):
     """allauth's code step at log-in, saying that a recovery code goes in the same box.
 
@@ -149,6 +162,18 @@ class SecondFactorForm(AuthenticateForm):
             "The six-digit code your authenticator app shows now. Lost your phone? "
             "Type one of your recovery codes instead."
         )
+
+    def clean_code(self):
+        _refuse_if_locked(self.user)
+        return super().clean_code()
+
+
+class SecurityKeyStepForm(AuthenticateWebAuthnForm):
+    """allauth's security-key step at log-in, refused while the account is locked."""
+
+    def clean_credential(self):
+        _refuse_if_locked(self.user)
+        return super().clean_credential()
 
 
 class ExpertiseField(forms.ModelMultipleChoiceField):

@@ -87,4 +87,23 @@ def release(lock, by, request=None):
                 AuditEvent.Action.RELEASED, subject=lock.user, email=lock.email, actor=by, request=request
             )
     lock.refresh_from_db(fields=["released_at", "released_by"])
+    if request is not None:
+        _clear_rate_limits(lock, request)
     return lock
+
+
+def _clear_rate_limits(lock, request):
+    """Forget allauth's per-key counts of failures for the address and its account.
+
+    Released means released: without this, allauth's cache-based limit on failed
+    log-ins (per address at the password, per account at the code step) would keep
+    refusing for up to its window after an administrator let the person in again.
+    """
+    from allauth.account.adapter import get_adapter
+    from allauth.core import ratelimit
+
+    keys = [get_adapter(request)._get_login_attempts_cache_key(request, email=lock.email)]
+    if lock.user_id:
+        keys.append(f"mfa-auth-user-{lock.user_id}")  # allauth.mfa.base.internal.flows.check_rate_limit
+    for key in keys:
+        ratelimit.clear(request, action="login_failed", key=key)

@@ -1,5 +1,7 @@
 """Session timeouts and the membership gate (MFA required, pending users kept out)."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -98,8 +100,38 @@ OPEN_PREFIXES = (
 ADMIN_LOGIN_PATHS = ("/admin/login/", "/admin/password_reset/")
 
 
+# Requests that read nothing of the account: a session is not ended over them.
+UNGATED_PREFIXES = ("/static/", "/healthz", "/favicon.ico")
+
+
+def _end_session_without_second_factor(request):
+    """Sign out a session that was opened without the second factor its account has.
+
+    Only allauth's log-in asks for the code, and it records that in the session;
+    a session without that record came in some other way (a log-in view of
+    Django's or Wagtail's, or any future one). Ending it and asking for a proper
+    sign-in is what allauth supports: its re-authentication step assumes the
+    session was opened by its own log-in.
+    """
+    user = request.user
+    audit.record(
+        AuditEvent.Action.SESSION_EXPIRED,
+        subject=user,
+        actor=user,
+        request=request,
+        reason="no_second_factor",
+    )
+    logout(request)
+    messages.warning(request, "Sign in again with your second factor to continue.")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+
+
 class MembershipGateMiddleware:
-    """Send signed-in members without a second factor to set one up; keep pending users out of the admin."""
+    """Send signed-in members without a second factor to set one up; keep pending users out of the admin.
+
+    An account with a second factor must have used it in this very session: anywhere
+    on the site, /accounts/ included (where the factors themselves are managed).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -107,6 +139,13 @@ class MembershipGateMiddleware:
     def __call__(self, request):
         user = request.user
         path = request.path_info
+        if (
+            user.is_authenticated
+            and not path.startswith(UNGATED_PREFIXES)
+            and access.has_mfa(user)
+            and not access.passed_second_factor(request)
+        ):
+            return _end_session_without_second_factor(request)
         if user.is_authenticated and not path.startswith(OPEN_PREFIXES):
             if access.needs_mfa(user):
                 messages.warning(

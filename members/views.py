@@ -1,10 +1,15 @@
-"""Member-facing pages: the pending notice, the directory, profiles."""
+"""Member-facing pages: the pending notice, the directory, profiles; and the one way to sign in."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 
 from members import access
 from members.forms import ProfileForm
@@ -17,6 +22,23 @@ DIRECTORY_PAGE_SIZE = 50
 # what it shows. Apps register here in their ready() (the forum's expertise record, forum.apps), so
 # the members app, which every other app builds on, imports none of them.
 PROFILE_SECTIONS = []
+
+
+@csrf_exempt  # it reads nothing posted: a posted password is dropped, not checked
+def to_sign_in(request):
+    """Every log-in URL other than allauth's (Wagtail's admin and front-end ones) comes here.
+
+    They are Django's LoginView, which checks a password alone: no second factor,
+    lockout, rate limit or audit. This sends people to allauth's log-in instead,
+    with ``next`` kept only when it points into this site.
+    """
+    url = reverse("account_login")
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        url += "?" + urlencode({"next": target})
+    return redirect(url)
 
 
 def pending(request):
