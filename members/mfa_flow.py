@@ -13,13 +13,15 @@ shows a different code from the one the phone now has and every code typed
 fails. ``ActivateAuthenticatorForm`` keeps the session's secret until it is
 activated (allauth clears it then).
 
-The form is named in ``MFA_FORMS["activate_totp"]`` (config/settings.py).
+The forms are named in config/settings.py: ``MFA_FORMS["activate_totp"]`` and
+``MFA_FORMS["add_webauthn"]`` (a security key leads on the same way).
 """
 
 from allauth.account.adapter import get_adapter
 from allauth.core import context
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -69,6 +71,14 @@ class ActivateAuthenticatorForm(ActivateTOTPForm):
             # allauth has just replaced it (it regenerates on every GET): put it back.
             request.session[SECRET_SESSION_KEY] = self.secret = kept
         remember_next(request)
+
+
+class AddSecurityKeyForm(AddWebAuthnForm):
+    """allauth's form for adding a security key, remembering where the member was going."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        remember_next(context.request)
 
 
 @require_GET

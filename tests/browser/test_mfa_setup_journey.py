@@ -1,5 +1,7 @@
 """A new member stopped at a members' page sets up an authenticator app and lands where they wanted."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,7 +34,8 @@ def test_new_member_sets_up_an_authenticator_and_continues_to_the_new_topic_form
 
     # The membership gate stops them on the way to a members' page.
     page.goto("/forum/new/")
-    page.wait_for_url("**/accounts/2fa/?next=/forum/new/")
+    page.wait_for_url("**/accounts/2fa/?next=**")
+    assert parse_qs(urlsplit(page.url).query) == {"next": ["/forum/new/"]}
     expect(page.get_by_text("Set up a second factor to continue.")).to_be_visible()
     page.get_by_role("link", name="Activate").click()
     if "/accounts/reauthenticate/" in page.url:

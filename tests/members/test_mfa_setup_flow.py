@@ -9,7 +9,7 @@ import importlib
 import os
 import re
 from html import unescape
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 ACTIVATE = "/accounts/2fa/totp/activate/"
 FORM = "members.mfa_flow.ActivateAuthenticatorForm"
+KEY_FORM = "members.mfa_flow.AddSecurityKeyForm"
 FOREIGN_NEXTS = [
     "https://evil.example/",
     "//evil.example/forum/new/",
@@ -35,8 +36,8 @@ FOREIGN_NEXTS = [
 
 @pytest.fixture(autouse=True)
 def _activation_form_named(settings):
-    """Name the form as config/settings.py is to (MFA_FORMS["activate_totp"]); see the last test."""
-    settings.MFA_FORMS = {**settings.MFA_FORMS, "activate_totp": FORM}
+    """Name the forms as config/settings.py is to (MFA_FORMS); see the last test."""
+    settings.MFA_FORMS = {**settings.MFA_FORMS, "activate_totp": FORM, "add_webauthn": KEY_FORM}
 
 
 @pytest.fixture
@@ -94,7 +95,8 @@ def test_after_setting_up_the_member_continues_to_the_page_they_wanted(client, n
     gate = client.get("/forum/new/")
     assert gate.status_code == 302
     index_url = gate["Location"]
-    assert index_url == "/accounts/2fa/?next=/forum/new/"
+    assert urlsplit(index_url).path == "/accounts/2fa/"
+    assert parse_qs(urlsplit(index_url).query) == {"next": ["/forum/new/"]}
 
     index = client.get(index_url).content.decode()
     activate_url = unescape(re.search(r'href="(/accounts/2fa/totp/activate/[^"]*)"', index).group(1))
@@ -114,6 +116,17 @@ def test_after_setting_up_the_member_continues_to_the_page_they_wanted(client, n
     # Used once: visiting the codes later from the settings, Continue goes home.
     assert NEXT_SESSION_KEY not in client.session
     assert client.get("/members/continue/")["Location"] == "/"
+
+
+def test_choosing_a_security_key_instead_also_leads_on_to_the_page_wanted(client, newcomer):
+    index = client.get("/accounts/2fa/?next=/forum/new/").content.decode()
+    add_url = unescape(re.search(r'href="(/accounts/2fa/webauthn/add/[^"]*)"', index).group(1))
+    assert add_url == "/accounts/2fa/webauthn/add/?next=/forum/new/"
+
+    open_set_up(client, add_url)
+    assert client.session[NEXT_SESSION_KEY] == "/forum/new/"
+    open_set_up(client, f"/accounts/2fa/webauthn/add/?next={quote('https://evil.example/', safe='')}")
+    assert NEXT_SESSION_KEY not in client.session
 
 
 @pytest.mark.parametrize("foreign", FOREIGN_NEXTS)
@@ -180,9 +193,10 @@ def test_the_set_up_pages_cost_a_fixed_number_of_queries(client, newcomer, djang
 
 
 def test_the_site_settings_name_the_activation_form():
-    """Fails until config/settings.py has MFA_FORMS["activate_totp"] (the fixture above stands in for it).
+    """Fails until config/settings.py names both forms in MFA_FORMS (the fixture above stands in for it).
 
     Read from the settings module itself, which the fixture's override does not touch.
     """
     configured = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     assert configured.MFA_FORMS.get("activate_totp") == FORM
+    assert configured.MFA_FORMS.get("add_webauthn") == KEY_FORM
