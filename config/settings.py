@@ -242,6 +242,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_FORMS = {
     "authenticate": "members.forms.SecondFactorForm",
     "authenticate_webauthn": "members.forms.SecurityKeyStepForm",
+    # Set-up keeps its secret across reloads and leads on to the page the gate stopped at.
+    "activate_totp": "members.mfa_flow.ActivateAuthenticatorForm",
+    "add_webauthn": "members.mfa_flow.AddSecurityKeyForm",
 }
 MFA_TRUST_ENABLED = False
 MFA_PASSKEY_LOGIN_ENABLED = False

@@ -26,6 +26,8 @@ class SearchResult:
     topics: tuple[str, ...]
     rank: float
     updated_at: datetime | None
+    # (slug, name) per topic, as the search page shows them: set by search.views, not by the index.
+    topic_labels: tuple[tuple[str, str], ...] = ()
 
 
 def count_label(count: int, capped: bool) -> str:

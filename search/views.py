@@ -1,5 +1,6 @@
 """The search page, /search/?q=…&kind=…&topic=…&page=…: open to everyone, results depend on their scopes."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -26,6 +27,27 @@ def _renamed_topics(slugs) -> dict:
     return dict(
         FormerSlug.objects.filter(slug__in=slugs).exclude(slug__in=live).values_list("slug", "term__slug")
     )
+
+
+def _topic_names(slugs) -> dict:
+    """Slug -> the term's name, for every slug on the page (one query; none when there are none).
+
+    The index stores slugs, so a rename needs no re-index of the name; a slug no
+    term has any more (a deleted term) is shown as it is.
+    """
+    if not slugs:
+        return {}
+    return dict(Term.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def _with_topic_names(results, chosen):
+    """``results`` with each hit's topics named, and the chosen topics as (slug, name) pairs."""
+    names = _topic_names({*chosen, *(slug for hit in results.results for slug in hit.topics)})
+    hits = [
+        replace(hit, topic_labels=tuple((slug, names.get(slug, slug)) for slug in hit.topics))
+        for hit in results.results
+    ]
+    return replace(results, results=hits), [(slug, names.get(slug, slug)) for slug in chosen]
 
 
 def _grouped(results, facet_links) -> list[dict]:
@@ -75,6 +97,7 @@ def search_page(request):
         page=request.GET.get("page") or 1,
         per_page=RESULTS_PER_PAGE,
     )
+    results, chosen_topics = _with_topic_names(results, topics)
     shown_query = query[:MAX_QUERY_CHARS]
     base = _query_string(q=shown_query, kind=kind, topic=topics)
     facet_links = [
@@ -89,6 +112,7 @@ def search_page(request):
             "kind": kind,
             "kind_label": known_kinds[kind].label if kind else "",
             "topics": topics,
+            "chosen_topics": chosen_topics,
             "max_query_chars": MAX_QUERY_CHARS,
             "ellipsis": Paginator.ELLIPSIS,
             "all_kinds_url": "?" + _query_string(q=shown_query, topic=topics),
