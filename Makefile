@@ -49,7 +49,10 @@ run: $(STAMP) ## Set up and serve http://127.0.0.1:8000 (PORT=8101 for another p
 	@# The outer trap stops exactly the loops started here, once: a bare `kill 0` also
 	@# signalled this shell, re-entered the trap until it overflowed ("Segmentation
 	@# fault"), and signalled make itself.
+	@# Each loop first waits (in the background, so TERM still reaches it) for the server to
+	@# answer: the site is served first, and the workers' start-up does not slow it down.
 	@keep() { ( child=; trap 'kill $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' TERM; \
+		$(PY) config/wait_for_server.py $(HOST) $(PORT) & child=$$!; wait $$child; \
 		while :; do "$$@" & child=$$!; wait $$child && exit 0; \
 			echo "[make run] '$$*' died (exit status $$?); restarting it in 1 s" >&2; sleep 1; done ) & \
 		pids="$$pids $$!"; }; \
