@@ -1,4 +1,4 @@
-"""Wagtail hooks of the CMS: who may see a page, privacy from the page form or dialog, the review report."""
+"""Wagtail hooks of the CMS: page privacy, privacy from the page form or dialog, review report, dashboard."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from cms import access, admin_privacy, hotpath, privacy
+from cms import access, admin_dashboard, admin_privacy, hotpath, privacy
 from cms.reports import DueForReviewView
 from members import access as members_access
 from members.roles import MEMBER
@@ -79,6 +79,12 @@ def apply_requested_visibility(request, page):
 @hooks.register("register_admin_viewset")
 def register_privacy_checked_page_viewsets():
     return admin_privacy.viewsets()
+
+
+@hooks.register("construct_homepage_panels")
+def limit_the_dashboard_workflow_panels(request, panels):
+    """Wagtail's workflow panels list every page in review; the dashboard shows the newest few."""
+    admin_dashboard.limit_workflow_panels(panels)
 
 
 class DueForReviewMenuItem(MenuItem):

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from cms import freshness
 from cms.forms import ContentPageForm
+from cms.page_permissions import LeafPagePermissionTester
 from taxonomy.models import Facet
 
 TOPIC_FACETS = [Facet.PHASE, Facet.TRAFFICKING_TYPE, Facet.PRACTICE_AREA]
@@ -81,6 +82,10 @@ class ContentPage(Page):
             return f"preview:{uuid.uuid4()}"
         # A page saved without a revision (a script, a data migration) raises the version too.
         return f"{self.pk}:{self.live_revision_id}:{freshness.content_version()}"
+
+    def permissions_for_user(self, user):
+        # Content pages are nearly always leaves, whose delete and move buttons then need no query.
+        return LeafPagePermissionTester(user, self)
 
     def searchable_text(self):
         """Plain text of the page for the site search (no HTML)."""
