@@ -4,8 +4,8 @@ It points Django at a throwaway database before any model is imported: by
 default a fresh SQLite file under var/bench/; with DATABASE_URL set, a
 ``test_<name>`` database created on that server and dropped afterwards (the way
 the test runner does it), so the database DATABASE_URL names is never written
-to. The schema comes from the migrations; the database is deleted at the end
-unless --keep is given.
+to. Each bench gets one freshly migrated from the migrations, deleted after it
+(--keep keeps the last one).
 """
 
 import argparse
@@ -58,6 +58,11 @@ def _configure_django():
 
     # Timings should not include recording every SQL statement, as DEBUG does.
     settings.DEBUG = False
+    # Benches sign their readers in with force_login, standing for a real sign-in: the
+    # membership gate lets only sessions that passed the second factor through.
+    from members.client_sign_in import install
+
+    install()
 
 
 def _create_database(use_sqlite_file: bool):
@@ -91,21 +96,24 @@ def main(argv=None) -> int:
     from django.db import connection
 
     original_name = connection.settings_dict["NAME"]
-    _create_database(use_sqlite_file)
     rows = []
-    try:
-        for name in names:
+    for position, name in enumerate(names):
+        # Each bench gets a freshly migrated database of its own: its figures are for its own
+        # data alone, and two benches may build the same pages (admin and cms share cms_bench's
+        # generator, whose slugs would collide).
+        _create_database(use_sqlite_file)
+        try:
             module = importlib.import_module(f"bench.{name}_bench")
             print(f"Running {name} ({'smoke' if args.smoke else 'full'})…", flush=True)
             started = time.monotonic()
             figures = module.run(smoke=args.smoke)
             rows.extend((name, figure, value) for figure, value in figures.items())
             rows.append((name, "bench wall time (s)", time.monotonic() - started))
-    finally:
-        if args.keep:
-            print(f"Kept the database {connection.settings_dict['NAME']}; drop it when done.")
-        else:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
+        finally:
+            if args.keep and position == len(names) - 1:
+                print(f"Kept the database {connection.settings_dict['NAME']}; drop it when done.")
+            else:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
 
     print()
     print(format_table(rows))

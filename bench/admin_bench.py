@@ -33,12 +33,12 @@ import random
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Workflow, WorkflowState
 
@@ -170,10 +170,14 @@ def time_pages(editor, reviewer, repeats) -> dict:
 def run(smoke: bool) -> dict:
     sizes = SMOKE if smoke else FULL
     figures = {}
-    with tempfile.TemporaryDirectory(prefix="admin-bench-media-") as media:
+    # A Path, as in settings, and put back afterwards: the next bench migrates a fresh database.
+    with (
+        tempfile.TemporaryDirectory(prefix="admin-bench-media-") as media,
         # Demo images and documents go to a throwaway store; workflow emails stay in memory.
-        settings.PROTECTED_MEDIA_ROOT = media
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        override_settings(
+            PROTECTED_MEDIA_ROOT=Path(media), EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ),
+    ):
         started = time.perf_counter()
         demo.seed(io.StringIO())
         _Pages(random.Random(20261207)).add(sizes["pages"])

@@ -36,13 +36,14 @@ import statistics
 import tempfile
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -286,9 +287,12 @@ def _page_weight(client):
 def run(smoke: bool) -> dict:
     sizes = SMOKE if smoke else FULL
     figures = {}
-    with tempfile.TemporaryDirectory(prefix="cms-bench-media-") as media:
+    # A Path, as in settings, and put back afterwards: the next bench migrates a fresh database.
+    with (
+        tempfile.TemporaryDirectory(prefix="cms-bench-media-") as media,
+        override_settings(PROTECTED_MEDIA_ROOT=Path(media)),
+    ):
         # Demo images and documents go to a throwaway store, never var/protected-media.
-        settings.PROTECTED_MEDIA_ROOT = media
         started = time.perf_counter()
         demo.seed(io.StringIO())
         _Pages(random.Random(20261128)).add(sizes["pages"])

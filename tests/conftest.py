@@ -27,48 +27,14 @@ def _remove_temporary_media():
             shutil.rmtree(root, ignore_errors=True)
 
 
-def _force_login_after_the_second_factor(original):
-    """Django's ``force_login``, followed by the record allauth writes when a code is accepted.
-
-    The membership gate lets a session through only if it passed the second factor
-    (members.access.passed_second_factor), as a real sign-in does; a test that signs
-    someone in stands for that sign-in. ``second_factor=False`` gives the session an
-    attacker gets from a log-in that skips the code (tests/members/test_one_sign_in.py).
-    """
-
-    def force_login(self, user, backend=None, *, second_factor=True):
-        original(self, user, backend)
-        if not second_factor:
-            return
-        from allauth.account.internal.flows.login import record_authentication
-        from allauth.mfa.models import Authenticator
-        from django.http import HttpRequest
-
-        authenticator = (
-            Authenticator.objects.filter(
-                user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-            )
-            .order_by("pk")
-            .first()
-        )
-        if authenticator is None:
-            return  # nothing to pass: the gate sends them to set one up
-        request = HttpRequest()
-        request.session = self.session
-        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
-        request.session.save()
-
-    return force_login
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _test_sign_ins_pass_the_second_factor():
-    from django.test.client import ClientMixin
+    """A test that signs someone in stands for a real sign-in, second factor included
+    (members.client_sign_in); ``force_login(user, second_factor=False)`` gives the attacker's session."""
+    from members.client_sign_in import sign_ins_pass_the_second_factor
 
-    original = ClientMixin.force_login
-    ClientMixin.force_login = _force_login_after_the_second_factor(original)
-    yield
-    ClientMixin.force_login = original
+    with sign_ins_pass_the_second_factor():
+        yield
 
 
 @pytest.fixture(autouse=True)
