@@ -1,4 +1,4 @@
-"""members.client_sign_in: how tests and benches stand for a real sign-in, and that the gate holds without it."""
+"""members.client_sign_in: how tests and benches stand for a real sign-in; the gate holds without it."""
 
 import pytest
 from django.test import Client
