@@ -22,10 +22,26 @@
     return new URLSearchParams(fields).toString();
   }
 
+  // Whether any field differs from the page as the server sent it.
+  function typedBeforeLoad(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      if (field.type === "file" || !("defaultValue" in field)) { return false; }
+      return field.value !== field.defaultValue;
+    });
+  }
+
   function watch(form) {
     var url = form.getAttribute("data-draft-url");
     var status = form.querySelector("[data-draft-status]");
-    var last = snapshot(form);
+    // Text typed before this script arrived (a slow phone, a busy server) is unsaved too: then
+    // nothing counts as saved yet, and the first save comes at once.
+    var last = typedBeforeLoad(form) ? null : snapshot(form);
     var saving = false;
 
     function say(text) {
@@ -68,6 +84,7 @@
       if (document.visibilityState === "hidden") { save(); }
     });
     window.setInterval(save, INTERVAL_MS);
+    if (last === null) { save(); }
   }
 
   document.querySelectorAll("form[data-draft-url]").forEach(watch);
