@@ -53,6 +53,13 @@ RESULTS = {
 }
 
 
+LOADED = """img => img.complete && img.naturalWidth > 0 ? true : new Promise((done) => {
+  img.addEventListener("load", () => done(img.naturalWidth > 0));
+  img.addEventListener("error", () => done(false));
+  if (img.complete) { done(img.naturalWidth > 0); }
+})"""
+
+
 def test_a_visitor_sees_a_briefs_chart_only_once_published_and_its_data_versions_as_a_table(
     page, request, finished_run, role_user, migration_data
 ):
@@ -87,7 +94,9 @@ def test_a_visitor_sees_a_briefs_chart_only_once_published_and_its_data_versions
     page.goto(brief.url)
     chart = page.get_by_role("img", name="Bars of victims by year; hidden small counts are left out.")
     expect(chart).to_be_visible()
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    chart.scroll_into_view_if_needed()  # a lazily loaded image loads once near the screen
+    # Waits for the image to finish loading (it may still be on its way), then checks it decoded.
+    assert chart.evaluate(LOADED)
 
     # Small counts show as "<5" and "suppressed", never as the number.
     by_year = page.locator("section[aria-labelledby=tables-heading] table").first

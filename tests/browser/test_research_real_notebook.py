@@ -49,7 +49,17 @@ def test_researcher_runs_the_case_characteristics_analysis_on_synthetic_data(pag
     for alt in charts.evaluate_all("images => images.map(i => i.alt)"):
         assert alt.startswith("SYNTHETIC DATA:") and len(alt) > 30
     # Every chart image loaded through the permission-checked figure view.
-    assert charts.evaluate_all("images => images.every(i => i.complete && i.naturalWidth > 0)")
+    # (Each is waited for: an image may still be on its way when the page shows.)
+    assert charts.evaluate_all(
+        """images => Promise.all(images.map((img) => {
+          img.loading = "eager";
+          return img.complete && img.naturalWidth > 0 ? true : new Promise((done) => {
+            img.addEventListener("load", () => done(img.naturalWidth > 0));
+            img.addEventListener("error", () => done(false));
+            if (img.complete) { done(img.naturalWidth > 0); }
+          });
+        })).then((loaded) => loaded.every(Boolean))"""
+    )
     expect(page.locator("table.research-table caption").first).to_be_visible()
     expect(page.locator(".research-notes")).to_contain_text("SYNTHETIC DATA.")
     shoot(page, "real-run")
