@@ -272,6 +272,8 @@ AUDIT_RETENTION_DAYS = 400
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Task Force Commons"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# The API's detail_url links follow SITE_URL too, whatever Host header a request sent.
+WAGTAILAPI_BASE_URL = SITE_URL
 # The only log-in is allauth's: Wagtail's admin and its private pages send
 # people there (config/urls.py redirects Wagtail's own log-in views too).
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"

@@ -81,6 +81,14 @@ def test_api_detail_of_a_members_only_page_is_not_found(client, site_pages):
     assert detail["summary"] == "Summary of Public practice."
 
 
+def test_api_links_use_site_url(client, site_pages, settings):
+    assert settings.WAGTAILAPI_BASE_URL == settings.SITE_URL  # as config/settings.py sets it
+    settings.WAGTAILAPI_BASE_URL = settings.SITE_URL = "https://commons.example.org"
+    data = client.get("/api/v2/pages/?limit=20").json()
+    item = next(item for item in data["items"] if item["title"] == "Public practice")
+    assert item["meta"]["detail_url"].startswith("https://commons.example.org/api/v2/pages/")
+
+
 def test_api_does_not_list_images_or_documents(client, db):
     factories.image("Secret chart", collection=factories.members_collection(), name="secret.png")
     assert client.get("/api/v2/images/").status_code == 404
