@@ -15,11 +15,11 @@ Rules:
 """
 
 import time
-import uuid
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
+from config import cache_versions
 from members.access import _group_names, in_group, is_member
 from members.roles import MODERATOR
 
@@ -56,36 +56,30 @@ def forum_access(user) -> ForumAccess:
 # removed from a group (or from the Member group) gets another key, or nothing,
 # on their very next request, with nothing to invalidate. What the key cannot
 # see, a change to categories, their permission rows or groups themselves, bumps
-# a version kept in the shared cache (signals in forum.apps), which every
-# process reads once per request. Entries also expire after MEMO_SECONDS, in
-# case a process's cache is not shared (the local-memory cache in development).
-VERSION_KEY = "forum:access-version"
+# a version counter kept in the shared cache (config.cache_versions; signals in
+# forum.apps), which every process reads once per request. Entries also expire
+# after MEMO_SECONDS, in case a process's cache is not shared (the local-memory
+# cache in development). The key's name differs from the one that held a random
+# string before the counter, which a deployed cache may still hold and cannot
+# increment.
+VERSION_KEY = "forum:rights-version"
 MEMO_SECONDS = 60
 MEMO_SIZE = 1000
 _memo: dict[tuple, tuple[float, ForumAccess]] = {}
 
 
-def _version():
-    from django.core.cache import cache
-
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never restart from a number an old entry was keyed with (after an eviction or a flush).
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _version() -> int:
+    return cache_versions.current(VERSION_KEY)
 
 
-def rights_version() -> str:
+def rights_version() -> int:
     """The current version of forum rights: other apps key their caches of forum rights on it."""
     return _version()
 
 
 def permissions_changed(**kwargs) -> None:
     """Forget every shared result: categories, permission rows or groups changed (a signal receiver)."""
-    from django.core.cache import cache
-
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache_versions.bump(VERSION_KEY)
     _memo.clear()
 
 
