@@ -4,7 +4,8 @@ Wagtail serves documents through its own view (``WAGTAILDOCS_SERVE_METHOD =
 "serve_view"``), which checks the collection's view restrictions, but it puts
 no check at all in front of images: an image file sits under ``MEDIA_URL``
 and anyone who guesses its name can fetch it. So images, their renditions and
-documents are stored in ``PROTECTED_MEDIA_ROOT``, which no web server exposes.
+documents are kept in the protected storage (config.storage; ``PROTECTED_MEDIA_ROOT``
+by default), which no web server exposes.
 Image URLs point at :func:`serve_image`, which finds the image or rendition by
 its exact stored name and serves it only to someone who may see its collection.
 A guessed name that matches nothing, or an image the visitor may not see, is a
@@ -19,17 +20,14 @@ drafts) moves it out when its page is published, and back when it is withdrawn.
 """
 
 import mimetypes
-import os
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.deconstruct import deconstructible
 from django.views.decorators.http import require_safe
 
 from cms import access
+from config import storage as config_storage
 from members.roles import EDITOR, RESEARCHER, REVIEWER
 
 PUBLIC_IMAGE_MAX_AGE = 60 * 60 * 24
@@ -38,22 +36,8 @@ DRAFT_MEDIA_COLLECTION = "Unreviewed drafts"
 DRAFT_MEDIA_GROUPS = (EDITOR, REVIEWER, RESEARCHER)
 
 
-@deconstructible
-class ProtectedMediaStorage(FileSystemStorage):
-    """Files under PROTECTED_MEDIA_ROOT, whose URLs lead to the serving view rather than MEDIA_URL."""
-
-    # Read on every use (not cached) so tests can point the setting elsewhere.
-    @property
-    def base_location(self):
-        return os.fspath(settings.PROTECTED_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
+class ProtectedMediaURLs:
+    """Mixed into the protected storage: file URLs lead to the serving view rather than MEDIA_URL."""
 
     def url(self, name):
         return reverse("cms:protected_image", args=[name.replace("\\", "/")])
@@ -61,7 +45,7 @@ class ProtectedMediaStorage(FileSystemStorage):
 
 def protected_storage():
     """The storage of every image, rendition and document file (referenced by migrations)."""
-    return ProtectedMediaStorage()
+    return config_storage.protected_storage(mixin=ProtectedMediaURLs)
 
 
 def draft_media_collection():

@@ -313,6 +313,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files only views that check access may send (see config.storage). By
+    # default under PROTECTED_MEDIA_ROOT; a deployment may set another BACKEND
+    # and OPTIONS (each app's subfolder is joined to OPTIONS["location"]).
+    "protected": {"BACKEND": "config.storage.ProtectedStorage", "OPTIONS": {}},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -8,7 +8,7 @@ position, camera serial), XMP, comments and colour profiles; the photo is
 turned upright first, since its orientation lived in the EXIF. Pillow's
 decompression-bomb limit applies and is raised as a refusal, not a warning.
 
-Files are stored under PROTECTED_MEDIA_ROOT/forum with a random name; the
+Files are stored in the "forum" part of the protected storage (config.storage) with a random name; the
 member's file name is cleaned and kept only for display and download.
 """
 
@@ -19,12 +19,11 @@ import uuid
 import warnings
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from config.storage import protected_storage
 from forum import access
 from forum.moderation_models import Attachment
 from forum.services import ForumError, NotAllowed
@@ -52,7 +51,7 @@ class AttachmentRefused(ForumError):
 
 
 def attachment_storage():
-    return FileSystemStorage(location=settings.PROTECTED_MEDIA_ROOT / "forum", base_url=None)
+    return protected_storage("forum")
 
 
 def clean_display_name(name: str) -> str:

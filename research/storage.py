@@ -1,15 +1,14 @@
 """Where research files live: protected storage no web server serves.
 
 Dataset files, executed notebooks and figures may hold sensitive data, so they
-sit under PROTECTED_MEDIA_ROOT and are only sent through views that ask
-``research.access`` first.
+sit in the "research" part of the protected storage (config.storage) and are
+only sent through views that ask ``research.access`` first.
 """
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from config.storage import protected_storage
 
 
 def research_storage():
-    # A callable, so tests' temporary PROTECTED_MEDIA_ROOT is used and
-    # migrations do not record a machine's path.
-    return FileSystemStorage(location=settings.PROTECTED_MEDIA_ROOT / "research", base_url=None)
+    # A callable (referenced by migrations), so migrations record no
+    # machine's path and the storage follows the settings of the moment.
+    return protected_storage("research")
