@@ -289,7 +289,3 @@ def collection_is_members_only(collection, restricted_paths=None) -> bool:
     if restricted_paths is None:
         restricted_paths = restricted_collection_paths()
     return any(collection.path.startswith(path) for path in restricted_paths)
-
-
-def can_view_collection(user, collection) -> bool:
-    return not collection_is_members_only(collection) or can_view_members_only(user)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 
 from config import cache_versions
-from members.access import _group_names, in_group, is_member
+from members.access import group_names, in_group, is_member
 from members.roles import MODERATOR
 
 PROSECUTORS = "Prosecutors"
@@ -88,8 +88,9 @@ def load_groups(users) -> None:
 
     For the notification fan-out: with the names loaded, each recipient's rights
     come from the shared results above, so checking a thousand watchers takes
-    the same queries as checking two. (members.access has no public way to do
-    this; it keeps the names on the user object under this attribute.)
+    the same queries as checking two. (members.access.remember, its public way,
+    also records the second factor, which the fan-out does not load; so this
+    sets only the attribute members.access keeps the names under.)
     """
     users = [user for user in users if user.pk]
     if not users:
@@ -105,7 +106,7 @@ def load_groups(users) -> None:
 
 
 def _shared(user) -> ForumAccess:
-    key = (_version(), bool(user.is_superuser), _group_names(user))
+    key = (_version(), bool(user.is_superuser), group_names(user))
     now = time.monotonic()
     found = _memo.get(key)
     if found is not None and now - found[0] < MEMO_SECONDS:
@@ -123,7 +124,7 @@ def _compute(user) -> ForumAccess:
     moderator = in_group(user, MODERATOR)
     rows = CategoryPermission.objects.filter(category=OuterRef("pk"))
     # By the group names in the shared key (not the user's rows), so the result is exactly the key's.
-    mine = rows.filter(group__name__in=_group_names(user))
+    mine = rows.filter(group__name__in=group_names(user))
     categories = Category.objects.annotate(
         restricted=Exists(rows),
         may_see=Exists(mine.filter(can_see=True)),
@@ -156,10 +157,6 @@ def _compute(user) -> ForumAccess:
 
 def is_moderator(user) -> bool:
     return forum_access(user).is_moderator
-
-
-def can_see_category(user, category) -> bool:
-    return category.pk in forum_access(user).see
 
 
 def can_read_category(user, category) -> bool:

@@ -47,10 +47,6 @@ MENTION = re.compile(r"(?<![\w@/])@([a-z][a-z'.]*(?:-[a-z][a-z'.]*){0,4})", re.I
 MAX_MENTIONS = 10
 
 
-def mention_handle(user) -> str:
-    return "-".join((user.full_name or "").lower().split())
-
-
 def mentioned_names(text: str) -> list[str]:
     """The names @mentioned in Markdown text, outside code, at most MAX_MENTIONS."""
     without_code = re.sub(r"```.*?```|`[^`]*`", " ", text or "", flags=re.DOTALL)

@@ -45,7 +45,8 @@ def _loaded(user):
 
 
 class SessionTimeoutMiddleware:
-    """Lock a session after 30 idle minutes and end it after 12 hours, whichever comes first."""
+    """Sign a session out after SESSION_IDLE_TIMEOUT without activity, or SESSION_ABSOLUTE_TIMEOUT after
+    it began, whichever comes first (settings: 30 minutes and 12 hours; the messages name those figures)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,7 +80,7 @@ class SessionTimeoutMiddleware:
                 )
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
             # Writing the session on every request would make each page view a
-            # database write; a minute's precision is plenty for a 30-minute limit.
+            # database write; ACTIVITY_PRECISION_SECONDS is plenty for an idle limit of many minutes.
             if not _is_background(request) and now - last >= ACTIVITY_PRECISION_SECONDS:
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)

@@ -53,10 +53,6 @@ NOTE = (
 Cell = tuple
 
 
-def is_small(value, threshold: int = THRESHOLD) -> bool:
-    return value < threshold
-
-
 @dataclass(frozen=True)
 class SuppressedTable:
     display: pd.DataFrame  # every cell a string: the count, "<5" or "suppressed"

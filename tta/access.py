@@ -42,11 +42,6 @@ def can_triage(user) -> bool:
     return is_tta_staff(user)
 
 
-def can_see_internal(user) -> bool:
-    """Internal notes and staff-only timeline entries."""
-    return is_tta_staff(user)
-
-
 def can_manage_cycles(user) -> bool:
     return is_tta_staff(user)
 
