@@ -93,6 +93,11 @@ class SearchPage:
         return count_label(self.kind_counts.get(kind, 0), kind in self.capped_kinds)
 
     @property
+    def number(self) -> int:
+        """The current page, named as Django's Page names it (the shared pagination include reads it)."""
+        return self.page
+
+    @property
     def has_next(self) -> bool:
         return self.page < self.num_pages
 
