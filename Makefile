@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format lab bench bench-smoke migrate seed install clean-var audit
+.PHONY: help run test test-fast lint format lab bench bench-smoke migrate seed install clean-var audit
 
 help: ## Show the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,11 @@ run: $(STAMP) ## Set up and serve http://127.0.0.1:8000 (PORT=8101 for another p
 
 test: $(STAMP) ## Run the whole test suite, browser tests included
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The edit-test loop: every test but the browser ones, spread over one worker per core.
+# pytest-django gives each worker its own test database (test_x_gw0, test_x_gw1, ...).
+test-fast: $(STAMP) ## Run the suite in parallel (pytest-xdist), browser tests skipped, for the edit-test loop
+	$(PY) -m pytest -n auto --ignore=tests/browser $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check formatting and lint with ruff
 	$(BIN)/ruff format --check .

@@ -204,8 +204,9 @@ def visible_page_ids(queryset, user, restrictions=None, order_by=()) -> list[int
     restricted single pages (hundreds of members-only articles) are dropped
     here from the ids read, instead of travelling as an IN list: Django
     prepared each of those hundreds of parameters and psycopg split the
-    statement around each placeholder, about 5 ms of a list's request on
-    PostgreSQL, more than the database spent on the query.
+    statement around each placeholder, which on PostgreSQL cost more than the
+    database spent on the query (see bench/README.md, "Readings behind the
+    code", cms).
 
     On PostgreSQL the ids come as one ordered array; elsewhere as rows.
     """

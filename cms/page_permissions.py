@@ -3,8 +3,8 @@
 Editors may change pages but not publish them, so for each row of a page
 listing Wagtail asks the database twice (the "Delete" and "Move" buttons)
 whether the page or any page under it is live: with 50 rows, 100 queries, a
-``LIKE`` on the tree path that SQLite cannot serve from the path index (272 ms
-of a listing's 328 ms of SQL at 5,000 pages, bench/admin_bench.py). For a page
+``LIKE`` on the tree path that SQLite cannot serve from the path index, most of
+a listing's SQL (see bench/README.md, "Readings behind the code", cms). For a page
 with no children the pages in question are the page itself, whose ``live`` and
 ``owner`` are already loaded: the answer is the same, without the query.
 tests/cms/test_admin_listing.py holds it to Wagtail's own answers.

@@ -146,14 +146,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Connections persist (CONN_MAX_AGE, as on PostgreSQL): opening one costs
-    # about 3 ms of CPU a request (the PRAGMAs, Django's SQL functions, parsing
-    # the schema), and the forum bench's topic page served 97 req/s with a new
-    # connection per request against 155 with one kept (bench/README.md). In WAL
+    # CPU on every request (the PRAGMAs, Django's SQL functions, parsing the
+    # schema); see bench/README.md, "Readings behind the code", config. In WAL
     # mode each autocommit statement reads the newest commit, so a kept
     # connection sees other processes' writes.
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: a search over a million index rows has a plan cost high enough to
-    # trigger it, and compiling took 30 of a 110 ms query; pages here run short
+    # trigger it, and compiling took a large share of the query (see
+    # bench/README.md, "Readings behind the code", config); pages here run short
     # queries, where JIT only adds its compile time.
     # First, so options given in DATABASE_URL (?options=...) still apply, and win.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})

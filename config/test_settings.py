@@ -4,8 +4,10 @@ Tasks run immediately in-process, passwords hash quickly, and email is kept in
 memory unless a test switches to the file outbox.
 """
 
+import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from config.settings import *  # noqa: F403
 from config.settings import _TASK_BACKENDS, TASKS
@@ -25,3 +27,14 @@ STORAGES = {
 # kernels fall back to the worker's user there, as in development. CI runs the
 # isolation test for real (.ci/run builds the virtualenv from a Python other accounts can run).
 RESEARCH_KERNEL_REQUIRE_ISOLATION = False
+
+# Under pytest-xdist (`make test-fast`) the workers run at once, and every test clears
+# the cache (a FLUSHDB on Redis), sessions included: with one Redis database a worker
+# would sign out, or wipe the rate limits of, another's test. Each worker gets the
+# database numbered after the configured one (gw0: +1, gw1: +2, ...); PostgreSQL's test
+# databases are already per worker (pytest-django adds the suffix).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):  # noqa: F405
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _redis_db = int(_redis.path.strip("/") or 0) + 1 + int(_XDIST_WORKER[2:])
+    CACHES["default"]["LOCATION"] = urlunsplit(_redis._replace(path=f"/{_redis_db}"))  # noqa: F405

@@ -1,9 +1,9 @@
 """Topic-list pages without counting every topic.
 
 Django's Paginator asks ``COUNT(*)`` of the whole list to number the last
-page. On Latest or a busy category that count read every visible topic (100,000
-in the bench: 240 ms on SQLite, 50 ms on PostgreSQL, bench/README.md hot spots
-2 and 3), more than the page itself. A topic list fetches one row more than it
+page. On Latest or a busy category that count read every visible topic, which
+cost more than the page itself (see bench/README.md, "Readings behind the code",
+forum). A topic list fetches one row more than it
 shows instead: that row says whether there is a next page. The links are
 Previous, the earlier pages (elided), the current one and Next: plain links, so
 they work without JavaScript.

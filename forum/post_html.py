@@ -2,7 +2,8 @@
 
 The topic page is the forum's hottest page. Rendered through ``{% include %}``
 with six to eight ``{% url %}`` tags and a ``{% csrf_token %}`` per post it
-cost about 50 ms of CPU for 20 posts (bench/README.md, hot spot 1). Here each
+cost most of the page's CPU (see bench/README.md, "Readings behind the code",
+forum). Here each
 URL pattern is reversed once per page and formatted per post, the CSRF field
 is built once, and the markup (the same the template produced) is joined from
 escaped parts, which takes a fraction of that.

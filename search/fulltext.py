@@ -32,9 +32,8 @@ SNIPPET_WORDS = 28
 RANK_WINDOW = 1000
 # A large kind's probe on PostgreSQL (PostgresEngine._windows): its newest this
 # many entries, and the visible matches among them from which walking the kind
-# newest first beats the GIN index. At 4 % the window is within about 25,000 of
-# the kind's entries (about 50 ms); on the forum bench's data the GIN index took
-# 77 ms for a word in 6 % of the topics and 450 ms for one in 22 %.
+# newest first beats the GIN index (see bench/README.md, "Readings behind the
+# code", search).
 PROBE_ROWS = 1000
 COMMON_IN_PROBE = 40
 
@@ -103,7 +102,8 @@ def searched_kinds(filters: Filters) -> tuple[str, ...]:
 # A visitor with few scopes (anonymous, pending: "public" and little else) may see
 # a small share of the hits, so FTS5 filters by scope too. With many (a member
 # reads most forum categories) the OR of a dozen large doclists cost more than
-# skipping the few rows the exact SQL check drops (122 against 34 ms a window).
+# skipping the few rows the exact SQL check drops (see bench/README.md, "Readings
+# behind the code", search).
 SCOPE_TOKENS_UP_TO = 3
 
 
@@ -143,8 +143,8 @@ class SQLiteEngine(_Engine):
             scopes = " AND fts_filters : (" + " OR ".join(filter_token("s", s) for s in filters.scopes) + ")"
         # A kind with no entry at all (no briefs yet, say) matches its own token
         # alone, which finds nothing at once: FTS5 merges a prefix word's every
-        # doclist before it sees that the kind's token has none (11 ms an empty
-        # kind for "restitution"* on the forum bench).
+        # doclist before it sees that the kind's token has none (see bench/README.md,
+        # "Readings behind the code", search).
         present = f"CASE WHEN EXISTS (SELECT 1 FROM {TABLE} k WHERE k.kind = %s) THEN %s ELSE %s END"  # noqa: S608
         arm = (
             f"SELECT * FROM (SELECT {FTS_TABLE}.rowid AS id, e.kind AS kind, {self.rank} AS score "  # noqa: S608
@@ -195,9 +195,8 @@ class SQLiteEngine(_Engine):
         # highlight() and snippet() need a MATCH cursor: a second MATCH, over the
         # rowids from the page's lowest to its highest, joined to the page, runs
         # them for the page's rows only. One cursor, not one per row: a MATCH
-        # seek re-merges a prefix word's every doclist, about 11 ms a row for
-        # "restitution"* on the forum bench (20 rows: 228 of a 366 ms search; 15
-        # with the range).
+        # seek re-merges a prefix word's every doclist, for every row (see
+        # bench/README.md, "Readings behind the code", search).
         cursor.execute(
             f"""
             WITH {windows},
