@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from cms import access, admin_dashboard, admin_privacy, hotpath, privacy
+from cms import access, admin_dashboard, admin_listing, admin_privacy, hotpath, privacy
 from cms.reports import DueForReviewView
 from members import access as members_access
 from members.roles import MEMBER
@@ -107,3 +107,6 @@ def register_due_for_review_urls():
             name="cms_due_for_review_results",
         ),
     ]
+
+
+hooks.register("construct_explorer_page_queryset", admin_listing.with_specific_workflow_tasks)
