@@ -39,6 +39,7 @@ from cms.models import (
     PracticePage,
     ResourceIndexPage,
     ResourcePage,
+    SiteSettings,
     StandardPage,
 )
 from taxonomy.models import Term
@@ -330,4 +331,29 @@ def seed(stdout):
             home.featured_practices.add(HomeFeaturedPractice(practice=practice, sort_order=order))
         home.save_revision().publish()
 
+    link_navigation_to_pages(home)
     stdout.write(f"cms: {seeder.created} pages and files created ({ResourcePage.objects.count()} resources).")
+
+
+def link_navigation_to_pages(home):
+    """Turn the default navigation's paths into page links where a page now has that path.
+
+    A page link follows its page when an editor moves or renames it; a path does not.
+    Links an editor already changed are left alone.
+    """
+    settings = SiteSettings.for_site(home.get_site())
+    pages = {page.url_path: page for page in home.get_descendants().live().specific()}
+    prefix = home.url_path.rstrip("/")
+    changed = False
+    for name in ("main_links", "footer_links"):
+        links = []
+        for link in getattr(settings, name):
+            value = {"label": link.value["label"], "page": link.value["page"], "path": link.value["path"]}
+            page = pages.get(prefix + (value["path"] or ""))
+            if value["page"] is None and page is not None:
+                value.update(page=page, path="")
+                changed = True
+            links.append(("link", value))
+        setattr(settings, name, links)
+    if changed:
+        settings.save()

@@ -40,6 +40,11 @@ ROUTES = [
     ("inactive account notice", "/accounts/inactive/", rules.PUBLIC),
     ("unknown verification link", "/accounts/confirm-email/not-a-real-key/", rules.PUBLIC),
     ("password reset sent", "/accounts/password/reset/done/", rules.PUBLIC),
+    # Every other log-in view sends people to allauth's (members.views.to_sign_in).
+    ("Wagtail front-end log-in", "/_util/login/", dict.fromkeys(ROLES, 302)),
+    ("Wagtail admin log-in", "/admin/login/", dict.fromkeys(ROLES, 302)),
+    # After setting up a second factor: on to the remembered page, or home.
+    ("continue after second-factor set-up", "/members/continue/", dict.fromkeys(ROLES, 302)),
     # Members.
     (
         "pending notice",

@@ -1,8 +1,22 @@
-"""Site settings: the footer notice and the program contact every page shows."""
+"""Site settings: the navigation, the footer's links, the footer notice and the program contact.
 
+Editors change the main navigation's content links and the footer's links in
+the admin (Settings > Site settings); the templates only lay them out. A link
+is a page (it follows the page if it moves) or a path on this site for a page
+that is not a CMS page, such as ``/report/``. A page link is shown only while
+the page is live and open to everyone, so a members-only title never reaches an
+anonymous visitor's header. Links for members (forum, TTA, the directory) are
+not settings: they follow the visitor's role, in ``base.html``.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
 
 GRANT_NOTICE = (
     "This project is supported by Grant No. 2015-VT-BX-K001 awarded by the Bureau of "
@@ -13,15 +27,98 @@ GRANT_NOTICE = (
 )
 
 
+class LinkBlock(blocks.StructBlock):
+    """A labelled link to a page, or to a path on this site."""
+
+    label = blocks.CharBlock(max_length=60)
+    page = blocks.PageChooserBlock(required=False)
+    path = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        help_text="A path on this site, such as /report/, for a link that is not a page.",
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        page, path = value.get("page"), (value.get("path") or "").strip()
+        if bool(page) == bool(path):
+            raise blocks.StructBlockValidationError(
+                block_errors={"path": ValidationError("Choose a page or give a path, not both.")}
+            )
+        # A path only: an address elsewhere ("//host", "javascript:") is not a site link.
+        if path and (not path.startswith("/") or path.startswith("//")):
+            raise blocks.StructBlockValidationError(
+                block_errors={"path": ValidationError("Give a path on this site, starting with one /.")}
+            )
+        return value
+
+    class Meta:
+        icon = "link"
+
+
+def _links(*pairs):
+    return [("link", {"label": label, "page": None, "path": path}) for label, path in pairs]
+
+
+MAIN_LINKS = _links(
+    ("Practices", "/practices/"), ("Resources", "/resources/"), ("Evidence briefs", "/briefs/")
+)
+FOOTER_LINKS = _links(
+    ("Report trafficking", "/report/"),
+    ("About", "/about/"),
+    ("Partners", "/about/partners/"),
+    ("Contact", "/contact/"),
+    ("Privacy", "/privacy/"),
+    ("Topics", "/topics/"),
+)
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """Text every page shows: the footer notice and the program contact."""
+    """What every page shows: the navigation, the footer's links and notice, the program contact."""
 
+    main_links = StreamField(
+        [("link", LinkBlock())],
+        blank=True,
+        default=MAIN_LINKS,
+        help_text="The content links of the main navigation, after Home. Members also see their own.",
+    )
+    footer_links = StreamField([("link", LinkBlock())], blank=True, default=FOOTER_LINKS)
     footer_notice = models.TextField(default=GRANT_NOTICE)
     contact_email = models.EmailField(default="humantrafficking@theiacp.org")
     contact_phone = models.CharField(max_length=40, default="800-843-4227 ext. 831")
 
-    panels = [FieldPanel("footer_notice"), FieldPanel("contact_email"), FieldPanel("contact_phone")]
+    panels = [
+        FieldPanel("main_links"),
+        FieldPanel("footer_links"),
+        FieldPanel("footer_notice"),
+        FieldPanel("contact_email"),
+        FieldPanel("contact_phone"),
+    ]
 
     class Meta:
         verbose_name = "Site settings"
+
+    @cached_property
+    def navigation(self):
+        """``{"main": [(label, url)], "footer": [(label, url)]}``, public pages only.
+
+        Computed once per loaded settings object: the base template's settings are
+        kept per content version (cms.hotpath), which any page or settings change raises.
+        """
+        fields = (self.main_links, self.footer_links)
+        chosen = [link.value["page"].pk for field in fields for link in field if link.value["page"]]
+        shown = {page.pk: page for page in Page.objects.live().public().filter(pk__in=chosen)}
+
+        def resolve(field):
+            links = []
+            for link in field:
+                label, page, path = link.value["label"], link.value["page"], link.value["path"]
+                if page:
+                    if page.pk in shown:
+                        links.append((label, shown[page.pk].get_url()))
+                elif path:
+                    links.append((label, path))
+            return links
+
+        return {"main": resolve(self.main_links), "footer": resolve(self.footer_links)}
