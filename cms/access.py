@@ -101,7 +101,7 @@ class Restrictions(list):
 
 def page_restrictions() -> Restrictions:
     """Every page view restriction on the site, in one query."""
-    found = {}
+    found: dict[int, tuple[int, str, bool, str, set[str]]] = {}
     rows = PageViewRestriction.objects.values_list(
         "pk", "page_id", "page__path", "page__numchild", "restriction_type", "groups__name"
     )
@@ -144,7 +144,7 @@ def _covered(restrictions) -> Q:
 
 
 # (structure version, restrictions) of the last load in this process: most requests reuse it.
-_loaded = (None, None)
+_loaded: tuple[int | None, Restrictions | None] = (None, None)
 RESTRICTIONS_TTL = 300
 
 
@@ -162,7 +162,7 @@ def current_restrictions() -> Restrictions:
     global _loaded
     version = freshness.structure_version()
     loaded_version, restrictions = _loaded
-    if loaded_version == version:
+    if loaded_version == version and restrictions is not None:
         return restrictions
     key = f"cms:restrictions:{version}"
     restrictions = cache.get(key)
@@ -272,7 +272,7 @@ def page_denial(page, user, restrictions=None) -> Denial | None:
 
 def required_groups(page) -> list[str]:
     """The groups a visitor needs for this page, for the explanation on the 403 page."""
-    names = set()
+    names: set[str] = set()
     for restriction in restrictions_on(page):
         names |= restriction.groups
     return sorted(names)

@@ -97,7 +97,7 @@ def load_groups(users) -> None:
         return
     from django.contrib.auth import get_user_model
 
-    names = {user.pk: set() for user in users}
+    names: dict[int, set[str]] = {user.pk: set() for user in users}
     through = get_user_model().groups.through
     for user_id, name in through.objects.filter(user_id__in=names).values_list("user_id", "group__name"):
         names[user_id].add(name)

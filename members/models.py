@@ -72,6 +72,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
+    # Who is changing this account's groups, set just before the change: the audit signal
+    # (members.audit_signals) reads it, since m2m_changed does not carry the request.
+    _changed_by: "User | None" = None
+
     email = models.EmailField("email address", max_length=254, unique=True)
     full_name = models.CharField("name", max_length=150)
     agency = models.CharField(max_length=200)

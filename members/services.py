@@ -80,7 +80,7 @@ def approve_applicant(applicant: User, *, groups, by: User, task_force=None, req
             actor=by,
             request=request,
             groups=sorted(names),
-            task_force=applicant.task_force.name,
+            task_force=applicant.task_force.name if applicant.task_force else "",
         )
         _email_applicant(applicant, "approved", groups=sorted(names))
     return applicant
