@@ -30,7 +30,6 @@ listings, at most 500 ms for the editor.
 
 import io
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -39,10 +38,10 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Workflow, WorkflowState
 
 from bench.cms_bench import _Pages
+from bench.timing import time_page_ms
 from cms import demo
 from cms.models import HomePage, PracticeIndexPage, PracticePage
 from members.models import User
@@ -54,12 +53,6 @@ DRAFT_EVERY = 20
 IN_REVIEW_EVERY = 25
 TARGET_P95_MS = {"dashboard": 300, "listing": 300, "editor": 500}
 WORKFLOW = "Best-practice review"
-
-
-def _percentile_95(samples):
-    if len(samples) < 2:
-        return samples[0]
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
 def _staff(email, name, groups):
@@ -93,27 +86,6 @@ def _sign_in(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-def _get(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(
-            f"GET {url} answered {response.status_code} {response.get('Location', '')}, not 200"
-        )
-    return response
-
-
-def _time_ms(client, url, repeats):
-    _get(client, url)  # warm-up: caches filled, as on a live admin
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        _get(client, url)
-        samples.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        _get(client, url)
-    return statistics.median(samples), _percentile_95(samples), len(queries)
 
 
 def urls():
@@ -154,7 +126,7 @@ def time_pages(editor, reviewer, repeats) -> dict:
     for who, user in (("editor", editor), ("reviewer", reviewer)):
         client = _sign_in(user)
         for name, (url, kind) in pages.items():
-            median, p95, queries = _time_ms(client, url, repeats)
+            median, p95, queries = time_page_ms(client, url, repeats)
             figures[f"{name} as {who}: median ms"] = median
             figures[f"{name} as {who}: p95 ms"] = p95
             figures[f"{name} as {who}: queries"] = queries

@@ -42,12 +42,11 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
-from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from bench.timing import get_ok, percentile_95, time_page_ms
 from cms import demo, freshness, privacy
 from cms.demo_practices import PRACTICES
 from cms.models import (
@@ -83,12 +82,6 @@ WORDS = (
 
 # PostgreSQL's English configuration drops these: a query of them would search for nothing.
 STOP_WORDS = {"and", "who", "each", "before"}
-
-
-def _percentile_95(samples):
-    if len(samples) < 2:
-        return samples[0]
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
 def _sentence(rng, words=18):
@@ -206,27 +199,6 @@ def _member():
     return user
 
 
-def _get(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(
-            f"GET {url} answered {response.status_code} {response.get('Location', '')}, not 200"
-        )
-    return response
-
-
-def _time_ms(client, url, repeats):
-    _get(client, url)  # warm-up: caches filled, as on a live site
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        _get(client, url)
-        samples.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        _get(client, url)
-    return statistics.median(samples), _percentile_95(samples), len(queries)
-
-
 def _cold_ms(client, url, repeats, bump=freshness.bump):
     """Median and p95 ms right after a publish: every cached list, count and result page missed.
 
@@ -241,9 +213,9 @@ def _cold_ms(client, url, repeats, bump=freshness.bump):
         bump()
         index_changed()
         started = time.perf_counter()
-        _get(client, url)
+        get_ok(client, url)
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), _percentile_95(samples)
+    return statistics.median(samples), percentile_95(samples)
 
 
 def _distinct_queries(count):
@@ -263,14 +235,14 @@ def _distinct_search_ms(client, queries):
     samples = []
     for query in queries:
         started = time.perf_counter()
-        _get(client, f"/search/?q={query.replace(' ', '+')}")
+        get_ok(client, f"/search/?q={query.replace(' ', '+')}")
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), _percentile_95(samples)
+    return statistics.median(samples), percentile_95(samples)
 
 
 def _page_weight(client):
     """Bytes of the home page's HTML plus every stylesheet and script it links, images excluded."""
-    html = _get(client, "/").content
+    html = get_ok(client, "/").content
     total = len(html)
     assets = re.findall(rb'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
     assets += re.findall(rb'<script[^>]+src="([^"]+)"', html)
@@ -315,7 +287,7 @@ def run(smoke: bool) -> dict:
         member.force_login(_member())
         for who, client in (("anonymous", anonymous), ("member", member)):
             for name, url in urls.items():
-                median, p95, queries = _time_ms(client, url, sizes["repeats"])
+                median, p95, queries = time_page_ms(client, url, sizes["repeats"])
                 figures[f"{name} as {who}: median ms"] = median
                 figures[f"{name} as {who}: p95 ms"] = p95
                 figures[f"{name} as {who}: queries"] = queries

@@ -32,6 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from bench import forum_data, forum_load
+from bench.timing import percentile_95
 from forum import notifications
 from forum.models import POSTS_PER_PAGE, Notification, Post, Topic
 from search.index import index_changed
@@ -51,12 +52,6 @@ SEARCHES = ["restitution", "interpreters booked", "victim services"]
 DATABASE_TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notebooks"]}
 }
-
-
-def _percentile_95(samples):
-    if len(samples) < 2:
-        return samples[0]
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
 class Measurements:
@@ -94,7 +89,7 @@ class Measurements:
             self.report.line(f"ERROR {name}: status {response.status_code}")
 
     def _record(self, name, samples, target, queries=None):
-        median, p95 = statistics.median(samples), _percentile_95(samples)
+        median, p95 = statistics.median(samples), percentile_95(samples)
         self.figures[f"{name}: median ms"] = median
         self.figures[f"{name}: p95 ms"] = p95
         if queries is not None:
@@ -269,7 +264,7 @@ def _measure_load(m, data, sizes):
             m.figures[f"load {name}: requests"] = result.requests
             m.figures[f"load {name}: errors"] = result.errors
             m.figures[f"load {name}: latency median ms"] = statistics.median(result.samples_ms)
-            m.figures[f"load {name}: latency p95 ms"] = _percentile_95(result.samples_ms)
+            m.figures[f"load {name}: latency p95 ms"] = percentile_95(result.samples_ms)
             m.figures[f"load {name}: client CPU (share of one core)"] = result.client_cpu_share
             if result.server_cpu_seconds is not None:
                 m.figures[f"load {name}: server CPU (share of one core)"] = (

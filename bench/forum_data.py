@@ -30,6 +30,7 @@ from django.db.models import NOT_PROVIDED
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.names import FIRST, LAST
 from forum import access, privacy
 from forum.models import (
     Category,
@@ -92,14 +93,6 @@ CATEGORIES = [
     ("prosecutors", "Prosecutors", None, 3),
 ]
 
-FIRST = (
-    "Maria James Aisha Robert Linh Carlos Dana Priya Michael Fatima David Keisha Jose Emily Omar Grace "
-    "Luis Hannah Tomas Nadia Samuel Rosa Daniel Mei Andre Olivia Victor Chloe Ibrahim Laura"
-).split()
-LAST = (
-    "Garcia Smith Nguyen Johnson Patel Williams Brown Jones Miller Davis Rodriguez Martinez Hernandez "
-    "Lopez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Thompson White Harris Clark Lewis Walker"
-).split()
 OPENERS = [
     "How do you handle",
     "What worked for you with",

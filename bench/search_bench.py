@@ -13,6 +13,8 @@ import time
 
 from django.contrib.auth.models import AnonymousUser, Group
 
+from bench.names import FIRST, LAST
+from bench.timing import percentile_95
 from members.models import User
 from members.roles import MEMBER
 from search.documents import IndexDocument
@@ -30,14 +32,6 @@ QUERIES = [
     "financial investig",  # the last word matches as a prefix
 ]
 
-FIRST = (
-    "Maria James Aisha Robert Linh Carlos Dana Priya Michael Fatima David Keisha Jose Emily Omar Grace "
-    "Luis Hannah Tomas Nadia Samuel Rosa Daniel Mei Andre Olivia Victor Chloe Ibrahim Laura"
-).split()
-LAST = (
-    "Garcia Smith Nguyen Johnson Patel Williams Brown Jones Miller Davis Rodriguez Martinez Hernandez "
-    "Lopez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Thompson White Harris Clark Lewis Walker"
-).split()
 RARE_LAST = "Quintanilla"
 STATES = "Ohio Texas Florida Georgia Arizona Nevada Oregon Michigan Illinois Virginia Kansas Utah".split()
 AGENCY_KINDS = [
@@ -113,12 +107,6 @@ def _member():
     return user
 
 
-def _percentile_95(samples):
-    if len(samples) < 2:
-        return samples[0]
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
-
-
 def _time_ms(fn, repeats, before=None):
     samples = []
     for _ in range(repeats):
@@ -127,7 +115,7 @@ def _time_ms(fn, repeats, before=None):
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), _percentile_95(samples)
+    return statistics.median(samples), percentile_95(samples)
 
 
 def run(smoke: bool) -> dict:
