@@ -95,8 +95,9 @@ def past(request):
 def month(request, year=None, month=None):
     zone = preferences.viewer_zone(request.user)
     if year is None:
+        # This month in the viewer's zone, shown at once (no redirect), so the link stays stable.
         today = timezone.localtime(timezone.now(), zone)
-        return redirect("trainings:month", year=today.year, month=today.month)
+        year, month = today.year, today.month
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404("No such month.")
     # The month's bounds in the viewer's own zone, so an evening event on the 31st stays in its month.
