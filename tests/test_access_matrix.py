@@ -159,7 +159,7 @@ ROUTES = [
             training_url(f"/trainings/{{event}}/{action}/"),
             trainings_rules.POST_ONLY,
         )
-        for action in ("register", "cancel")
+        for action in ("register", "cancel", "attendance")
     ),
     *(
         (f"trainings {name} of a public event", training_url(path), trainings_rules.EVENT_STAFF)

@@ -150,6 +150,12 @@ class Registration(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # Marked by staff once the event has started (trainings.attendance); None until then.
+    attended = models.BooleanField(null=True, blank=True)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    attendance_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_event, name="edit"),
     path("<int:pk>/roster/", views.roster, name="roster"),
     path("<int:pk>/roster.csv", views.roster_csv, name="roster_csv"),
+    path("<int:pk>/attendance/", views.mark_attendance, name="attendance"),
 ]

@@ -25,7 +25,7 @@ from members.access import members_only
 # formula-injection rule of the project (see the report: it belongs in a lower layer).
 from research.spreadsheet import safe_cell
 from taxonomy.models import Term
-from trainings import access, calendars, events, preferences, registration
+from trainings import access, attendance, calendars, events, preferences, registration
 from trainings.forms import EventForm, FilterForm, TimeZoneForm
 from trainings.models import ACTIVE_STATUSES, Event, MemberPreference, Registration, RegistrationStatus
 
@@ -331,8 +331,26 @@ def roster(request, pk):
                 (r for r in rows if r.status == RegistrationStatus.WAITLISTED), key=lambda r: r.position or 0
             ),
             "viewer_zone": preferences.viewer_zone(request.user),
+            "can_mark_attendance": event.has_started(),
         },
     )
+
+
+@require_POST
+@access.event_staff_only
+def mark_attendance(request, pk):
+    event = _managed_event_or_404(request, pk)
+    try:
+        present = {int(value) for value in request.POST.getlist("present")}
+    except ValueError:
+        present = {-1}  # refused below as "not registered", like any other foreign id
+    try:
+        count = attendance.mark_attendance(event, present, by=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Attendance saved: {count} attended.")
+    return redirect("trainings:roster", pk=event.pk)
 
 
 @access.event_staff_only
@@ -342,7 +360,16 @@ def roster_csv(request, pk):
     response["Content-Disposition"] = f'attachment; filename="training-{event.pk}-roster.csv"'
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
-    header = ["name", "email", "agency", "task force", "status", "waitlist position", "registered at (UTC)"]
+    header = [
+        "name",
+        "email",
+        "agency",
+        "task force",
+        "status",
+        "waitlist position",
+        "registered at (UTC)",
+        "attended",
+    ]
     writer.writerow(header + list(event.questions))
     for row in _roster(event):
         member = row.member
@@ -354,6 +381,7 @@ def roster_csv(request, pk):
             row.get_status_display(),
             row.position or "",
             row.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            {True: "yes", False: "no"}.get(row.attended, ""),
             *(row.answers.get(question, "") for question in event.questions),
         ]
         # Names, agencies and answers are typed by people: never let a spreadsheet run one.
