@@ -40,6 +40,15 @@ def can_manage_event(user, event) -> bool:
     return is_tta_staff(user) or (is_editor(user) and event.visibility == Visibility.PUBLIC)
 
 
+def manageable_events(user):
+    """The events this person may edit: all for TTA staff, public ones for editors, none otherwise."""
+    if is_tta_staff(user):
+        return Event.objects.all()
+    if is_editor(user):
+        return Event.objects.filter(visibility=Visibility.PUBLIC)
+    return Event.objects.none()
+
+
 def visible_events(user):
     """The events this person may see listed: published, and members-only ones for members only."""
     events = Event.objects.published()

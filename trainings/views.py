@@ -68,6 +68,13 @@ def _list_page(request, *, past: bool):
     events_qs, form, chosen = _filtered(request, events_qs)
     page = Paginator(events_qs.with_terms(), PAGE_SIZE).get_page(request.GET.get("page"))
     topics, audiences = _filter_terms()
+    # Staff find their unpublished drafts here; nobody else has any (no query for them).
+    can_create = access.can_create_events(request.user)
+    drafts = (
+        list(access.manageable_events(request.user).filter(is_published=False).upcoming(now)[:PAGE_SIZE])
+        if can_create and not past
+        else []
+    )
     return render(
         request,
         "trainings/index.html",
@@ -79,7 +86,8 @@ def _list_page(request, *, past: bool):
             "topic_terms": topics,
             "audience_terms": audiences,
             "viewer_zone": preferences.viewer_zone(request.user),
-            "can_create": access.can_create_events(request.user),
+            "can_create": can_create,
+            "drafts": drafts,
         },
     )
 

@@ -429,3 +429,15 @@ def test_a_member_sets_their_time_zone(client_for, role_user):
 
 def test_visibility_values_are_what_the_rules_expect():
     assert {v for v, _ in Visibility.choices} == {"public", "members"}
+
+
+def test_staff_find_the_drafts_they_manage_on_the_list_and_nobody_else_sees_them(
+    client_for, role_user, events
+):
+    members_draft = EventFactory(title="Members-only draft", is_published=False)
+    editor = client_for(role_user("editor")).get("/trainings/").content.decode()
+    assert "Unpublished draft session" in editor and members_draft.title not in editor
+    staff = client_for(role_user("tta_staff")).get("/trainings/").content.decode()
+    assert "Unpublished draft session" in staff and members_draft.title in staff
+    member = client_for(role_user("member")).get("/trainings/").content.decode()
+    assert "Unpublished draft session" not in member and members_draft.title not in member
