@@ -10,6 +10,8 @@ Emails are sent after the commit (``transaction.on_commit``), so a rolled-back s
 never announced.
 """
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -136,7 +138,7 @@ def _promote_waitlisted(event: Event, now) -> list[Registration]:
         registration.status_changed_at = now
         registration.save(update_fields=["status", "status_changed_at"])
         registration.event = event
-        transaction.on_commit(lambda r=registration: notifications.send_promotion(r))
+        transaction.on_commit(partial(notifications.send_promotion, registration))
     if promoted:
         event.registered_count += len(promoted)
         Event.objects.filter(pk=event.pk).update(registered_count=F("registered_count") + len(promoted))
