@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cms",
     "forum",
     "tta",
+    "trainings",
     "research",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -11,6 +11,8 @@ from tests.access_rules import LOGIN
 from tests.factories import ROLES
 from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
+from tests.trainings import access_rules as trainings_rules
+from tests.trainings.access_rules import event_url as training_url
 
 ROUTES = [
     # Public pages and probes.
@@ -130,6 +132,60 @@ ROUTES = [
         {**rules.MEMBERS, **dict.fromkeys(ROLES[2:], 302)},
     ),
     ("research", "/research/", rules.RESEARCH),
+    # Trainings: public pages, members-only events absent (404) for non-members, staff pages.
+    ("trainings upcoming", "/trainings/", rules.PUBLIC),
+    ("trainings past", "/trainings/past/", rules.PUBLIC),
+    ("trainings this month", "/trainings/month/", rules.PUBLIC),
+    ("trainings a month", "/trainings/month/2026/11/", rules.PUBLIC),
+    ("trainings a month that does not exist", "/trainings/month/2026/13/", trainings_rules.NOT_FOUND),
+    ("trainings public feed", "/trainings/feed.ics", rules.PUBLIC),
+    ("trainings personal feed", trainings_rules.personal_feed, trainings_rules.TOKEN_HOLDER),
+    ("trainings guessed feed token", "/trainings/feed/guessed.ics", trainings_rules.NOT_FOUND),
+    ("trainings my trainings", "/trainings/mine/", rules.MEMBERS),
+    ("trainings reset feed (POST only)", "/trainings/mine/reset-feed/", trainings_rules.POST_ONLY),
+    ("trainings new event", "/trainings/new/", trainings_rules.EVENT_STAFF),
+    ("trainings public event", training_url("/trainings/{event}/"), rules.PUBLIC),
+    ("trainings public event .ics", training_url("/trainings/{event}/event.ics"), rules.PUBLIC),
+    (
+        "trainings members-only event",
+        training_url("/trainings/{event}/", visibility="members"),
+        trainings_rules.SEES_MEMBERS_ONLY,
+    ),
+    (
+        "trainings members-only event .ics",
+        training_url("/trainings/{event}/event.ics", visibility="members"),
+        trainings_rules.SEES_MEMBERS_ONLY,
+    ),
+    ("trainings draft event", training_url("/trainings/{event}/", published=False), trainings_rules.DRAFT),
+    ("trainings nobody's event", "/trainings/999999/", trainings_rules.NOT_FOUND),
+    *(
+        (
+            f"trainings {action} (POST only)",
+            training_url(f"/trainings/{{event}}/{action}/"),
+            trainings_rules.POST_ONLY,
+        )
+        for action in ("register", "cancel", "attendance")
+    ),
+    *(
+        (f"trainings {name} of a public event", training_url(path), trainings_rules.EVENT_STAFF)
+        for name, path in (
+            ("edit", "/trainings/{event}/edit/"),
+            ("roster", "/trainings/{event}/roster/"),
+            ("roster CSV", "/trainings/{event}/roster.csv"),
+        )
+    ),
+    *(
+        (
+            f"trainings {name} of a members-only event",
+            training_url(path, visibility="members"),
+            trainings_rules.MEMBERS_ONLY_EVENT_STAFF,
+        )
+        for name, path in (
+            ("edit", "/trainings/{event}/edit/"),
+            ("roster", "/trainings/{event}/roster/"),
+            ("roster CSV", "/trainings/{event}/roster.csv"),
+        )
+    ),
     # Wagtail admin and its closed doors.
     ("admin", "/admin/", rules.ADMIN),
     ("admin login", "/admin/login/", dict.fromkeys(ROLES, 302)),
@@ -198,6 +254,6 @@ def test_access(name, url, role, status, role_users, db, client_for):
     if (
         status == 302
         and role == "pending"
-        and target.startswith(("/members/", "/forum/", "/tta/", "/research/"))
+        and target.startswith(("/members/", "/forum/", "/tta/", "/research/", "/trainings/"))
     ):
         assert response["Location"] in ("/members/pending/",) or response["Location"].startswith("/accounts/")

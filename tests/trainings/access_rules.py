@@ -1,0 +1,57 @@
+"""Expected responses for trainings URLs in the access matrix (tests/test_access_matrix.py), and their URLs.
+
+An event URL is a callable(users) that makes the event it needs inside the test's savepoint.
+A members-only event, or a draft, is a 404 for whoever may not see it: its existence is never
+revealed. Staff pages are 403 for members who are not staff, then 404 for an event the
+person does not manage (an editor and a members-only event).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests import access_rules as rules
+from tests.factories import ROLES
+
+SEES_MEMBERS_ONLY = {**dict.fromkeys(ROLES, 200), "anonymous": 404, "pending": 404}
+DRAFT = {**dict.fromkeys(ROLES, 404), "editor": 200, "tta_staff": 200, "superuser": 200}
+EVENT_STAFF = {
+    **dict.fromkeys(ROLES, 403),
+    "anonymous": rules.LOGIN,
+    "pending": rules.PENDING,
+    "editor": 200,
+    "tta_staff": 200,
+    "superuser": 200,
+}
+MEMBERS_ONLY_EVENT_STAFF = {**EVENT_STAFF, "editor": 404}
+POST_ONLY = dict.fromkeys(ROLES, 405)
+TOKEN_HOLDER = rules.PUBLIC  # the token is the credential: calendar apps send no cookies
+NOT_FOUND = dict.fromkeys(ROLES, 404)
+
+
+def event_url(path, *, visibility="public", published=True):
+    """A callable giving ``path`` formatted with the pk of an event of that kind."""
+
+    def build(users):
+        from trainings.models import Event
+
+        start = timezone.now() + timedelta(days=5)
+        event, _ = Event.objects.get_or_create(
+            title=f"Matrix {visibility} {'published' if published else 'draft'}",
+            defaults={
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=1),
+                "visibility": visibility,
+                "is_published": published,
+                "join_url": "https://meet.example.org/matrix",
+            },
+        )
+        return path.format(event=event.pk)
+
+    return build
+
+
+def personal_feed(users):
+    from trainings.preferences import preference_for
+
+    return f"/trainings/feed/{preference_for(users['member']).calendar_token}.ics"

@@ -1,0 +1,11 @@
+"""App configuration for trainings: registers the reminder job with the scheduler."""
+
+from django.apps import AppConfig
+
+
+class TrainingsConfig(AppConfig):
+    name = "trainings"
+    verbose_name = "Trainings and events"
+
+    def ready(self):
+        from trainings import jobs  # noqa: F401
