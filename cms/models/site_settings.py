@@ -18,6 +18,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from cms import access
+
 GRANT_NOTICE = (
     "This project is supported by Grant No. 2015-VT-BX-K001 awarded by the Bureau of "
     "Justice Assistance. The Bureau of Justice Assistance is a component of the Office of "
@@ -106,19 +108,25 @@ class SiteSettings(BaseSiteSetting):
         Computed once per loaded settings object: the base template's settings are
         kept per content version (cms.hotpath), which any page or settings change raises.
         """
-        fields = (self.main_links, self.footer_links)
-        chosen = [link.value["page"].pk for field in fields for link in field if link.value["page"]]
-        shown = {page.pk: page for page in Page.objects.live().public().filter(pk__in=chosen)}
+        # The stored values, not the blocks: a page link's page comes in the one query below.
+        fields = {name: getattr(self, name).raw_data for name in ("main_links", "footer_links")}
+        chosen = {link["value"].get("page") for raw in fields.values() for link in raw} - {None}
+        shown = {}
+        if chosen:
+            restrictions = access.current_restrictions()
+            for page in Page.objects.live().filter(pk__in=chosen):
+                if not access.is_members_only(page, restrictions):
+                    shown[page.pk] = page.get_url()
 
-        def resolve(field):
+        def resolve(raw):
             links = []
-            for link in field:
-                label, page, path = link.value["label"], link.value["page"], link.value["path"]
-                if page:
-                    if page.pk in shown:
-                        links.append((label, shown[page.pk].get_url()))
-                elif path:
-                    links.append((label, path))
+            for link in raw:
+                value = link["value"]
+                if value.get("page"):
+                    if value["page"] in shown:
+                        links.append((value["label"], shown[value["page"]]))
+                elif value.get("path"):
+                    links.append((value["label"], value["path"]))
             return links
 
-        return {"main": resolve(self.main_links), "footer": resolve(self.footer_links)}
+        return {"main": resolve(fields["main_links"]), "footer": resolve(fields["footer_links"])}
