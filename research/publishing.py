@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from wagtail.images import get_image_model
 
 from cms.media import draft_media_collection
+from config.errors import ServiceError
 from research import access, brief_media, disclosure, registry, suppression
 from research.spreadsheet import safe_cell
 from research.storage import research_storage
@@ -30,7 +31,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 SECTION_FIELDS = {"method": "method", "methods": "method", "limitations": "limitations"}
 
 
-class PublishingError(Exception):
+class PublishingError(ServiceError):
     """Why a run cannot become a brief draft, in words for the researcher."""
 
 
