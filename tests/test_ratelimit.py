@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # A moment in the middle of every window used here, so nothing starts a new window by chance.
 START = 1_800_000_000.0 + 7.0
+SPARE_REDIS = "redis://127.0.0.1:6379/15"  # the last of the 16: xdist workers count up from 1
 
 
 def _redis_reachable():
@@ -54,11 +55,13 @@ def shared_cache(request, settings):
         # Its store outlives the test, and the clock stands at the same moment in every test.
         caches["default"].clear()
     else:
-        # A database of its own and a prefix per test: other test runs share this Redis.
+        # The Redis database this test run already uses (each xdist worker has its own), else one
+        # no run configures; a prefix per test, as parallel runs without REDIS_URL share it.
+        configured = settings.CACHES["default"]
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/13",
+                "LOCATION": configured["LOCATION"] if "Redis" in configured["BACKEND"] else SPARE_REDIS,
                 "KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}",
             }
         }
