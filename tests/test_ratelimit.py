@@ -6,7 +6,6 @@ until the window ends, the window ending lets the person go on, and two keys (tw
 addresses) are counted apart. allauth's own limits are allauth's (tests/members).
 """
 
-import socket
 import uuid
 from dataclasses import dataclass
 
@@ -18,20 +17,13 @@ from cms import contact
 from config import ratelimit
 from config.errors import LimitReached, ServiceError
 from forum import limits
+from tests.test_config import redis_reachable
 
 pytestmark = pytest.mark.django_db
 
 # A moment in the middle of every window used here, so nothing starts a new window by chance.
 START = 1_800_000_000.0 + 7.0
 SPARE_REDIS = "redis://127.0.0.1:6379/15"  # the last of the 16: xdist workers count up from 1
-
-
-def _redis_reachable():
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture(
@@ -41,7 +33,7 @@ def _redis_reachable():
             "redis",
             marks=[
                 pytest.mark.redis,
-                pytest.mark.skipif(not _redis_reachable(), reason="needs Redis at 127.0.0.1:6379"),
+                pytest.mark.skipif(not redis_reachable(), reason="needs Redis at 127.0.0.1:6379"),
             ],
         ),
     ]
