@@ -72,9 +72,11 @@ test: $(STAMP) ## Run the whole test suite, browser tests included
 test-fast: $(STAMP) ## Run the suite in parallel (pytest-xdist), browser tests skipped, for the edit-test loop
 	$(PY) -m pytest -n auto --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check formatting and lint with ruff
+lint: $(STAMP) ## Check formatting and lint with ruff, and the apps' layering with import-linter
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	@# Which app may import which (docs/architecture.md, "Layers"): [tool.importlinter] in pyproject.toml.
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Format and fix with ruff
 	$(BIN)/ruff format .

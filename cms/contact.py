@@ -4,51 +4,29 @@ A bot fills in every field it finds, including ``website``, which people never
 see (cms.css hides it, it is skipped by the keyboard and its label says to
 leave it empty): such a submission is answered as if it worked and dropped. An
 address may submit ``CONTACT_FORM_RATE[0]`` times per ``CONTACT_FORM_RATE[1]``
-seconds; beyond that the page says so plainly and offers email and phone.
+seconds (counted by config.ratelimit); beyond that the page says so plainly and
+offers email and phone.
 """
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
+
+from config import ratelimit
 
 HONEYPOT_FIELD = "website"
 MAX_TEXT_CHARS = 5000
 MAX_LINE_CHARS = 300
 
 
-class RateLimit:
-    """At most N actions per window per key, counted in the shared cache (so across machines)."""
-
-    def __init__(self, prefix, setting):
-        self.prefix, self.setting = prefix, setting
-
-    @property
-    def limit(self):
-        return getattr(settings, self.setting)[0]
-
-    @property
-    def window(self):
-        return getattr(settings, self.setting)[1]
-
-    def _key(self, key):
-        return f"ratelimit:{self.prefix}:{key}"
-
-    def exceeded(self, key):
-        return (cache.get(self._key(key)) or 0) >= self.limit
-
-    def hit(self, key):
-        cache_key = self._key(key)
-        # add() then incr() is atomic on Redis and locmem, so concurrent posts all count.
-        cache.add(cache_key, 0, self.window)
-        try:
-            return cache.incr(cache_key)
-        except ValueError:  # expired between the two calls
-            cache.set(cache_key, 1, self.window)
-            return 1
+# The contact page shows this with the site's email address and phone number beside it.
+RATE_LIMITED = "You have sent several messages in a short time, so this form is paused for you for a while."
 
 
-rate_limit = RateLimit("contact", "CONTACT_FORM_RATE")
+def count_submission(request) -> None:
+    """Count one submission from the visitor's address; raises LimitReached past CONTACT_FORM_RATE."""
+    limit, window = settings.CONTACT_FORM_RATE
+    ratelimit.hit("contact", client_address(request), limit=limit, window=window, message=RATE_LIMITED)
 
 
 def client_address(request):
@@ -73,4 +51,5 @@ def guard(form):
 
 
 def submitted_by_bot(form):
+    """Whether the honeypot field, which people never see, was filled in."""
     return bool(str(form.data.get(HONEYPOT_FIELD, "")).strip())

@@ -301,6 +301,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
 # Contact form: submissions allowed per visitor address per hour.
 CONTACT_FORM_RATE = (5, 3600)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The site search (our own index, search/) stores topic slugs and imports no app: it asks
+# this module for topic names and former slugs, and follows its rename signal.
+SEARCH_TOPIC_VOCABULARY = "taxonomy.topics"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 

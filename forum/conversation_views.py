@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.errors import ServiceError
 from forum import access, attachments, conversations, limits
 from forum.forms import AttachingForm, BodyField, PrivacyConfirmField, show_privacy_confirmation
 from forum.models import MAX_TITLE_LENGTH, PostReport
@@ -150,7 +151,7 @@ def new(request):
                     confirmed_private=data["confirm_private"],
                     files=checked,
                 )
-            except (ForumError, limits.RateLimited) as error:
+            except ServiceError as error:
                 findings = _refused(form, error)
             else:
                 messages.success(request, "Your message is sent.")
@@ -199,7 +200,7 @@ def conversation(request, pk):
                     confirmed_private=data["confirm_private"],
                     files=checked,
                 )
-            except (ForumError, limits.RateLimited) as error:
+            except ServiceError as error:
                 findings = _refused(form, error)
             else:
                 page = (sent.number - 1) // MESSAGES_PER_PAGE + 1
@@ -253,7 +254,7 @@ def report(request, pk):
         try:
             limits.hit(request.user, "report")
             conversations.report_message(message, by=request.user, **form.cleaned_data)
-        except (ForumError, limits.RateLimited) as error:
+        except ServiceError as error:
             messages.error(request, str(error))
         else:
             messages.success(

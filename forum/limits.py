@@ -1,13 +1,11 @@
-"""Rate limits on writing and reporting, counted in the cache per member and fixed window.
+"""The forum's rate limits on writing and reporting, per member; config.ratelimit counts them.
 
 Applied by the views (the request path), not by forum.services, so the demo
 loader and the benchmark generator write freely. Moderators are not limited.
 """
 
-import time
-
-from django.core.cache import cache
-
+from config import ratelimit
+from config.errors import LimitReached
 from forum import access
 
 # action: (how many, per how many seconds, what the member is told)
@@ -24,23 +22,14 @@ LIMITS = {
     ),
 }
 
-
-class RateLimited(Exception):
-    pass
+# The forum's name for a reached limit, from before every limit raised config.errors.LimitReached;
+# kept so code that still catches limits.RateLimited catches the same thing.
+RateLimited = LimitReached
 
 
 def hit(user, action: str) -> None:
-    """Count one action; raises RateLimited (with the message for the member) when over the limit."""
+    """Count one action by the member; raises LimitReached (its message is for them) past the limit."""
     if access.is_moderator(user):
         return
     limit, window, message = LIMITS[action]
-    key = f"forum:rate:{action}:{user.pk}:{int(time.time()) // window}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this is the window's first action.
-        cache.set(key, 1, timeout=window)
-        count = 1
-    if count > limit:
-        raise RateLimited(message)
+    ratelimit.hit(f"forum:{action}", user.pk, limit=limit, window=window, message=message)

@@ -26,6 +26,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from config.errors import ServiceError
 from forum import access, search_provider, tasks
 from forum.models import Category, ModerationAction, Post, PostRevision, Topic
 from forum.moderation_models import MemberWarning, ModerationNote
@@ -38,7 +39,7 @@ REDACTED = "[redacted by a moderator]"
 MAX_SPLIT = 200
 
 
-class ModerationError(Exception):
+class ModerationError(ServiceError):
     """A moderator action refused; the message is for the moderator."""
 
 

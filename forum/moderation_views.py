@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.errors import ServiceError
 from forum import access, moderation
 from forum.models import Category, ModerationAction, Post, Topic
 from forum.moderation_models import MemberWarning
-from forum.services import ForumError
 from members.access import members_only
 from members.models import User
 
@@ -177,7 +177,7 @@ def topic_tools(request, pk):
     if form is not None and form.is_valid():
         try:
             target, success = _apply(request, topic, which, form)
-        except (moderation.ModerationError, ForumError) as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             if target is not None:

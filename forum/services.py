@@ -10,13 +10,13 @@ concurrent writers lose nothing and number posts without gaps or clashes.
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.errors import NotPermitted, ServiceError
 from forum import access, notifications, privacy, search_provider, tasks
 from forum.models import (
     FORUM_TAG_FACETS,
@@ -45,11 +45,11 @@ MAX_TAGS = 5
 QUOTE_MAX_CHARS = 1500
 
 
-class ForumError(Exception):
+class ForumError(ServiceError):
     """An action refused for a reason the member can fix or should know; the message is for them."""
 
 
-class NotAllowed(ForumError, PermissionDenied):
+class NotAllowed(ForumError, NotPermitted):
     """The member may not do this."""
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.errors import ServiceError
 from config.prepared import MAX_KEY, MIN_KEY, PreparedQuery
 from forum import access, attachments, drafts, limits, paging, post_html, services
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
@@ -359,7 +360,7 @@ def new_topic(request):
                     tags=data["tags"],
                     confirmed_private=data["confirm_private"],
                 )
-            except (services.ForumError, limits.RateLimited) as error:
+            except ServiceError as error:
                 findings = _refused(form, error)
             else:
                 if created.awaiting_approval:
@@ -432,7 +433,7 @@ def reply(request, pk):
                     quote_of=quoted,
                     confirmed_private=form.cleaned_data["confirm_private"],
                 )
-            except (services.ForumError, limits.RateLimited) as error:
+            except ServiceError as error:
                 findings = _refused(form, error)
             else:
                 _attach(request, post, checked)
@@ -477,7 +478,7 @@ def edit(request, pk):
                     title=form.cleaned_data.get("title"),
                     confirmed_private=form.cleaned_data["confirm_private"],
                 )
-            except (services.ForumError, limits.RateLimited) as error:
+            except ServiceError as error:
                 findings = _refused(form, error)
             else:
                 messages.success(request, "Your changes are saved.")
@@ -701,7 +702,7 @@ def report(request, pk):
         try:
             limits.hit(request.user, "report")
             services.report_post(post, by=request.user, **form.cleaned_data)
-        except (services.ForumError, limits.RateLimited) as error:
+        except ServiceError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "Thank you. A moderator will look at this post.")

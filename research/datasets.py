@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from config.errors import ServiceError
 from research import access, schemas, spreadsheet
 from research.conf import setting
 from research.models import Dataset, DatasetVersion
@@ -26,7 +27,7 @@ Status = DatasetVersion.Status
 logger = logging.getLogger(__name__)
 
 
-class UploadError(ValueError):
+class UploadError(ServiceError, ValueError):
     """An upload that cannot be stored; the message tells the researcher why."""
 
 

@@ -15,6 +15,7 @@ import nbformat
 import papermill
 from django.conf import settings
 
+from config.errors import ServiceError
 from research.conf import setting
 from research.provenance import sha256_file
 
@@ -28,7 +29,7 @@ class NotebookNotFound(LookupError):
     pass
 
 
-class ParameterError(ValueError):
+class ParameterError(ServiceError, ValueError):
     """Parameters a researcher gave that the notebook does not accept; the message says which."""
 
 

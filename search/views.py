@@ -10,7 +10,7 @@ from django.shortcuts import render
 from search.index import search
 from search.query_terms import MAX_QUERY_CHARS
 from search.registry import providers
-from taxonomy.models import FormerSlug, Term
+from search.topics import moved, names
 
 RESULTS_PER_PAGE = 20
 # Nobody filters by dozens of topics; the cap keeps the SQL small.
@@ -21,33 +21,16 @@ def _query_string(**params) -> str:
     return urlencode({name: value for name, value in params.items() if value}, doseq=True)
 
 
-def _renamed_topics(slugs) -> dict:
-    """Old slug -> current slug for each of ``slugs`` that a renamed term used to have (one query)."""
-    live = Term.objects.filter(slug__in=slugs).values("slug")
-    return dict(
-        FormerSlug.objects.filter(slug__in=slugs).exclude(slug__in=live).values_list("slug", "term__slug")
-    )
-
-
-def _topic_names(slugs) -> dict:
-    """Slug -> the term's name, for every slug on the page (one query; none when there are none).
-
-    The index stores slugs, so a rename needs no re-index of the name; a slug no
-    term has any more (a deleted term) is shown as it is.
-    """
-    if not slugs:
-        return {}
-    return dict(Term.objects.filter(slug__in=slugs).values_list("slug", "name"))
-
-
 def _with_topic_names(results, chosen):
     """``results`` with each hit's topics named, and the chosen topics as (slug, name) pairs."""
-    names = _topic_names({*chosen, *(slug for hit in results.results for slug in hit.topics)})
+    # The index stores slugs, so a rename needs no re-index of the name; a slug no topic has
+    # any more (a deleted term) is shown as it is.
+    names_of = names({*chosen, *(slug for hit in results.results for slug in hit.topics)})
     hits = [
-        replace(hit, topic_labels=tuple((slug, names.get(slug, slug)) for slug in hit.topics))
+        replace(hit, topic_labels=tuple((slug, names_of.get(slug, slug)) for slug in hit.topics))
         for hit in results.results
     ]
-    return replace(results, results=hits), [(slug, names.get(slug, slug)) for slug in chosen]
+    return replace(results, results=hits), [(slug, names_of.get(slug, slug)) for slug in chosen]
 
 
 def _grouped(results, facet_links) -> list[dict]:
@@ -82,11 +65,11 @@ def search_page(request):
     # An unknown kind is ignored, so an old or mistyped link still searches everything.
     kind = kind if kind in known_kinds else ""
     topics = [slug[:140] for slug in request.GET.getlist("topic")[:MAX_TOPICS] if slug.strip()]
-    if topics and (moved := _renamed_topics(topics)):
+    if topics and (renamed := moved(topics)):
         # A link shared before staff renamed a term: send it on to the term's current slug,
         # as /topics/<old slug>/ does, keeping the query, kind and page as they were.
         params = request.GET.copy()
-        params.setlist("topic", [moved.get(slug, slug) for slug in topics])
+        params.setlist("topic", [renamed.get(slug, slug) for slug in topics])
         return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
 
     results = search(

@@ -63,7 +63,7 @@ class Term(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if previous is not None and previous != self.slug:
-                term_slug_changed.send(sender=Term, term=self, old_slug=previous)
+                term_slug_changed.send(sender=Term, term=self, old_slug=previous, new_slug=self.slug)
 
     def clean(self):
         if self.parent_id and self.parent.facet != self.facet:

@@ -67,15 +67,19 @@ class ContactPage(AbstractEmailForm):
         return guard(super().get_form(*args, **kwargs))
 
     def serve(self, request, *args, **kwargs):
-        from cms.contact import client_address, rate_limit, submitted_by_bot
+        from cms.contact import count_submission, submitted_by_bot
+        from config.errors import LimitReached
 
         if request.method == "POST":
-            if rate_limit.exceeded(client_address(request)):
+            try:
+                count_submission(request)
+            except LimitReached as reached:
                 context = self.get_context(request)
                 context["form"] = self.get_form(page=self, user=request.user)
-                context["rate_limited"] = True
-                return render(request, self.get_template(request), context, status=429)
-            rate_limit.hit(client_address(request))
+                context["rate_limited"] = str(reached)  # the message, shown with email and phone
+                response = render(request, self.get_template(request), context, status=429)
+                response["Retry-After"] = str(reached.retry_after)
+                return response
             form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
             if submitted_by_bot(form):
                 # Answer as if it worked, so the bot learns nothing; store and send nothing.

@@ -64,6 +64,7 @@ def test_too_many_messages_from_one_address_are_refused_with_a_reason(client, co
     assert response.status_code == 429
     html = response.content.decode()
     assert "this form is paused for you for a while" in html
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert FormSubmission.objects.count() == 2
     # Another address is not affected.
     assert client.post("/contact/", VALID, REMOTE_ADDR="10.0.0.9").status_code == 200

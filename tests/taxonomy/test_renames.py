@@ -161,3 +161,28 @@ def test_facet_form_shows_the_new_slug_at_once_though_it_is_cached(client, tagge
     after = client.get("/practices/").content.decode()
     assert 'value="multi-agency-coordination"' in after
     assert 'value="coordination"' not in after
+
+
+def test_a_result_page_cached_before_a_rename_is_not_served_after_it(tagged_practice):
+    anonymous = AnonymousUser()
+    assert search("farmworker", user=anonymous, topics=["coordination"]).total == 1
+    assert search("farmworker", user=anonymous, topics=["joint-working"]).total == 0  # cached too
+
+    rename("coordination", "joint-working")
+
+    assert search("farmworker", user=anonymous, topics=["coordination"]).total == 0
+    assert search("farmworker", user=anonymous, topics=["joint-working"]).total == 1
+
+
+def test_search_reaches_the_vocabulary_only_through_the_setting(settings):
+    from search import topics
+    from taxonomy import signals
+
+    # search names no app; the project points it at taxonomy's vocabulary.
+    assert settings.SEARCH_TOPIC_VOCABULARY == "taxonomy.topics"
+    assert topics.vocabulary().slug_changed is signals.term_slug_changed
+    assert topics.names(["coordination", "never-a-topic"]) == {"coordination": "Coordination"}
+
+    settings.SEARCH_TOPIC_VOCABULARY = None
+    assert topics.names(["coordination"]) == {}  # shown as the slug
+    assert topics.moved(["coordination"]) == {}
