@@ -1,11 +1,7 @@
-"""Cells a spreadsheet would run as formulas, made inert wherever research writes CSV or table headers.
+"""Spreadsheet safety wherever research writes CSV or table headers.
 
-A cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which
-some spreadsheets skip before reading a formula) is run by Excel and LibreOffice when
-the file is opened: ``=HYPERLINK(...)`` sends data away. OWASP's advice is to prefix
-such cells with a single quote, which makes the spreadsheet show them as text.
-A number is left alone: ``-99`` (CTDC's "unknown") and ``-3.5`` must stay numbers.
-
+The rule for one cell (``is_formula``, ``safe_cell``) lives in config.csv_cells, shared
+with every other export; here it is applied to whole CSV files and data frames.
 Importable without Django: the Recorder uses it inside a notebook's kernel.
 """
 
@@ -13,23 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"[+-]?(\d[\d,]*)?\.?\d+([eE][+-]?\d+)?")
+from config.csv_cells import FORMULA_STARTS, NUMBER, is_formula, safe_cell
 
-
-def is_formula(value) -> bool:
-    """True when a spreadsheet could read the cell as a formula (numbers never are)."""
-    text = "" if value is None else str(value)
-    return text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text)
-
-
-def safe_cell(value):
-    """The cell as a spreadsheet shows it as text; anything else is returned unchanged."""
-    if isinstance(value, str) and is_formula(value):
-        return "'" + value
-    return value
+__all__ = [
+    "FORMULA_STARTS",
+    "formula_cells",
+    "has_formulas",
+    "is_formula",
+    "safe_cell",
+    "safe_csv",
+    "safe_csv_lines",
+]
 
 
 def _rows(open_binary):

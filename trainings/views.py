@@ -18,12 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.csv_cells import safe_cell
 from config.errors import ServiceError
 from members.access import members_only
-
-# research sits above trainings in the layers; its helper is pure Python with no Django, and the one
-# formula-injection rule of the project (see the report: it belongs in a lower layer).
-from research.spreadsheet import safe_cell
 from taxonomy.models import Term
 from trainings import access, attendance, calendars, events, preferences, registration
 from trainings.forms import EventForm, FilterForm, TimeZoneForm

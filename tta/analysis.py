@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from config.csv_cells import safe_cell
 from members.models import FederalRegion
 from taxonomy.models import Term
 from tta.matching import HIGH_PRIORITY
@@ -308,14 +309,6 @@ def _round(value):
 
 
 # CSV
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def as_csv(table: Table) -> str:
