@@ -428,25 +428,6 @@ class Draft(models.Model):
         return f"Draft by {self.user_id} for {'a new topic' if self.topic_id is None else self.topic_id}"
 
 
-class Expertise(models.Model):
-    """A member says they know a subject (a taxonomy term), so peers can find them on "Find a peer"."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_expertise"
-    )
-    term = models.ForeignKey("taxonomy.Term", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "term"], name="forum_one_expertise_per_member_term")
-        ]
-        indexes = [models.Index(fields=["term", "user"], name="forum_expertise_by_term")]
-
-    def __str__(self):
-        return f"Member {self.user_id} knows {self.term_id}"
-
-
 class EmailFrequency(models.TextChoices):
     IMMEDIATE = "immediate", "Email me each notification as it happens"
     DIGEST = "digest", "Email me one daily digest of what I have not read"
