@@ -2,7 +2,7 @@
 
 One declaration, read everywhere: the directory and profiles (members.views), site search
 (members.search_provider), TTA matching of peers (tta.matching) and the forum's "Find a peer"
-(forum.expertise). Members change it from their profile (members.forms.ProfileForm) or from the
+(forum.expertise.services). Members change it from their profile (members.forms.ProfileForm) or from the
 forum's preferences page; both go through ``set_expertise``, so the limit is the same on both.
 """
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from forum import expertise
+from forum.expertise import services as expertise
 from members import expertise as declared
 from members.access import members_only
 from taxonomy.models import Term

@@ -1,25 +1,93 @@
-"""Forum data for moderation, attachments and private messages.
-
-Kept apart from forum.models (imported at its end) so the moderation side of
-the forum grows without touching the core models:
-
-- ModerationNote: the reason and the details (from where, to where) beside a
-  ModerationAction in the moderation log.
-- MemberWarning: a moderator's warning to a member, which the member is shown.
-- Attachment: an image or PDF under a post or a private message, stored in
-  protected media.
-- Conversation, ConversationParticipant, ConversationMessage, MessageReport:
-  private messages between members.
-"""
+"""Forum data for moderation: the moderation log (ModerationAction, with a ModerationNote beside an
+action for its reason and details), members' reports of posts (PostReport), and a moderator's warning to
+a member (MemberWarning), which the member is shown."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forum.models import ModerationAction, Post, PostReport
+from forum.models.topics import Post, Topic
 
-MAX_CONVERSATION_TITLE = 200
+
+class ModerationAction(models.Model):
+    """One thing a moderator did in the forum. Kept, never edited; names copied so it outlives accounts."""
+
+    class Action(models.TextChoices):
+        LOCK = "lock", "Locked topic"
+        UNLOCK = "unlock", "Unlocked topic"
+        PIN = "pin", "Pinned topic"
+        UNPIN = "unpin", "Unpinned topic"
+        CLOSE = "close", "Closed topic"
+        OPEN = "open", "Reopened topic"
+        DELETE_TOPIC = "delete_topic", "Deleted topic"
+        HIDE_POST = "hide_post", "Hid post"
+        UNHIDE_POST = "unhide_post", "Unhid post"
+        DELETE_POST = "delete_post", "Deleted post"
+        RESTORE_POST = "restore_post", "Restored post"
+        EDIT_POST = "edit_post", "Edited someone's post"
+
+    action = models.CharField(max_length=16, choices=Action.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderator_name = models.CharField(max_length=150)
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.SET_NULL, related_name="+")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.moderator_name}: {self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PostReport(models.Model):
+    """A member's report of a post, waiting in the moderation queue until a moderator acts."""
+
+    class Reason(models.TextChoices):
+        IDENTIFYING = "identifying", "It identifies a victim, witness or case"
+        ABUSIVE = "abusive", "It is abusive or harassing"
+        INACCURATE = "inaccurate", "It gives dangerous or wrong guidance"
+        SPAM = "spam", "It is spam or off-topic"
+        OTHER = "other", "Something else"
+
+    class Outcome(models.TextChoices):
+        DISMISSED = "dismissed", "Dismissed"
+        HIDDEN = "hidden", "Post hidden"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter_name = models.CharField(max_length=150)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="forum_one_open_report_per_member_post",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="forum_open_reports", condition=Q(resolved_at__isnull=True)
+            )
+        ]
+
+    def __str__(self):
+        return f"Report of post {self.post_id} by {self.reporter_name}"
 
 
 class ModerationNote(models.Model):
@@ -52,167 +120,3 @@ class MemberWarning(models.Model):
 
     def __str__(self):
         return f"Warning to {self.member_id} by {self.moderator_name}"
-
-
-class Attachment(models.Model):
-    """An image or PDF under a post or a private message, stored under PROTECTED_MEDIA_ROOT.
-
-    Exactly one of post and message is set; only a checked view sends the file
-    (forum.access.can_download_attachment decides for both).
-    """
-
-    class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        PDF = "pdf", "PDF"
-
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    message = models.ForeignKey(
-        "forum.ConversationMessage",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="attachments",
-    )
-    uploader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    content_type = models.CharField(max_length=40)
-    # A random name chosen by us, relative to the attachment storage; never the member's file name.
-    stored_name = models.CharField(max_length=100, unique=True)
-    # The member's file name, cleaned: shown and offered on download, never used as a path.
-    display_name = models.CharField(max_length=120)
-    alt_text = models.CharField(max_length=300, blank=True)
-    size = models.PositiveIntegerField()
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["post", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(post__isnull=False, message__isnull=True)
-                | Q(post__isnull=True, message__isnull=False),
-                name="forum_attachment_under_post_or_message",
-            )
-        ]
-
-    def __str__(self):
-        return self.display_name
-
-
-class Conversation(models.Model):
-    """A private conversation between two or more members; only its current participants read it."""
-
-    title = models.CharField(max_length=MAX_CONVERSATION_TITLE)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    started_by_name = models.CharField(max_length=150)
-    created_at = models.DateTimeField(default=timezone.now)
-    message_count = models.PositiveIntegerField(default=0)
-    last_message_at = models.DateTimeField(default=timezone.now)
-    last_author_name = models.CharField(max_length=150, blank=True)
-
-    def __str__(self):
-        return self.title
-
-
-class ConversationParticipant(models.Model):
-    """One member in one conversation: how far they have read. left_at set means they left (no access)."""
-
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    user_name = models.CharField(max_length=150)
-    joined_at = models.DateTimeField(default=timezone.now)
-    left_at = models.DateTimeField(null=True, blank=True)
-    last_read_number = models.PositiveIntegerField(default=0)
-    # Copied from the conversation on every message so the inbox is one indexed read of this table.
-    last_message_at = models.DateTimeField(default=timezone.now)
-    message_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["conversation", "user"], name="forum_one_participant_row_per_member"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["user", "-last_message_at", "-id"],
-                name="forum_inbox",
-                condition=Q(left_at__isnull=True),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user_name} in conversation {self.conversation_id}"
-
-    @property
-    def unread_count(self):
-        return max(self.message_count - self.last_read_number, 0)
-
-
-class ConversationMessage(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    number = models.PositiveIntegerField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    author_name = models.CharField(max_length=150)
-    body_markdown = models.TextField()
-    body_html = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["conversation", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["conversation", "number"], name="forum_message_number")
-        ]
-
-    def __str__(self):
-        return f"Message {self.number} in conversation {self.conversation_id}"
-
-
-class MessageReport(models.Model):
-    """A participant's report of a private message: the one way a moderator gets to read it."""
-
-    message = models.ForeignKey(ConversationMessage, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reporter_name = models.CharField(max_length=150)
-    reason = models.CharField(max_length=16, choices=PostReport.Reason.choices)
-    note = models.TextField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["message", "reporter"],
-                condition=Q(resolved_at__isnull=True),
-                name="forum_one_open_report_per_member_message",
-            )
-        ]
-
-    def __str__(self):
-        return f"Report of message {self.message_id} by {self.reporter_name}"
-
-
-__all__ = [
-    "Attachment",
-    "Conversation",
-    "ConversationMessage",
-    "ConversationParticipant",
-    "MemberWarning",
-    "MessageReport",
-    "ModerationNote",
-]

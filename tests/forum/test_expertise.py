@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from forum import expertise, services
+from forum import services
+from forum.expertise import services as expertise
 from members import expertise as declared_expertise
 from members.models import User
 from members.roles import MEMBER

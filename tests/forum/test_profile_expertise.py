@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import expertise, services
+from forum import services
 from forum.access import PROSECUTORS
+from forum.expertise import services as expertise
 from members import expertise as declared_expertise
 from taxonomy.models import Term
 from tests.forum.factories import reply, start_topic
