@@ -8,8 +8,6 @@ forum's preferences page; both go through ``set_expertise``, so the limit is the
 
 from django.db import transaction
 
-from taxonomy.models import Term
-
 MAX_DECLARED = 10
 
 
@@ -34,4 +32,4 @@ def set_expertise(user, terms) -> None:
     if len(wanted) > MAX_DECLARED:
         raise TooManyTerms(too_many_message())
     with transaction.atomic():
-        user.expertise.set(Term.objects.filter(pk__in=wanted))
+        user.expertise.set(wanted)
