@@ -33,8 +33,8 @@ from django_tasks_db.models import DBTaskResult
 
 from bench import forum_data, forum_load
 from bench.timing import percentile_95
-from forum import notifications
 from forum.models import POSTS_PER_PAGE, Notification, Post, Topic
+from forum.notifications import services as notifications
 from search.index import index_changed
 
 BENCH_VAR = Path(__file__).resolve().parent.parent / "var" / "bench"

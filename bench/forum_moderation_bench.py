@@ -24,8 +24,15 @@ from django.test import Client
 from django.utils import timezone
 
 from forum import limits
-from forum.models import Category, ModerationAction, Post, Topic
-from forum.moderation_models import Conversation, ConversationMessage, ConversationParticipant
+from forum.models import (
+    Category,
+    Conversation,
+    ConversationMessage,
+    ConversationParticipant,
+    ModerationAction,
+    Post,
+    Topic,
+)
 from forum.rendering import render_markdown
 from members.models import User
 from members.roles import MEMBER, MODERATOR

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from forum import notifications, services, tasks
+from forum import services, tasks
 from forum.access import PROSECUTORS
 from forum.models import (
     Category,
@@ -30,6 +30,7 @@ from forum.models import (
     WatchLevel,
     fill_root_categories,
 )
+from forum.notifications import services as notifications
 from members.models import User
 from members.roles import MEMBER
 

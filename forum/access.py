@@ -257,7 +257,8 @@ def may_be_emailed_about(user, topic, post) -> bool:
     return not (topic.is_deleted or topic.awaiting_approval)
 
 
-# Moderation, attachments and private messages (forum.moderation, forum.attachments, forum.conversations).
+# Moderation, attachments and private messages (the services of forum.moderation, forum.attachments and
+# forum.conversations).
 
 
 def can_moderate_topic(user, topic) -> bool:
@@ -277,7 +278,7 @@ def can_download_attachment(user, attachment) -> bool:
     (can_read_conversation): not to moderators, not even when the message is reported.
     """
     if attachment.message_id is not None:
-        from forum.moderation_models import ConversationParticipant
+        from forum.models import ConversationParticipant
 
         participant = ConversationParticipant.objects.filter(
             conversation_id=attachment.message.conversation_id, user_id=user.pk

@@ -15,7 +15,7 @@ class ForumConfig(AppConfig):
 
         from forum import jobs, search_provider  # noqa: F401
         from forum.access import permissions_changed
-        from forum.expertise import profile_section
+        from forum.expertise.services import profile_section
         from forum.models import Category, CategoryPermission
         from members.views import PROFILE_SECTIONS
 

@@ -2,8 +2,8 @@
 
 from django import forms
 
-from forum.attachments import MAX_ALT
-from forum.attachments import MAX_PER_POST as MAX_FILES
+from forum.attachments.services import MAX_ALT
+from forum.attachments.services import MAX_PER_POST as MAX_FILES
 from forum.models import MAX_TITLE_LENGTH, Category, PostReport, Topic, WatchLevel, forum_vocabulary
 from forum.services import MAX_POST_BYTES, MAX_TAGS
 
@@ -48,13 +48,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Files to attach while writing: a list of uploads, checked by forum.attachments.check_all."""
+    """Files to attach while writing: a list of uploads, checked by forum.attachments.services.check_all."""
 
     def __init__(self, **kwargs):
         super().__init__(
             label="Attach files (optional)",
             required=False,
-            # Empty files reach forum.attachments, which says plainly that they are empty.
+            # Empty files reach forum.attachments.services, which says plainly that they are empty.
             allow_empty_file=True,
             help_text=f"Images (PNG, JPEG, WebP or GIF) or PDFs, up to 10 MB each and {MAX_FILES} in all. "
             "Photos lose their hidden details (location, camera) when attached.",

@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from forum import notifications
+from forum.notifications import services as notifications
 from scheduler.registry import periodic
 
 logger = logging.getLogger(__name__)

@@ -45,7 +45,7 @@ class TopicQuerySet(models.QuerySet):
         )
 
     def with_draft(self, user):
-        """Annotate draft_body: the member's saved reply to the topic, if any (forum.drafts)."""
+        """Annotate draft_body: the member's saved reply to the topic, if any (forum.drafts.services)."""
         drafts = apps.get_model("forum", "Draft").objects.filter(user_id=user.pk, topic=OuterRef("pk"))
         return self.annotate(draft_body=Subquery(drafts.values("body")[:1]))
 
@@ -115,7 +115,7 @@ class TopicQuerySet(models.QuerySet):
 
         That is the topic's own level if the member chose one, else the level of
         its category, or of the parent category when the sub-category has none
-        (the rule forum.notifications.watch_levels applies). Watched categories
+        (the rule forum.notifications.services.watch_levels applies). Watched categories
         are worked out first (two small queries, only for members who watch
         one), so a member who watches none gets the plain indexed join.
         """
@@ -142,7 +142,7 @@ class PostQuerySet(models.QuerySet):
 
 
 def unread_notifications(user):
-    """forum.notifications.unread_count's query as one row with the count (no row when nothing is unread)."""
+    """The unread-count query of forum.notifications.services as one row with the count (none when none)."""
     notification = apps.get_model("forum", "Notification")
     unread = notification.objects.filter(user_id=user.pk, read_at__isnull=True).order_by()
     return unread.values("user_id").annotate(count=Count("pk")).values("count")

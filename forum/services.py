@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import NotPermitted, ServiceError
-from forum import access, notifications, privacy, search_provider, tasks
+from forum import access, privacy, search_provider, tasks
 from forum.models import (
     FORUM_TAG_FACETS,
     MAX_TITLE_LENGTH,
@@ -36,7 +36,8 @@ from forum.models import (
     TopicState,
     WatchLevel,
 )
-from forum.moderation import hold_if_new_member
+from forum.moderation.services import hold_if_new_member
+from forum.notifications import services as notifications
 from forum.rendering import render_markdown
 from taxonomy.models import Term
 
@@ -182,7 +183,7 @@ def start_topic(
         )
         hold_if_new_member(post)
         _watch(by.pk, topic.pk, read_up_to=1)
-        # Published: the new-topic draft has done its job (forum.drafts).
+        # Published: the new-topic draft has done its job (forum.drafts.services).
         Draft.objects.filter(user=by, topic__isnull=True).delete()
         search_provider.index_topic(topic, post, tags)
         tasks.defer_notify(post.pk)

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
-from forum import notifications
+from forum.notifications import services as notifications
 
 
 @task()

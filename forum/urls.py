@@ -1,8 +1,9 @@
-"""URLs under /forum/."""
+"""URLs under /forum/: the forum's own pages here, each sub-package's included from its urls module
+(every name joins the "forum" namespace, so names did not change when they moved)."""
 
 from django.urls import include, path
 
-from forum import drafts_views, expertise_views, preferences, views
+from forum import views
 
 app_name = "forum"
 urlpatterns = [
@@ -16,11 +17,9 @@ urlpatterns = [
     path("c/<slug:slug>/", views.category, name="category"),
     path("c/<slug:slug>/watch/", views.category_watch, name="category_watch"),
     path("new/", views.new_topic, name="new_topic"),
-    path("new/draft/", drafts_views.save_new_topic, name="new_topic_draft"),
     path("t/<int:pk>/", views.topic, name="topic"),
     path("t/<int:pk>/p/<int:number>/", views.post_link, name="post"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
-    path("t/<int:pk>/draft/", drafts_views.save_reply, name="reply_draft"),
     path("t/<int:pk>/watch/", views.watch, name="watch"),
     path("t/<int:pk>/unaccept/", views.unaccept, name="unaccept"),
     path("t/<int:pk>/moderate/", views.moderate, name="moderate"),
@@ -35,11 +34,10 @@ urlpatterns = [
     path("moderation/reports/<int:pk>/resolve/", views.resolve_report, name="resolve_report"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("preferences/", preferences.preferences, name="preferences"),
-    path("preferences/expertise/", expertise_views.save_expertise, name="save_expertise"),
-    path("peers/", expertise_views.find_peer, name="find_peer"),
-    path("email/unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
-    path("", include("forum.moderation_urls")),
-    path("", include("forum.attachment_urls")),
-    path("", include("forum.conversation_urls")),
+    path("", include("forum.moderation.urls")),
+    path("", include("forum.attachments.urls")),
+    path("", include("forum.conversations.urls")),
+    path("", include("forum.drafts.urls")),
+    path("", include("forum.notifications.urls")),
+    path("", include("forum.expertise.urls")),
 ]

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from config.errors import ServiceError
 from config.prepared import MAX_KEY, MIN_KEY, PreparedQuery
-from forum import access, attachments, drafts, limits, paging, post_html, services
+from forum import access, limits, paging, post_html, services
+from forum.attachments import services as attachments
+from forum.drafts import services as drafts
 from forum.forms import EditForm, ReplyForm, ReportForm, TopicForm, WatchForm, show_privacy_confirmation
 from forum.models import (
     POSTS_PER_PAGE,
@@ -33,7 +35,7 @@ from forum.models import (
     forum_vocabulary,
     page_of,
 )
-from forum.notifications import mark_all_read
+from forum.notifications.services import mark_all_read
 from forum.rendering import render_markdown
 from forum.tasks import defer_read
 from members.access import members_only
@@ -41,7 +43,7 @@ from taxonomy.models import Term
 
 TOPICS_PER_PAGE = 30
 LATEST_ON_HOME = 8
-# A new member's first posts wait for a moderator (forum.moderation.hold_if_new_member).
+# A new member's first posts wait for a moderator (forum.moderation.services.hold_if_new_member).
 HELD_FOR_APPROVAL = (
     "Thank you. Your post waits for a moderator: new members' first posts are checked before others "
     "see them, usually within a working day. Only you can see it until then."

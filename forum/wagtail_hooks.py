@@ -1,8 +1,8 @@
-"""Registers the "Forum moderation" menu group in the Wagtail admin (screens in forum.admin_moderation)."""
+"""Registers the "Forum moderation" menu group in the Wagtail admin (forum.moderation.wagtail_admin)."""
 
 from wagtail import hooks
 
-from forum.admin_moderation import ForumModerationGroup
+from forum.moderation.wagtail_admin import ForumModerationGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -7,7 +7,7 @@ from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from django import forms
 from django.db import transaction
 
-from members import lockout
+from members import expertise, lockout
 from members.models import TaskForce, User
 from members.roles import ClaimedRole
 from taxonomy.models import Facet, Term
@@ -182,19 +182,47 @@ class ExpertiseField(forms.ModelMultipleChoiceField):
 
 
 class ProfileForm(forms.ModelForm):
+    """A member's own profile. Expertise is saved through members.expertise.set_expertise (its limit)."""
+
     expertise = ExpertiseField(
         queryset=Term.objects.current().filter(
             facet__in=[Facet.PRACTICE_AREA, Facet.TRAFFICKING_TYPE, Facet.PHASE]
         ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Areas where peers can ask you for help.",
+        help_text=f"Areas where peers can ask you for help (at most {expertise.MAX_DECLARED}).",
     )
 
     class Meta:
         model = User
-        fields = ["full_name", "agency", "work_phone", "bio", "expertise"]
+        # expertise is the form field above, saved in save() rather than by the model form.
+        fields = ["full_name", "agency", "work_phone", "bio"]
         labels = {"bio": "About your work"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("expertise", expertise.declared_term_ids(self.instance))
+
+    def _kept_terms(self) -> list:
+        """Current subjects the member declared that this form does not offer (the forum's preferences
+        page offers every facet): they stay declared, since the member could not untick them here."""
+        if not self.instance.pk:
+            return []
+        offered = self.fields["expertise"].queryset.values("pk")
+        return list(self.instance.expertise.filter(retired=False).exclude(pk__in=offered))
+
+    def clean_expertise(self):
+        chosen = list(self.cleaned_data["expertise"]) + self._kept_terms()
+        if len(chosen) > expertise.MAX_DECLARED:
+            raise forms.ValidationError(expertise.too_many_message())
+        return chosen
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            expertise.set_expertise(user, self.cleaned_data["expertise"])
+        return user
 
     def clean_full_name(self):
         return _plain_text(self.cleaned_data["full_name"], "name")

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from cms.media import protected_storage as cms_storage
-from forum.attachments import attachment_storage
+from forum.attachments.services import attachment_storage
 from research.storage import research_storage
 
 

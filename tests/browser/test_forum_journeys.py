@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from forum import notifications
 from forum.access import PROSECUTORS
 from forum.models import Draft, PrivacyConfirmation, Topic
+from forum.notifications import services as notifications
 from scheduler.registry import jobs
 from tests.browser.journeys import sign_in, totp_secret
 from tests.forum.factories import CategoryFactory, a_tag, prosecutors_category, reply, start_topic

@@ -5,8 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from forum.models import Post, PostReport
-from forum.moderation_models import ConversationMessage
+from forum.models import ConversationMessage, Post, PostReport
 from tests.browser.journeys import sign_in, totp_secret
 from tests.forum.factories import CategoryFactory, reply, start_topic
 

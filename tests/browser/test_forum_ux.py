@@ -15,8 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from forum import services
-from forum.models import POSTS_PER_PAGE, Notification, Topic
-from forum.moderation_models import Conversation
+from forum.models import POSTS_PER_PAGE, Conversation, Notification, Topic
 from tests.browser.journeys import sign_in, totp_secret
 from tests.forum.factories import CategoryFactory, a_tag, reply, start_topic
 

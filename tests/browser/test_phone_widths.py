@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from forum import conversations, services
+from forum import services
+from forum.conversations import services as conversations
 from members.roles import MEMBER
 from taxonomy.models import Term
 from tests.browser.journeys import sign_in, totp_secret

@@ -37,7 +37,7 @@ ROUTES = [
 
 
 def _token(user):
-    from forum.notifications import unsubscribe_token
+    from forum.notifications.services import unsubscribe_token
 
     return unsubscribe_token(user)
 

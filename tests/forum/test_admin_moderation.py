@@ -3,7 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from forum import moderation, services
+from forum import services
+from forum.moderation import services as moderation
 from tests.forum.factories import reply, start_topic
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import attachments
-from forum.models import Post, Topic
-from forum.moderation_models import Attachment
+from forum.attachments import services as attachments
+from forum.models import Attachment, Post, Topic
 from tests.forum.factories import a_tag, prosecutors_category, reply, start_topic
 from tests.forum.test_attachments import MINIMAL_PDF, image_bytes, jpeg_with_gps, stored_bytes, upload
 

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-from forum import attachments
-from forum.moderation_models import Attachment
+from forum.attachments import services as attachments
+from forum.models import Attachment
 from tests.forum.factories import prosecutors_category, start_topic
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,9 @@
 
 import pytest
 
-from forum import notifications, services
+from forum import services
 from forum.models import CategoryState, EmailFrequency, Notification, WatchLevel
+from forum.notifications import services as notifications
 from tests.forum.factories import CategoryFactory, reply, start_topic
 
 pytestmark = pytest.mark.django_db

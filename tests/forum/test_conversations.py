@@ -3,9 +3,8 @@
 import pytest
 from django.core import mail
 
-from forum import conversations
-from forum.models import ModerationAction
-from forum.moderation_models import ConversationParticipant, MessageReport
+from forum.conversations import services as conversations
+from forum.models import ConversationParticipant, MessageReport, ModerationAction
 
 pytestmark = pytest.mark.django_db
 

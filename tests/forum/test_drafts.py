@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from forum.drafts import MAX_DRAFT_BYTES
+from forum.drafts.services import MAX_DRAFT_BYTES
 from forum.models import Draft, Post, Topic
 from forum.services import MAX_POST_BYTES
 from tests.forum.factories import a_tag, start_topic

@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 
-from forum import notifications, services
+from forum import services
 from forum.access import PROSECUTORS
 from forum.models import DigestDelivery, EmailFrequency, Notification
+from forum.notifications import services as notifications
 from members.models import User
 from members.roles import MEMBER
 from scheduler.registry import jobs

@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from forum import expertise, services
-from forum.models import Expertise
+from forum import services
+from forum.expertise import services as expertise
+from members import expertise as declared_expertise
 from members.models import User
 from members.roles import MEMBER
 from taxonomy.models import Term
@@ -31,9 +32,9 @@ def test_members_declare_subjects_on_their_preferences(client_for, member):
     client = client_for(member)
     response = client.post("/forum/preferences/expertise/", {"terms": [t.pk for t in terms[:2]]}, follow=True)
     assert "Your subjects are saved." in response.content.decode()
-    assert sorted(expertise.declared_term_ids(member)) == sorted(t.pk for t in terms[:2])
+    assert sorted(declared_expertise.declared_term_ids(member)) == sorted(t.pk for t in terms[:2])
     client.post("/forum/preferences/expertise/", {"terms": [terms[2].pk]})
-    assert expertise.declared_term_ids(member) == [terms[2].pk]
+    assert declared_expertise.declared_term_ids(member) == [terms[2].pk]
     page = client.get("/forum/preferences/").content.decode()
     assert f'value="{terms[2].pk}"' in page and "Your expertise" in page
 
@@ -49,13 +50,13 @@ def test_members_declare_subjects_on_their_preferences(client_for, member):
 )
 def test_bad_expertise_input_is_refused_with_a_message(client_for, member, terms, message):
     declared = a_tag()
-    expertise.set_expertise(member, [declared])
+    declared_expertise.set_expertise(member, [declared])
     if terms == "many":
         terms = [t.pk for t in Term.objects.current()[:11]]
     response = client_for(member).post("/forum/preferences/expertise/", {"terms": terms}, follow=True)
     html = response.content.decode()
     assert message in html and "<script>alert(1)</script>" not in html
-    assert expertise.declared_term_ids(member) == [declared.pk]
+    assert declared_expertise.declared_term_ids(member) == [declared.pk]
 
 
 def test_find_a_peer_ranks_by_accepted_answers_then_declared(
@@ -69,8 +70,8 @@ def test_find_a_peer_ranks_by_accepted_answers_then_declared(
     _accepted(member, peer, open_category, tag, title="Second")
     _accepted(peer, coordinator, open_category, tag, title="Third")
     _accepted(member, coordinator, open_category, other_tag, title="Elsewhere")
-    expertise.set_expertise(declared_only, [tag])
-    expertise.set_expertise(coordinator, [tag])
+    declared_expertise.set_expertise(declared_only, [tag])
+    declared_expertise.set_expertise(coordinator, [tag])
 
     client = client_for(member)
     url = f"/forum/peers/?tag={tag.slug}"
@@ -94,7 +95,7 @@ def test_the_page_costs_the_same_queries_for_few_or_many_peers(
     tag = a_tag()
     client = client_for(member)
     url = f"/forum/peers/?tag={tag.slug}"
-    expertise.set_expertise(role_user("member", full_name="One Peer"), [tag])
+    declared_expertise.set_expertise(role_user("member", full_name="One Peer"), [tag])
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -104,7 +105,7 @@ def test_the_page_costs_the_same_queries_for_few_or_many_peers(
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for n in range(15):
-        expertise.set_expertise(role_user("member", full_name=f"Peer {n}"), [tag])
+        declared_expertise.set_expertise(role_user("member", full_name=f"Peer {n}"), [tag])
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
     assert len(many) == len(one)
@@ -129,8 +130,8 @@ def test_former_members_and_hidden_answers_are_left_out(member, peer, moderator,
     tag = a_tag()
     gone = role_user("member", full_name="Gone Member")
     left_group = role_user("member", full_name="Left Group")
-    expertise.set_expertise(gone, [tag])
-    expertise.set_expertise(left_group, [tag])
+    declared_expertise.set_expertise(gone, [tag])
+    declared_expertise.set_expertise(left_group, [tag])
     User.objects.filter(pk=gone.pk).update(is_active=False)
     left_group.groups.remove(Group.objects.get(name=MEMBER))
     topic = _accepted(member, peer, open_category, tag)
@@ -149,4 +150,4 @@ def test_no_tag_or_an_unknown_or_hostile_tag_shows_the_chooser_only(client_for, 
         response = client.get(url)
         html = response.content.decode()
         assert response.status_code == 200 and "Choose a subject" in html and "<tbody>" not in html
-    assert Expertise.objects.count() == 0
+    assert User.expertise.through.objects.count() == 0

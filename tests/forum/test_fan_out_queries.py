@@ -5,9 +5,10 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import access, notifications, services
+from forum import access, services
 from forum.access import PROSECUTORS
 from forum.models import Notification, WatchLevel
+from forum.notifications import services as notifications
 from tests.forum.factories import reply, start_topic
 
 pytestmark = pytest.mark.django_db

@@ -140,7 +140,7 @@ def test_no_count_for_visitors_who_are_not_members(client_for, role_user, role, 
 def test_an_author_who_chose_immediate_email_is_emailed_when_their_answer_is_accepted(
     client_for, member, peer, open_category, run_tasks, mailoutbox
 ):
-    from forum.notifications import set_email_frequency
+    from forum.notifications.services import set_email_frequency
 
     topic = start_topic(member, open_category, title="Who interviews first?")
     answer = reply(topic, peer, "We book the advocate first.")

@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import attachments, conversations
-from forum.moderation_models import Attachment, ConversationMessage
+from forum.attachments import services as attachments
+from forum.conversations import services as conversations
+from forum.models import Attachment, ConversationMessage
 from tests.forum.test_attachments import MINIMAL_PDF, image_bytes, jpeg_with_gps, stored_bytes, upload
 
 pytestmark = pytest.mark.django_db

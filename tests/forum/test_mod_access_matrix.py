@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from forum import attachments, conversations
-from forum.moderation_models import Attachment, Conversation, MessageReport
+from forum.attachments import services as attachments
+from forum.conversations import services as conversations
+from forum.models import Attachment, Conversation, MessageReport
 from tests import access_rules as rules
 from tests.factories import ROLES
 from tests.forum import access_rules as forum_rules

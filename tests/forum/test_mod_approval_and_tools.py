@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from forum import moderation, services
-from forum.models import Category, ModerationAction, Post, PostRevision, Topic
-from forum.moderation_models import MemberWarning
+from forum import services
+from forum.models import Category, MemberWarning, ModerationAction, Post, PostRevision, Topic
+from forum.moderation import services as moderation
 from search.index import search as site_search
 from tests.forum.factories import CategoryFactory, reply, start_topic
 

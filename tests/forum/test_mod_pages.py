@@ -3,9 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from forum import moderation
-from forum.models import ModerationAction, Post, Topic
-from forum.moderation_models import MemberWarning
+from forum.models import MemberWarning, ModerationAction, Post, Topic
+from forum.moderation import services as moderation
 from tests.forum.factories import CategoryFactory, reply, start_topic
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from forum import services
 from forum.models import Notification, TopicState, WatchLevel
-from forum.notifications import mentioned_names
+from forum.notifications.services import mentioned_names
 from members.models import User
 from tests.forum.factories import reply, start_topic
 

@@ -6,8 +6,10 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import expertise, services
+from forum import services
 from forum.access import PROSECUTORS
+from forum.expertise import services as expertise
+from members import expertise as declared_expertise
 from taxonomy.models import Term
 from tests.forum.factories import reply, start_topic
 
@@ -54,12 +56,15 @@ def test_profile_shows_accepted_answers_and_helpful_marks_per_tag_with_links(
     assert '<td class="num">3</td>' in html
 
 
-def test_declared_subjects_show_on_the_profile(client_for, member, peer):
+def test_subjects_declared_on_the_forum_show_once_on_the_profile(client_for, member, peer):
+    # One declaration (User.expertise): the profile's "Areas of expertise" lists it; the forum's
+    # section no longer repeats it.
     first, _ = _two_tags()
-    expertise.set_expertise(peer, [first])
-    html = _section(client_for(member).get(f"/members/{peer.pk}/").content.decode())
-    assert "told the forum they know well" in html and f'href="/forum/tags/{first.slug}/"' in html
-    assert "No accepted answers or helpful marks yet" in html
+    client_for(peer).post("/forum/preferences/expertise/", {"terms": [first.pk]})
+    page = client_for(member).get(f"/members/{peer.pk}/").content.decode()
+    assert f'<span class="tag">{first.name}</span>' in page
+    assert page.count(first.name) == 1
+    assert "No accepted answers or helpful marks yet" in _section(page)
 
 
 def test_a_prosecutors_only_answer_is_no_number_to_other_members(
@@ -111,10 +116,10 @@ def test_the_profile_costs_the_same_queries_for_a_short_or_long_record(
     for n, term in enumerate(terms):
         helpers = [role_user("member", full_name=f"Helper {n}"), moderator]
         _answer(member, peer, open_category, [term, terms[0]], helpers=helpers, title=f"Topic {n}")
-    expertise.set_expertise(peer, terms)
+    declared_expertise.set_expertise(peer, terms)
     with django_assert_num_queries(len(short)) as long:
         html = client.get(url).content.decode()
-    # The forum's part: accepted answers, helpful marks and declared subjects in one query (the
+    # The forum's part: accepted answers and helpful marks in one query (the
     # other is the main header's unread notification count, which every member's page shows).
     forum_queries = [q["sql"] for q in long.captured_queries if "forum_" in q["sql"]]
     assert sum("forum_notification" not in sql for sql in forum_queries) == 1

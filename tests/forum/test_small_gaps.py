@@ -2,8 +2,9 @@
 
 import pytest
 
-from forum import moderation, services
+from forum import services
 from forum.models import Category, Post
+from forum.moderation import services as moderation
 from tests.forum.factories import reply, start_topic
 
 pytestmark = pytest.mark.django_db

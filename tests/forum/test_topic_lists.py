@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import moderation
 from forum.models import Topic
+from forum.moderation import services as moderation
 from forum.views import TOPICS_PER_PAGE
 from tests.forum.factories import CategoryFactory, start_topic
 

@@ -8,7 +8,8 @@ request; and access is still decided by forum.access for every request.
 import pytest
 from django.db.models import Model
 
-from forum import drafts, services, views
+from forum import services, views
+from forum.drafts import services as drafts
 from forum.forms import ReplyForm
 from forum.models import Topic, TopicState
 from tests.forum.factories import prosecutors_category, reply, start_topic
@@ -142,7 +143,7 @@ def test_the_prepared_tags_are_the_topics_tags(member, open_category):
 
 def test_the_unread_count_in_the_menu_is_fresh_on_every_page(client_for, member, peer, open_category):
     from forum.models import Notification
-    from forum.notifications import mark_all_read, unread_count
+    from forum.notifications.services import mark_all_read, unread_count
     from forum.templatetags.forum_tags import _UNREAD
 
     topic = start_topic(member, open_category)

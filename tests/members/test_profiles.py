@@ -79,7 +79,7 @@ def test_profile_query_count(client, member, django_assert_max_num_queries):
     member.expertise.add(*Term.objects.filter(facet="practice_area")[:5])
     client.force_login(member)
     client.get(f"/members/{member.pk}/")
-    # One more than the profile's own: the forum's expertise record (forum.expertise.profile_section).
+    # One more than the profile's own: the forum's record (forum.expertise.services.profile_section).
     with django_assert_max_num_queries(9):
         assert client.get(f"/members/{member.pk}/").status_code == 200
 

@@ -1,11 +1,16 @@
-"""Find a peer (/forum/peers/?tag=…), and the expertise form on the preferences page."""
+"""Find a peer (/forum/peers/?tag=…), and the expertise form on the preferences page.
+
+The form changes the member's one declaration of expertise (members.expertise), the same one
+their profile edits; here every current term is offered, there three facets.
+"""
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from forum import expertise
+from forum.expertise import services as expertise
+from members import expertise as declared
 from members.access import members_only
 from taxonomy.models import Term
 
@@ -16,7 +21,7 @@ class ExpertiseForm(forms.Form):
         queryset=Term.objects.current(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=f"Up to {expertise.MAX_DECLARED}. Peers who need help with one find you on Find a peer.",
+        help_text=f"Up to {declared.MAX_DECLARED}. Peers who need help with one find you on Find a peer.",
     )
 
 
@@ -38,8 +43,8 @@ def save_expertise(request):
         messages.error(request, "Some of those subjects do not exist any more; choose again from the list.")
         return redirect("forum:preferences")
     try:
-        expertise.set_expertise(request.user, form.cleaned_data["terms"])
-    except expertise.TooManyTerms as error:
+        declared.set_expertise(request.user, form.cleaned_data["terms"])
+    except declared.TooManyTerms as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Your subjects are saved.")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from forum import drafts
+from forum.drafts import services as drafts
 from forum.models import Topic
 from forum.services import ForumError
 from members.access import members_only

@@ -1,5 +1,6 @@
-"""Expertise per taxonomy tag: what members declare they know, and "Find a peer", which ranks members
-for a tag by the answers peers accepted from them there and by what they declared.
+"""The forum's side of expertise: "Find a peer", which ranks members for a tag by the answers peers
+accepted from them there and by the expertise they declared (``User.expertise``, owned and changed by
+members.expertise).
 
 Also a member's record on their profile: accepted answers and helpful
 reactions per tag (record_for, shown through profile_section).
@@ -13,15 +14,16 @@ one for a profile, whatever the number of members and posts.
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Count, F, IntegerField, Sum, Value
 
-from forum.models import Expertise, Post, Topic
+from forum.models import Post, Topic
 from members.models import User
 from members.roles import MEMBER
 from taxonomy.models import Term
 
-MAX_DECLARED = 10
+# Declarations live on the member (members.expertise); this is their table, read by term.
+Declared = User.expertise.through
+
 MAX_PEERS = 50
 
 
@@ -35,25 +37,6 @@ class Peer:
     def task_force_name(self) -> str:
         task_force = self.user.task_force
         return task_force.name if task_force else (self.user.other_task_force_name or "")
-
-
-class TooManyTerms(ValueError):
-    """More terms than a member may declare; the message is for them."""
-
-
-def declared_term_ids(user) -> list[int]:
-    return list(Expertise.objects.filter(user=user).values_list("term_id", flat=True))
-
-
-def set_expertise(user, terms) -> None:
-    """Replace the member's declared expertise with these current terms."""
-    wanted = {term.pk for term in terms if not term.retired}
-    if len(wanted) > MAX_DECLARED:
-        raise TooManyTerms(f"Choose at most {MAX_DECLARED} subjects, the ones you know best.")
-    with transaction.atomic():
-        Expertise.objects.filter(user=user).exclude(term_id__in=wanted).delete()
-        have = set(Expertise.objects.filter(user=user).values_list("term_id", flat=True))
-        Expertise.objects.bulk_create([Expertise(user=user, term_id=pk) for pk in wanted - have])
 
 
 def accepted_answers_by_author(viewer, term: Term) -> dict[int, int]:
@@ -77,7 +60,7 @@ def accepted_answers_by_author(viewer, term: Term) -> dict[int, int]:
 
 def find_peers(viewer, term: Term, limit: int = MAX_PEERS) -> list[Peer]:
     accepted = accepted_answers_by_author(viewer, term)
-    declared = set(Expertise.objects.filter(term=term).values_list("user_id", flat=True))
+    declared = set(Declared.objects.filter(term=term).values_list("user_id", flat=True))
     candidates = (
         User.objects.filter(
             pk__in=set(accepted) | declared,
@@ -101,7 +84,6 @@ class TagRecord:
     name: str
     accepted_answers: int = 0
     helpful: int = 0
-    declared: bool = False
 
 
 def _shown(prefix: str = "") -> dict:
@@ -110,18 +92,18 @@ def _shown(prefix: str = "") -> dict:
 
 
 def _tags_of(viewer, person) -> list[TagRecord]:
-    """Every tag of the member's record and declared subjects, in one query (a UNION of three groupings).
+    """Every tag of the member's record, in one query (a UNION of two groupings).
 
     Accepted answers and helpful marks are counted only in topics the viewer reads;
     a topic with several tags counts once under each. Best record first.
     """
     zero = Value(0, output_field=IntegerField())
-    columns = ("slug", "name", "accepted", "helpful", "declared")
+    columns = ("slug", "name", "accepted", "helpful")
     readable = Topic.objects.visible_to(viewer)
     accepted = (
         readable.filter(accepted_post__author=person, tags__isnull=False, **_shown("accepted_post__"))
         .values(slug=F("tags__slug"), name=F("tags__name"))
-        .annotate(accepted=Count("pk"), helpful=zero, declared=Value(False))
+        .annotate(accepted=Count("pk"), helpful=zero)
         .values_list(*columns)
         .order_by()
     )
@@ -134,26 +116,15 @@ def _tags_of(viewer, person) -> list[TagRecord]:
             **_shown(),
         )
         .values(slug=F("topic__tags__slug"), name=F("topic__tags__name"))
-        .annotate(accepted=zero, helpful=Sum("helpful_count"), declared=Value(False))
-        .values_list(*columns)
-        .order_by()
-    )
-    declared = (
-        Expertise.objects.filter(user=person)
-        .values(slug=F("term__slug"), name=F("term__name"))
-        .annotate(accepted=zero, helpful=zero, declared=Value(True))
+        .annotate(accepted=zero, helpful=Sum("helpful_count"))
         .values_list(*columns)
         .order_by()
     )
     found: dict[str, TagRecord] = {}
-    for slug, name, accepted_count, helpful_count, is_declared in accepted.union(helpful, declared, all=True):
+    for slug, name, accepted_count, helpful_count in accepted.union(helpful, all=True):
         had = found.get(slug) or TagRecord(slug, name)
         found[slug] = TagRecord(
-            slug,
-            name,
-            had.accepted_answers + (accepted_count or 0),
-            had.helpful + (helpful_count or 0),
-            had.declared or bool(is_declared),
+            slug, name, had.accepted_answers + (accepted_count or 0), had.helpful + (helpful_count or 0)
         )
     tags = list(found.values())
     tags.sort(key=lambda tag: (-tag.accepted_answers, -tag.helpful, tag.name.lower()))
@@ -162,14 +133,10 @@ def _tags_of(viewer, person) -> list[TagRecord]:
 
 def record_for(viewer, person) -> list[TagRecord]:
     """The member's accepted answers and helpful marks per tag, counted only in topics the viewer reads."""
-    return [tag for tag in _tags_of(viewer, person) if tag.accepted_answers or tag.helpful]
+    return _tags_of(viewer, person)
 
 
 def profile_section(viewer, person) -> dict:
-    """The forum's section of a member's profile (members.views.profile): record and declared subjects."""
-    tags = _tags_of(viewer, person)
-    return {
-        "template": "forum/profile_expertise.html",
-        "record": [tag for tag in tags if tag.accepted_answers or tag.helpful],
-        "declared": sorted((tag for tag in tags if tag.declared), key=lambda tag: tag.name.lower()),
-    }
+    """The forum's section of a member's profile (members.views.profile): their record by tag. What they
+    declared is the profile's own "Areas of expertise" (User.expertise), not repeated here."""
+    return {"template": "forum/profile_expertise.html", "record": _tags_of(viewer, person)}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum import attachment_views as views
+from forum.attachments import views
 
 urlpatterns = [
     path("posts/<int:pk>/attachments/", views.post_attachments, name="attachments"),

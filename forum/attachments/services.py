@@ -25,7 +25,7 @@ from PIL import Image, ImageOps
 
 from config.storage import protected_storage
 from forum import access
-from forum.moderation_models import Attachment
+from forum.models import Attachment
 from forum.services import ForumError, NotAllowed
 
 MAX_BYTES = 10 * 1024 * 1024

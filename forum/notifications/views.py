@@ -12,11 +12,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from forum import notifications
-from forum.expertise import declared_term_ids
-from forum.expertise_views import ExpertiseForm
+from forum.expertise.views import ExpertiseForm
 from forum.models import Category, CategoryState, EmailFrequency, WatchLevel
+from forum.notifications import services as notifications
 from members.access import members_only
+from members.expertise import declared_term_ids
 
 
 class EmailPreferenceForm(forms.Form):

@@ -2,7 +2,7 @@
 warnings, and the moderation log; plus the member's own page of warnings.
 
 Every page asks forum.access; anyone who is not a moderator gets a 404, so
-other members do not learn these pages exist. The writes are forum.moderation
+other members do not learn these pages exist. The writes are forum.moderation.services
 calls, and a refusal is shown to the moderator with what they typed kept.
 """
 
@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import ServiceError
-from forum import access, moderation
-from forum.models import Category, ModerationAction, Post, Topic
-from forum.moderation_models import MemberWarning
+from forum import access
+from forum.models import Category, MemberWarning, ModerationAction, Post, Topic
+from forum.moderation import services as moderation
 from members.access import members_only
 from members.models import User
 

@@ -1,107 +1,13 @@
-"""Forum data for moderation, attachments and private messages.
-
-Kept apart from forum.models (imported at its end) so the moderation side of
-the forum grows without touching the core models:
-
-- ModerationNote: the reason and the details (from where, to where) beside a
-  ModerationAction in the moderation log.
-- MemberWarning: a moderator's warning to a member, which the member is shown.
-- Attachment: an image or PDF under a post or a private message, stored in
-  protected media.
-- Conversation, ConversationParticipant, ConversationMessage, MessageReport:
-  private messages between members.
-"""
+"""Private messages: conversations between members, their participants, messages and reports."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forum.models import ModerationAction, Post, PostReport
+from forum.moderation.models import PostReport
 
 MAX_CONVERSATION_TITLE = 200
-
-
-class ModerationNote(models.Model):
-    """Why a moderator acted, and what moved where. Never holds the text of a post."""
-
-    action = models.OneToOneField(ModerationAction, on_delete=models.CASCADE, related_name="note")
-    reason = models.TextField(max_length=1000, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    def __str__(self):
-        return f"Note on moderation action {self.action_id}"
-
-
-class MemberWarning(models.Model):
-    """A moderator's warning to a member. The member sees it on their warnings page until they read it."""
-
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    moderator_name = models.CharField(max_length=150)
-    reason = models.TextField(max_length=1000)
-    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    seen_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["member", "-created_at"], name="forum_warning_by_member")]
-
-    def __str__(self):
-        return f"Warning to {self.member_id} by {self.moderator_name}"
-
-
-class Attachment(models.Model):
-    """An image or PDF under a post or a private message, stored under PROTECTED_MEDIA_ROOT.
-
-    Exactly one of post and message is set; only a checked view sends the file
-    (forum.access.can_download_attachment decides for both).
-    """
-
-    class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        PDF = "pdf", "PDF"
-
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    message = models.ForeignKey(
-        "forum.ConversationMessage",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="attachments",
-    )
-    uploader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    content_type = models.CharField(max_length=40)
-    # A random name chosen by us, relative to the attachment storage; never the member's file name.
-    stored_name = models.CharField(max_length=100, unique=True)
-    # The member's file name, cleaned: shown and offered on download, never used as a path.
-    display_name = models.CharField(max_length=120)
-    alt_text = models.CharField(max_length=300, blank=True)
-    size = models.PositiveIntegerField()
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["post", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(post__isnull=False, message__isnull=True)
-                | Q(post__isnull=True, message__isnull=False),
-                name="forum_attachment_under_post_or_message",
-            )
-        ]
-
-    def __str__(self):
-        return self.display_name
 
 
 class Conversation(models.Model):
@@ -205,14 +111,3 @@ class MessageReport(models.Model):
 
     def __str__(self):
         return f"Report of message {self.message_id} by {self.reporter_name}"
-
-
-__all__ = [
-    "Attachment",
-    "Conversation",
-    "ConversationMessage",
-    "ConversationParticipant",
-    "MemberWarning",
-    "MessageReport",
-    "ModerationNote",
-]

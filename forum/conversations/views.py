@@ -15,10 +15,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.errors import ServiceError
-from forum import access, attachments, conversations, limits
+from forum import access, limits
+from forum.attachments import services as attachments
+from forum.conversations import services as conversations
 from forum.forms import AttachingForm, BodyField, PrivacyConfirmField, show_privacy_confirmation
-from forum.models import MAX_TITLE_LENGTH, PostReport
-from forum.moderation_models import ConversationMessage, ConversationParticipant, MessageReport
+from forum.models import (
+    MAX_TITLE_LENGTH,
+    ConversationMessage,
+    ConversationParticipant,
+    MessageReport,
+    PostReport,
+)
 from forum.rendering import render_markdown
 from forum.services import ForumError, PrivacyCheck
 from members.access import members_only

@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 
-from forum import access, attachments
-from forum.models import Post
-from forum.moderation_models import Attachment
+from forum import access
+from forum.attachments import services as attachments
+from forum.models import Attachment, Post
 from forum.services import ForumError
 from members.access import members_only
 

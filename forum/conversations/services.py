@@ -8,7 +8,7 @@ of ConversationParticipant, whose copied counters (message_count,
 last_message_at) are moved inside the same transaction as each message, so
 unread counts are a subtraction, never a count of messages.
 
-Messages may carry images and PDFs (forum.attachments), checked before the
+Messages may carry images and PDFs (forum.attachments.services), checked before the
 message is written and stored in its transaction; forum.access gives them only
 to the conversation's current participants.
 
@@ -27,15 +27,16 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import access, attachments, privacy
-from forum.models import PostReport
-from forum.moderation import Action, record
-from forum.moderation_models import (
+from forum import access, privacy
+from forum.attachments import services as attachments
+from forum.models import (
     Conversation,
     ConversationMessage,
     ConversationParticipant,
     MessageReport,
+    PostReport,
 )
+from forum.moderation.services import Action, record
 from forum.rendering import render_markdown
 from forum.services import ForumError, NotAllowed, PrivacyCheck, clean_body, clean_title, display_name
 from members.access import is_member
@@ -130,7 +131,7 @@ def find_recipients(ids, *, by) -> list[User]:
 def start_conversation(
     *, by, recipients, title: str, body: str, confirmed_private: bool = False, files=()
 ) -> Conversation:
-    """Start a conversation with its first message; ``files`` are what forum.attachments.check_all kept."""
+    """Start a conversation with its first message; ``files``: what attachments.check_all kept."""
     others = list({user.pk: user for user in recipients if user.pk != by.pk}.values())
     if not others:
         raise ForumError("Add at least one other member to the conversation.")
@@ -180,7 +181,7 @@ def start_conversation(
 
 
 def send_message(conversation: Conversation, *, by, body: str, confirmed_private: bool = False, files=()):
-    """Add a message; ``files`` (checked by forum.attachments.check_all) are stored with it, or none is."""
+    """Add a message; ``files`` (checked by attachments.check_all) are stored with it, or none is."""
     body = clean_body(body)
     _guard(body, confirmed=confirmed_private)
     name = display_name(by)

@@ -28,8 +28,7 @@ from django.urls import reverse
 
 from config.errors import ServiceError
 from forum import access, search_provider, tasks
-from forum.models import Category, ModerationAction, Post, PostRevision, Topic
-from forum.moderation_models import MemberWarning, ModerationNote
+from forum.models import Category, MemberWarning, ModerationAction, ModerationNote, Post, PostRevision, Topic
 from forum.rendering import render_markdown
 from members.access import is_member
 from search.index import remove_document

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum import conversation_views as views
+from forum.conversations import views
 
 urlpatterns = [
     path("messages/", views.inbox, name="inbox"),

@@ -19,8 +19,9 @@ from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from forum import access, moderation
+from forum import access
 from forum.models import ModerationAction, PostReport, PrivacyConfirmation
+from forum.moderation import services as moderation
 
 PAGE_SIZE = 50
 
