@@ -5,7 +5,6 @@ loader and the benchmark generator write freely. Moderators are not limited.
 """
 
 from config import ratelimit
-from config.errors import LimitReached
 from forum import access
 
 # action: (how many, per how many seconds, what the member is told)
@@ -21,11 +20,6 @@ LIMITS = {
         "You have sent many reports this hour. Moderators are on it; please wait before sending more.",
     ),
 }
-
-# The forum's name for a reached limit, from before every limit raised config.errors.LimitReached;
-# kept so code that still catches limits.RateLimited catches the same thing.
-RateLimited = LimitReached
-
 
 def hit(user, action: str) -> None:
     """Count one action by the member; raises LimitReached (its message is for them) past the limit."""

@@ -8,8 +8,7 @@ still catch them. (TTA's errors are tta's own move, in its services split.)
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from config.errors import Conflict, LimitReached, NotPermitted, ServiceError
-from forum import limits
+from config.errors import Conflict, NotPermitted, ServiceError
 from forum.attachments import AttachmentRefused
 from forum.moderation import ModerationError
 from forum.services import ForumError, NotAllowed, PrivacyCheck
@@ -26,7 +25,6 @@ from research.registry import ParameterError
         (PrivacyCheck, ForumError),
         (AttachmentRefused, ForumError),
         (ModerationError, ServiceError),
-        (limits.RateLimited, LimitReached),
         (PublishingError, ServiceError),
         (UploadError, ServiceError),
         (ParameterError, ServiceError),
