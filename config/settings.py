@@ -126,6 +126,22 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Templates under <app>/jinja2/, for markup repeated many times a request where Django's
+        # engine is too slow: the topic page's posts (forum.post_html; bench/README.md, "Readings
+        # behind the code", forum). Listed second, so a name both engines have is Django's.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "config.jinja2_environment.environment",
+            "autoescape": True,
+            # A block tag on a line of its own leaves no blank line or indentation behind.
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
 ]
 
 # --- Database -----------------------------------------------------------------

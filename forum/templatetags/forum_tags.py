@@ -2,13 +2,12 @@
 posts wait for their approval, and links."""
 
 from django import template
-from django.urls import reverse
 
+from config.jinja2_environment import url
 from config.prepared import PreparedQuery
 from forum import display
 from forum.access import is_moderator
 from forum.moderation import waiting_for_approval
-from forum.post_html import _Pattern
 from forum.querysets import unread_notifications
 
 register = template.Library()
@@ -48,15 +47,13 @@ def forum_approvals_waiting(context):
 
 @register.simple_tag
 def forum_url(name, *args):
-    """``{% url %}`` for the forum's pages, reversed once per process (post_html's patterns).
+    """``{% url %}`` for the forum's pages, reversed once per process (the Jinja2 templates' ``url``).
 
     A forum page links to twenty-odd of them; each ``{% url %}`` resolves the name
     again. Only whole-number arguments (keys) are filled into a kept pattern;
     anything else is reversed as ``{% url %}`` would.
     """
-    if all(type(arg) is int for arg in args):
-        return _Pattern(name, len(args)).format(*args)
-    return reverse(name, args=args)
+    return url(name, *args)
 
 
 @register.simple_tag
