@@ -1,7 +1,7 @@
 """How the forum shows people and times: initials in a coloured circle for each author, and times
 relative to now ("3 hours ago") with the exact time on hover and for screen readers.
 
-Plain functions returning escaped HTML, so the topic page (forum.post_html, built in Python for
+Plain functions returning escaped HTML, so the topic page (forum.post_html, a Jinja2 template for
 speed) and the templates (forum_tags) show them the same way. No image is fetched from anywhere:
 members have no pictures, and a third-party avatar service would tell it who reads what.
 """

@@ -21,6 +21,7 @@ LIMITS = {
     ),
 }
 
+
 def hit(user, action: str) -> None:
     """Count one action by the member; raises LimitReached (its message is for them) past the limit."""
     if access.is_moderator(user):

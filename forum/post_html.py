@@ -30,7 +30,8 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from forum import attachments, display
+from forum import display
+from forum.attachments import services as attachments
 
 # The engine's NAME in settings.TEMPLATES.
 ENGINE = "jinja2"

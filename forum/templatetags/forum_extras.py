@@ -2,7 +2,7 @@
 
 from django import template
 
-from forum import attachments
+from forum.attachments import services as attachments
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from config.jinja2_environment import url
 from config.prepared import PreparedQuery
 from forum import display
 from forum.access import is_moderator
-from forum.moderation import waiting_for_approval
+from forum.moderation.services import waiting_for_approval
 from forum.querysets import unread_notifications
 
 register = template.Library()

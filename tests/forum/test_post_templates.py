@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from config.jinja2_environment import url
-from forum import attachments
-from forum.models import Post
-from forum.moderation_models import Attachment
+from forum.attachments import services as attachments
+from forum.models import Attachment, Post
 from tests.forum.factories import reply, start_topic
 from tests.forum.test_attachments import MINIMAL_PDF, image_bytes, upload
 
