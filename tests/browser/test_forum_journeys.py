@@ -12,24 +12,10 @@ from forum.access import PROSECUTORS
 from forum.models import Draft, PrivacyConfirmation, Topic
 from forum.notifications import services as notifications
 from scheduler.registry import jobs
-from tests.browser.journeys import sign_in, totp_secret
+from tests.browser.journeys import sign_in_as, signed_in
 from tests.forum.factories import CategoryFactory, a_tag, prosecutors_category, reply, start_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def signed_in(browser, live_server, user, **context_options):
-    context = browser.new_context(base_url=live_server.url, **context_options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, user.email, secret=totp_secret(user))
-    page.wait_for_url(lambda url: "/accounts/" not in url)
-    return context, page
-
-
-def _sign_in(page, user):
-    sign_in(page, user.email, secret=totp_secret(user))
-    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def test_a_member_asks_a_peer_answers_and_the_asker_accepts(
@@ -40,7 +26,7 @@ def test_a_member_asks_a_peer_answers_and_the_asker_accepts(
     category = CategoryFactory(name="Investigations", slug="investigations")
     tag = a_tag()
 
-    _sign_in(page, asker)
+    sign_in_as(page, asker)
     page.goto("/forum/")
     page.get_by_role("link", name="New topic").click()
     page.get_by_label("Category").select_option(label=category.name)
@@ -85,7 +71,7 @@ def test_the_privacy_guard_prompts_on_a_phone_number_and_the_member_confirms(
 ):
     member = role_user("member", full_name="Dana Whitfield")
     category = CategoryFactory(name="Victim services", slug="victim-services")
-    _sign_in(phone, member)
+    sign_in_as(phone, member)
     phone.goto(f"/forum/new/?category={category.slug}")
     phone.get_by_label("Discussion").check()
     phone.get_by_label("Title").fill("Shelter intake after hours")
@@ -154,7 +140,7 @@ def test_a_digest_carries_only_what_the_recipient_may_still_read(
 
     # The digest's link opens the post for her in the browser.
     link = re.search(r"https?://\S+?(/forum/t/\d+/p/\d+/)", content).group(1)
-    _sign_in(page, recipient)
+    sign_in_as(page, recipient)
     page.goto(link)
     expect(page.locator("#post-2")).to_contain_text("Our MOU template is on the resources page.")
     page.goto(f"/forum/t/{secret.pk}/")

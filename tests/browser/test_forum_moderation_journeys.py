@@ -6,19 +6,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from forum.models import ConversationMessage, Post, PostReport
-from tests.browser.journeys import sign_in, totp_secret
+from tests.browser.journeys import signed_in
 from tests.forum.factories import CategoryFactory, reply, start_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def signed_in(browser, live_server, user, **context_options):
-    context = browser.new_context(base_url=live_server.url, **context_options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, user.email, secret=totp_secret(user))
-    page.wait_for_url(lambda url: "/accounts/" not in url)
-    return context, page
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

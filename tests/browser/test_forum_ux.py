@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from forum import services
 from forum.models import POSTS_PER_PAGE, Conversation, Notification, Topic
-from tests.browser.journeys import sign_in, totp_secret
+from tests.browser import journeys
 from tests.forum.factories import CategoryFactory, a_tag, reply, start_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,12 +28,7 @@ EXACT_TIME = re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [ap]\.m\.$
 
 
 def signed_in(browser, live_server, user, **options):
-    context = browser.new_context(base_url=live_server.url, **(options or DESKTOP))
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, user.email, secret=totp_secret(user))
-    page.wait_for_url(lambda url: "/accounts/" not in url)
-    return context, page
+    return journeys.signed_in(browser, live_server, user, **(options or DESKTOP))
 
 
 def shot(page, name):
