@@ -36,6 +36,9 @@ def propose_exchange(user, match_id: int, note: str = "") -> PeerExchange:
     )
     note = clean_text(note, "note", limit=2000)
     with transaction.atomic():
+        # The match row serialises two proposals of it at once (a double click): the second
+        # waits, then finds the first's exchange open and returns it.
+        Match.objects.select_for_update().filter(pk=match.pk).first()
         open_one = PeerExchange.objects.filter(
             seeking_id=seeking_id,
             host_id=match.peer_task_force_id,

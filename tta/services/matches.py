@@ -60,7 +60,12 @@ def propose_matches(user, request_id: int) -> int:
     """Run the matcher for a request and store what it finds that is not matched there yet."""
     require(access.can_triage(user), "Only TTA staff run the matcher.")
     with transaction.atomic():
-        tta_request = TTARequest.objects.select_related("topic", "audience").get(pk=request_id)
+        # Locked, so two runs at once (a double click) take turns and the second stores nothing twice.
+        tta_request = (
+            TTARequest.objects.select_for_update(of=("self",))
+            .select_related("topic", "audience")
+            .get(pk=request_id)
+        )
         if tta_request.topic.retired:
             # Filed before the topic was retired: the request still needs help, but the
             # matcher searches current topics only, as for an assessment's needs.
