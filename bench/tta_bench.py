@@ -37,9 +37,9 @@ from search.documents import IndexDocument
 from search.index import index_documents, optimize_index
 from search.models import IndexEntry
 from taxonomy.models import Facet, Term
-from tta import services
 from tta.matching import match_need, match_request, needs_of
-from tta.models import AreaRating, Cycle, Match, NeedsAssessment, TTARequest
+from tta.models import RATED_FACETS, AreaRating, Cycle, Match, NeedsAssessment, TTARequest
+from tta.services.matches import store_proposals
 
 FULL = {"task_forces": 100, "members": 10_000, "entries": 5_000, "questions": 10_000, "repeats": 50}
 SMOKE = {"task_forces": 5, "members": 100, "entries": 100, "questions": 50, "repeats": 5}
@@ -226,7 +226,7 @@ def _assessments(cycle, task_forces, areas, audiences, rng):
 def run(smoke: bool) -> dict:
     sizes = SMOKE if smoke else FULL
     rng = random.Random(20261127)
-    areas = list(Term.objects.current().filter(facet__in=services.RATED_FACETS).order_by("pk"))
+    areas = list(Term.objects.current().filter(facet__in=RATED_FACETS).order_by("pk"))
     audiences = list(Term.objects.current().of_facet(Facet.AUDIENCE).order_by("pk"))
     topic = Term.objects.get(slug=TOPIC_SLUG)
     figures = {}
@@ -294,4 +294,4 @@ def _entries_on(topic):
 
 def _store(tta_request):
     Match.objects.filter(request=tta_request).delete()
-    services.store_proposals(tta_request, match_request(tta_request))
+    store_proposals(tta_request, match_request(tta_request))

@@ -13,6 +13,7 @@ from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
 from tests.trainings import access_rules as trainings_rules
 from tests.trainings.access_rules import event_url as training_url
+from tests.tta.factories import matrix_url as tta_url
 
 ROUTES = [
     # Public pages and probes.
@@ -131,6 +132,39 @@ ROUTES = [
         "/tta/assessment/",
         {**rules.MEMBERS, **dict.fromkeys(ROLES[2:], 302)},
     ),
+    # Each staff action on a request or an assessment's needs is POST-only (its POSTs are in
+    # tests/tta/test_access_matrix.py): a GET is refused before anything else, whoever asks.
+    *[
+        (
+            f"tta staff action {route}",
+            tta_url(f"/tta/staff/requests/{{request}}/{route}"),
+            dict.fromkeys(ROLES, 405),
+        )
+        for route in (
+            "status/",
+            "assign/",
+            "notes/",
+            "matches/find/",
+            "matches/add/",
+            "matches/{match}/accept/",
+            "matches/{match}/reject/",
+            "matches/{match}/exchange/",
+        )
+    ],
+    *[
+        (
+            f"tta staff need action {route}",
+            tta_url(f"/tta/staff/assessments/{{assessment}}/{route}"),
+            dict.fromkeys(ROLES, 405),
+        )
+        for route in (
+            "matches/find/",
+            "matches/add/",
+            "matches/{need_match}/accept/",
+            "matches/{need_match}/reject/",
+            "matches/{need_match}/exchange/",
+        )
+    ],
     ("research", "/research/", rules.RESEARCH),
     # Trainings: public pages, members-only events absent (404) for non-members, staff pages.
     ("trainings upcoming", "/trainings/", rules.PUBLIC),

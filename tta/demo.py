@@ -13,6 +13,7 @@ from members.demo import TASK_FORCES, email_for
 from members.models import TaskForce, User
 from taxonomy.models import Term
 from tta.models import (
+    RATED_FACETS,
     AreaRating,
     AssessmentRevision,
     Cycle,
@@ -23,7 +24,7 @@ from tta.models import (
     ServiceTarget,
     TTARequest,
 )
-from tta.services import RATED_FACETS, snapshot
+from tta.services.assessments import snapshot
 
 S = RequestStatus
 # By index in members.demo.TASK_FORCES: a base capacity, the areas it is strong in, the areas it is weak in.
@@ -191,7 +192,7 @@ def _matches() -> int:
     """Requests past "matched" show the help staff accepted: the matcher's proposals are stored
     and its best two accepted, once (a request that has any match already is left alone)."""
     from tta.matching import match_request
-    from tta.services import store_proposals
+    from tta.services.matches import store_proposals
 
     staff = User.objects.filter(email=email_for("tta")).first()
     made = 0

@@ -3,9 +3,16 @@
 from django import forms
 
 from taxonomy.models import Facet, Term
-from tta import services
-from tta.models import FINISHED_STATUSES, MAX_TEXT, Delivery, Match, RequestStatus, Urgency
-from tta.services import REQUEST_TOPIC_FACETS
+from tta.models import (
+    FINISHED_STATUSES,
+    MAX_TEXT,
+    REQUEST_TOPIC_FACETS,
+    Delivery,
+    Match,
+    RequestStatus,
+    Urgency,
+)
+from tta.services.matches import STAFF_KIND_CHOICE
 
 
 class TermChoiceField(forms.ModelChoiceField):
@@ -68,7 +75,7 @@ class NoteForm(forms.Form):
 
 
 class AddMatchForm(forms.Form):
-    """What staff type to add a match. Only lengths are checked here; tta.services checks the rest
+    """What staff type to add a match. Only lengths are checked here; tta.services.matches checks the rest
     (title, link, the member or task force named) and says what is wrong."""
 
     kind = forms.ChoiceField(
@@ -76,7 +83,7 @@ class AddMatchForm(forms.Form):
         choices=Match.Kind.choices,
         initial=Match.Kind.RESOURCE,
         required=False,
-        error_messages={"invalid_choice": services.STAFF_KIND_CHOICE},
+        error_messages={"invalid_choice": STAFF_KIND_CHOICE},
     )
     title = forms.CharField(max_length=300, required=False, label="Title")
     url = forms.CharField(max_length=500, required=False, label="Link")

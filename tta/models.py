@@ -11,8 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from taxonomy.models import Facet
+
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 MAX_TEXT = 5000
+# An assessment rates capacity and priority for every current term of these facets.
+RATED_FACETS = (Facet.PRACTICE_AREA, Facet.PHASE)
+# A request's topic is a current term of one of these.
+REQUEST_TOPIC_FACETS = (Facet.PRACTICE_AREA, Facet.PHASE, Facet.TRAFFICKING_TYPE)
 
 
 class Delivery(models.TextChoices):

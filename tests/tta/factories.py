@@ -6,7 +6,7 @@ import factory
 
 from search.models import IndexEntry
 from taxonomy.models import Term
-from tta.models import AreaRating, Cycle, NeedsAssessment, TTARequest
+from tta.models import AreaRating, Cycle, Match, NeedsAssessment, PeerExchange, TTARequest
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
@@ -80,3 +80,44 @@ def accepted_answer(category, tag_slugs, *, asker, answerer, title="How did you 
     post = forum.reply(topic, by=answerer, body="We wrote a one-page protocol first and met monthly.")
     forum.accept_answer(topic, post, by=asker)
     return post
+
+
+def matrix_objects(users) -> dict:
+    """What the access matrices act on, all belonging to the Central Ohio task force of ``role_users``:
+    a submitted assessment rating Coordination with a peer match under that need, a request with a
+    peer task force match, and a proposed exchange of that match with the Southern Arizona task force.
+
+    Returns the ids, by the names the matrices' URL patterns use.
+    """
+    tf, other = users["_task_force"], users["_other_task_force"]
+    assessment = AssessmentFactory(task_force=tf, cycle=CycleFactory(name="Matrix"), status="submitted")
+    need = rate(assessment, "coordination", 1, 5).term
+    tta_request = RequestFactory(task_force=tf, requester=users["member"])
+    peer = {
+        "kind": Match.Kind.PEER_TASK_FORCE,
+        "peer_task_force": other,
+        "title": other.name,
+        "reason": "strong",
+    }
+    match = Match.objects.create(request=tta_request, target_key=f"task_force:{other.pk}", **peer)
+    need_match = Match.objects.create(
+        assessment=assessment, need=need, target_key=f"task_force:{other.pk}", **peer
+    )
+    exchange = PeerExchange.objects.create(match=match, seeking=tf, host=other, topic=tta_request.topic)
+    return {
+        "assessment": assessment.pk,
+        "need": need.pk,
+        "request": tta_request.pk,
+        "match": match.pk,
+        "need_match": need_match.pk,
+        "exchange": exchange.pk,
+    }
+
+
+def matrix_url(pattern):
+    """A callable the access matrix resolves per role: ``pattern`` is formatted with matrix_objects()."""
+
+    def url(users):
+        return pattern.format(**matrix_objects(users))
+
+    return url

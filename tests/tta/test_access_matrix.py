@@ -1,16 +1,16 @@
 """The TTA access matrix: every TTA URL that needs an object (an assessment, a request, an exchange,
-a figure) × every role in tests.factories.ROLES. The object-free TTA pages are in tests/test_access_matrix.py.
+a figure) × every role in tests.factories.ROLES. The object-free TTA pages, and a GET of every
+POST-only staff action, are in tests/test_access_matrix.py.
 
 The objects belong to the Central Ohio task force (every role's but "other_task_force_member");
-the exchange is between it and the Southern Arizona task force.
+the exchange is between it and the Southern Arizona task force (tests.tta.factories.matrix_objects).
 """
 
 import pytest
 
 from tests import access_rules as rules
 from tests.factories import ROLES
-from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, rate
-from tta.models import Match, PeerExchange
+from tests.tta.factories import matrix_objects
 
 STAFF_ONLY = {
     **dict.fromkeys(ROLES, 403),
@@ -22,23 +22,6 @@ STAFF_ONLY = {
 OWN_TASK_FORCE = {**rules.MEMBERS, "other_task_force_member": 404}
 COORDINATORS = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "pending": 302, "coordinator": 200}
 POST_ONLY = dict.fromkeys(ROLES, 405)
-
-
-def build(users):
-    tf, other = users["_task_force"], users["_other_task_force"]
-    assessment = AssessmentFactory(task_force=tf, cycle=CycleFactory(name="Matrix"), status="submitted")
-    rate(assessment, "coordination", 1, 5)
-    tta_request = RequestFactory(task_force=tf, requester=users["member"])
-    match = Match.objects.create(
-        request=tta_request,
-        kind=Match.Kind.PEER_TASK_FORCE,
-        target_key=f"task_force:{other.pk}",
-        title=other.name,
-        peer_task_force=other,
-        reason="strong",
-    )
-    exchange = PeerExchange.objects.create(match=match, seeking=tf, host=other, topic=tta_request.topic)
-    return {"assessment": assessment.pk, "request": tta_request.pk, "exchange": exchange.pk}
 
 
 ROUTES = [
@@ -65,31 +48,58 @@ ROUTES = [
     ],
 )
 def test_access(url, role, status, role_users, db, client_for):
-    target = url.format(**build(role_users))
+    target = url.format(**matrix_objects(role_users))
     response = client_for(role_users[role]).get(target)
     assert response.status_code == status, f"{role} GET {target}: {response.status_code}, expected {status}"
 
 
+REQUEST = "/tta/staff/requests/{request}/"
+NEEDS = "/tta/staff/assessments/{assessment}/"
+
+# (name, url, who may, what the form posts): each posts what the page's own form would, so an
+# allowed POST succeeds and redirects back.
 POST_ROUTES = [
-    ("mark figure public", "/tta/staff/figures/gaps/public/", STAFF_ONLY),
+    ("mark figure public", "/tta/staff/figures/gaps/public/", STAFF_ONLY, {"public": "1"}),
     # Everyone in either task force may look at the exchange; only a coordinator answers it.
-    ("accept exchange", "/tta/exchanges/{exchange}/accept/", COORDINATORS),
+    ("accept exchange", "/tta/exchanges/{exchange}/accept/", COORDINATORS, {}),
+    (
+        "request status",
+        REQUEST + "status/",
+        STAFF_ONLY,
+        {"status": "assigned", "reason": "", "expected_status": "received"},
+    ),
+    ("request assign", REQUEST + "assign/", STAFF_ONLY, {"assignee": "", "due_date": "2030-01-31"}),
+    ("request note", REQUEST + "notes/", STAFF_ONLY, {"text": "Called the coordinator."}),
+    ("request find matches", REQUEST + "matches/find/", STAFF_ONLY, {}),
+    ("request add match", REQUEST + "matches/add/", STAFF_ONLY, {"kind": "resource", "title": "MDT guide"}),
+    ("request accept match", REQUEST + "matches/{match}/accept/", STAFF_ONLY, {}),
+    ("request reject match", REQUEST + "matches/{match}/reject/", STAFF_ONLY, {}),
+    ("request propose exchange", REQUEST + "matches/{match}/exchange/", STAFF_ONLY, {}),
+    ("need find matches", NEEDS + "matches/find/", STAFF_ONLY, {"need": "{need}"}),
+    ("need add match", NEEDS + "matches/add/", STAFF_ONLY, {"need": "{need}", "title": "MDT guide"}),
+    ("need accept match", NEEDS + "matches/{need_match}/accept/", STAFF_ONLY, {}),
+    ("need reject match", NEEDS + "matches/{need_match}/reject/", STAFF_ONLY, {}),
+    ("need propose exchange", NEEDS + "matches/{need_match}/exchange/", STAFF_ONLY, {}),
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url,role,status",
+    "url,data,role,status",
     [
-        pytest.param(url, role, expected[role], id=f"{name}-{role}")
-        for name, url, expected in POST_ROUTES
+        pytest.param(url, data, role, expected[role], id=f"{name}-{role}")
+        for name, url, expected, data in POST_ROUTES
         for role in ROLES
     ],
 )
-def test_post_access(url, role, status, role_users, db, client_for):
-    target = url.format(**build(role_users))
-    response = client_for(role_users[role]).post(target, {"public": "1"})
+def test_post_access(url, data, role, status, role_users, db, client_for):
+    objects = matrix_objects(role_users)
+    target = url.format(**objects)
+    posted = {key: value.format(**objects) for key, value in data.items()}
+    response = client_for(role_users[role]).post(target, posted)
     expected = 302 if status == 200 else status  # an allowed POST redirects back
     assert response.status_code == expected, (
         f"{role} POST {target}: {response.status_code}, expected {expected}"
     )
+    if expected == 302 and status == 200:
+        assert not response["Location"].startswith("/accounts/"), response["Location"]

@@ -3,12 +3,13 @@ peer member (found by name, with a choice when several match). Bad input gets a 
 is wrong, and the form comes back with everything staff typed; only TTA staff may add."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from config.errors import Conflict, ServiceError
 from tests.factories import TaskForceFactory, UserFactory
 from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, rate
-from tta import services
 from tta.models import Match
+from tta.services.matches import add_match, propose_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +37,8 @@ def test_staff_add_a_peer_member_by_name_and_the_requester_sees_it(world, client
     assert "Peer member's name" in form and "Member number" not in form
     assert "the number at the end of their profile address" not in form
     response = client.post(
-        url,
+        url + "matches/add/",
         {
-            "action": "add_match",
             "kind": "peer_member",
             "peer_member_name": "  pia ",
             "reason": "Ran one",
@@ -66,10 +66,8 @@ def test_staff_add_a_practice_and_a_peer_task_force(world, client_for):
     form = client.get(url).content.decode()
     assert f'<option value="{world["elsewhere"].pk}">Elsewhere Task Force</option>' in form
     assert f'<option value="{world["request"].task_force_id}"' not in form  # not the one asking
-    client.post(url, {"action": "add_match", "kind": "practice", "title": "MDT protocol", "url": "/p/mdt/"})
-    client.post(
-        url, {"action": "add_match", "kind": "peer_task_force", "peer_task_force": world["elsewhere"].pk}
-    )
+    client.post(url + "matches/add/", {"kind": "practice", "title": "MDT protocol", "url": "/p/mdt/"})
+    client.post(url + "matches/add/", {"kind": "peer_task_force", "peer_task_force": world["elsewhere"].pk})
     added = {
         m.kind: (m.title, m.peer_task_force_id, m.url) for m in Match.objects.filter(request=world["request"])
     }
@@ -104,13 +102,12 @@ def test_staff_add_a_practice_and_a_peer_task_force(world, client_for):
 def test_a_name_nobody_has_is_explained_and_nothing_typed_is_lost(world, client_for, typed, message):
     client, url = staff_page(client_for, world)
     posted = {
-        "action": "add_match",
         "kind": "peer_member",
         "title": "<script>alert(1)</script>",
         "reason": 'Knows "case review" & more',
         **typed,
     }
-    response = client.post(url, posted)
+    response = client.post(url + "matches/add/", posted)
     html = response.content.decode()
     assert response.status_code == 400 and message in html
     assert '<option value="peer_member" selected>' in html
@@ -131,8 +128,8 @@ def test_a_name_several_members_share_offers_them_to_choose_by_name(world, clien
     UserFactory(full_name="Dana Pending", status="pending", task_force=north, groups=["Member"])
     UserFactory(full_name="Dana Colleague", task_force=world["member"].task_force, groups=["Member"])
     asked = client.post(
-        url,
-        {"action": "add_match", "kind": "peer_member", "peer_member_name": "dana", "reason": "Knows MDTs"},
+        url + "matches/add/",
+        {"kind": "peer_member", "peer_member_name": "dana", "reason": "Knows MDTs"},
     )
     html = asked.content.decode()
     assert asked.status_code == 400
@@ -147,9 +144,8 @@ def test_a_name_several_members_share_offers_them_to_choose_by_name(world, clien
     assert 'value="Knows MDTs"' in html and 'value="dana"' in html
     assert not Match.objects.exists()
     chosen = client.post(
-        url,
+        url + "matches/add/",
         {
-            "action": "add_match",
             "kind": "peer_member",
             "peer_member_name": "dana",
             "peer_member": dana_b.pk,
@@ -163,9 +159,7 @@ def test_a_name_several_members_share_offers_them_to_choose_by_name(world, clien
 
 def test_a_full_name_picks_that_member_even_when_a_longer_name_contains_it(world):
     UserFactory(full_name="Pia Peerson", task_force=world["elsewhere"], groups=["Member"])
-    match = services.add_match(
-        world["staff"], world["request"].pk, kind="peer_member", peer_member_name="Pia Peer"
-    )
+    match = add_match(world["staff"], world["request"].pk, kind="peer_member", peer_member_name="Pia Peer")
     assert match.peer_member == world["peer"]
 
 
@@ -187,34 +181,32 @@ def test_only_approved_members_of_another_task_force_can_be_matched(world, clien
     ):
         # By name they are simply not found; a forged choice of their id is refused with the reason.
         by_name = client.post(
-            url, {"action": "add_match", "kind": "peer_member", "peer_member_name": person.full_name}
+            url + "matches/add/", {"kind": "peer_member", "peer_member_name": person.full_name}
         )
         assert by_name.status_code == 400
         assert f"is called “{person.full_name}”" in by_name.content.decode(), person
-        forged = client.post(url, {"action": "add_match", "kind": "peer_member", "peer_member": person.pk})
+        forged = client.post(url + "matches/add/", {"kind": "peer_member", "peer_member": person.pk})
         assert forged.status_code == 400 and message in forged.content.decode(), person
     assert not Match.objects.filter(request=world["request"]).exists()
 
 
 def test_a_duplicate_or_unknown_peer_is_explained(world, client_for):
     client, url = staff_page(client_for, world)
-    first = {"action": "add_match", "kind": "peer_member", "peer_member": world["peer"].pk}
-    assert client.post(url, first).status_code == 302
-    twice = client.post(url, {**first, "reason": "again"})
+    first = {"kind": "peer_member", "peer_member": world["peer"].pk}
+    assert client.post(url + "matches/add/", first).status_code == 302
+    twice = client.post(url + "matches/add/", {**first, "reason": "again"})
     html = twice.content.decode()
     assert twice.status_code == 400
     assert "Pia Peer (Elsewhere Task Force) is already on this request (accepted)" in html
     assert 'value="again"' in html
     assert Match.objects.filter(request=world["request"]).count() == 1
     for value in ("424242", "x", str(world["request"].task_force_id)):
-        response = client.post(
-            url, {"action": "add_match", "kind": "peer_task_force", "peer_task_force": value}
-        )
+        response = client.post(url + "matches/add/", {"kind": "peer_task_force", "peer_task_force": value})
         assert response.status_code == 400 and "task force" in response.content.decode()
-    bad_kind = client.post(url, {"action": "add_match", "kind": "<b>boss</b>", "title": "T"})
+    bad_kind = client.post(url + "matches/add/", {"kind": "<b>boss</b>", "title": "T"})
     assert bad_kind.status_code == 400
     assert "Choose a resource, a practice, a peer task force or a peer member." in bad_kind.content.decode()
-    no_title = client.post(url, {"action": "add_match", "kind": "resource", "url": "/r/1/"})
+    no_title = client.post(url + "matches/add/", {"kind": "resource", "url": "/r/1/"})
     assert no_title.status_code == 400 and "Give the match a title" in no_title.content.decode()
     assert 'value="/r/1/"' in no_title.content.decode()
     assert Match.objects.filter(request=world["request"]).count() == 1
@@ -229,18 +221,18 @@ def test_a_peer_the_matcher_proposed_cannot_be_added_again(world):
         peer_member=world["peer"],
         reason="declared expertise",
     )
-    with pytest.raises(ValidationError, match=r"already on this request \(proposed\): accept or reject it"):
-        services.add_match(world["staff"], world["request"].pk, kind="peer_member", peer_member=world["peer"])
+    with pytest.raises(Conflict, match=r"already on this request \(proposed\): accept or reject it"):
+        add_match(world["staff"], world["request"].pk, kind="peer_member", peer_member=world["peer"])
 
 
 @pytest.mark.parametrize("role", ["member", "coordinator", "moderator", "other_task_force_member", "pending"])
 def test_only_tta_staff_add_matches(world, role_user, client_for, role):
     user = role_user(role)
     with pytest.raises(PermissionDenied):
-        services.add_match(user, world["request"].pk, kind="peer_member", peer_member=world["peer"].pk)
+        add_match(user, world["request"].pk, kind="peer_member", peer_member=world["peer"].pk)
     response = client_for(user).post(
-        f"/tta/staff/requests/{world['request'].pk}/",
-        {"action": "add_match", "kind": "peer_member", "peer_member": world["peer"].pk},
+        f"/tta/staff/requests/{world['request'].pk}/matches/add/",
+        {"kind": "peer_member", "peer_member": world["peer"].pk},
     )
     assert response.status_code in (302, 403)
     assert not Match.objects.filter(request=world["request"]).exists()
@@ -248,7 +240,7 @@ def test_only_tta_staff_add_matches(world, role_user, client_for, role):
 
 def test_anonymous_cannot_add(world, client_for):
     response = client_for(None).post(
-        f"/tta/staff/requests/{world['request'].pk}/", {"action": "add_match", "title": "Sneaky"}
+        f"/tta/staff/requests/{world['request'].pk}/matches/add/", {"title": "Sneaky"}
     )
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not Match.objects.exists()
@@ -262,20 +254,19 @@ def test_staff_add_a_peer_member_to_a_need(world, client_for):
     client = client_for(world["staff"])
     url = f"/tta/staff/assessments/{assessment.pk}/"
     bad = client.post(
-        url, {"action": "add_match", "need": rating.term_id, "kind": "peer_member", "peer_member_name": "Zed"}
+        url + "matches/add/", {"need": rating.term_id, "kind": "peer_member", "peer_member_name": "Zed"}
     )
     html = bad.content.decode()
     assert bad.status_code == 400 and "is called “Zed”" in html
     assert 'value="Zed"' in html and "<details open>" in html
     UserFactory(full_name="Pia Peerless", task_force=world["elsewhere"], groups=["Member"])
     several = client.post(
-        url, {"action": "add_match", "need": rating.term_id, "kind": "peer_member", "peer_member_name": "pia"}
+        url + "matches/add/", {"need": rating.term_id, "kind": "peer_member", "peer_member_name": "pia"}
     )
     assert several.status_code == 400 and "Which member do you mean?" in several.content.decode()
     good = client.post(
-        url,
+        url + "matches/add/",
         {
-            "action": "add_match",
             "need": rating.term_id,
             "kind": "peer_member",
             "peer_member": world["peer"].pk,
@@ -290,14 +281,12 @@ def test_a_request_whose_topic_was_retired_since_is_matched_by_hand_only(world, 
     from taxonomy.models import Term
 
     Term.objects.filter(pk=world["request"].topic_id).update(retired=True)
-    with pytest.raises(ValidationError, match="has been retired from the taxonomy; add help by hand"):
-        services.propose_matches(world["staff"], world["request"].pk)
+    with pytest.raises(ServiceError, match="has been retired from the taxonomy; add help by hand"):
+        propose_matches(world["staff"], world["request"].pk)
     client, url = staff_page(client_for, world)
-    refused = client.post(url, {"action": "propose"})
+    refused = client.post(url + "matches/find/")
     assert refused.status_code == 400 and "add help by hand" in refused.content.decode()
-    added = client.post(
-        url, {"action": "add_match", "title": "State MDT protocol", "url": "https://example.org"}
-    )
+    added = client.post(url + "matches/add/", {"title": "State MDT protocol", "url": "https://example.org"})
     assert added.status_code == 302
     assert list(Match.objects.filter(request=world["request"]).values_list("title", "state")) == [
         ("State MDT protocol", "accepted")
@@ -307,8 +296,8 @@ def test_a_request_whose_topic_was_retired_since_is_matched_by_hand_only(world, 
 def test_a_matcher_run_is_on_the_staff_timeline_only(world, client_for):
     from tta.models import RequestEvent
 
-    services.propose_matches(world["staff"], world["request"].pk)
-    services.propose_matches(world["staff"], world["request"].pk)
+    propose_matches(world["staff"], world["request"].pk)
+    propose_matches(world["staff"], world["request"].pk)
     runs = RequestEvent.objects.filter(request=world["request"], detail__startswith="Matcher run")
     assert [(e.detail.split(":")[0], e.internal) for e in runs] == [("Matcher run", True)] * 2
     assert runs.order_by("pk").last().detail == "Matcher run: 0 new proposals"  # nothing new the second time

@@ -3,12 +3,13 @@ staff are told by email, and both task forces see it on their TTA page."""
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from config.errors import Conflict, ServiceError
 from tests.factories import TaskForceFactory, UserFactory, enrol_totp
 from tests.tta.factories import RequestFactory
-from tta import services
 from tta.models import Match, PeerExchange, RequestEvent
+from tta.services.exchanges import accept_exchange, decline_exchange, propose_exchange
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def exchange(role_user, other_task_force):
         peer_task_force=other_task_force,
         reason="rated its capacity 5 of 5",
     )
-    return services.propose_exchange(staff, match.pk)
+    return propose_exchange(staff, match.pk)
 
 
 def host_coordinator():
@@ -52,9 +53,7 @@ def test_host_declines_with_a_reason_and_the_other_side_and_staff_are_told(
     exchange, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.decline_exchange(
-            host_coordinator(), exchange.pk, "  We are mid-reorganisation until spring.  "
-        )
+        decline_exchange(host_coordinator(), exchange.pk, "  We are mid-reorganisation until spring.  ")
     exchange.refresh_from_db()
     assert exchange.state == PeerExchange.State.DECLINED
     assert exchange.decline_reason == "We are mid-reorganisation until spring."
@@ -74,8 +73,8 @@ def test_host_declines_with_a_reason_and_the_other_side_and_staff_are_told(
 
 
 def test_each_coordinator_accepting_is_on_the_request_timeline(exchange):
-    services.accept_exchange(seeking_coordinator(), exchange.pk)
-    services.accept_exchange(host_coordinator(), exchange.pk)
+    accept_exchange(seeking_coordinator(), exchange.pk)
+    accept_exchange(host_coordinator(), exchange.pk)
     details = list(
         RequestEvent.objects.filter(kind=RequestEvent.Kind.EXCHANGE)
         .order_by("pk")
@@ -88,9 +87,9 @@ def test_each_coordinator_accepting_is_on_the_request_timeline(exchange):
 
 
 def test_seeking_coordinator_may_decline_even_after_accepting(exchange, django_capture_on_commit_callbacks):
-    services.accept_exchange(seeking_coordinator(), exchange.pk)
+    accept_exchange(seeking_coordinator(), exchange.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        services.decline_exchange(seeking_coordinator(), exchange.pk, "Our lead investigator left.")
+        decline_exchange(seeking_coordinator(), exchange.pk, "Our lead investigator left.")
     exchange.refresh_from_db()
     assert exchange.state == "declined" and exchange.declined_side == "seeking"
     assert [m.to for m in mail.outbox] == [["host-coordinator@example.org"], ["staff@example.org"]]
@@ -103,38 +102,38 @@ def test_without_an_assignee_every_tta_staff_member_is_told(
     exchange.match.request.save()
     UserFactory(email="second-staff@example.org", groups=["Member", "TTA staff"])
     with django_capture_on_commit_callbacks(execute=True):
-        services.decline_exchange(host_coordinator(), exchange.pk, "Not this year.")
+        decline_exchange(host_coordinator(), exchange.pk, "Not this year.")
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == ["second-staff@example.org", "seeking-coordinator@example.org", "staff@example.org"]
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\x00"])
 def test_a_reason_is_required(exchange, reason):
-    with pytest.raises(ValidationError, match="cannot be empty"):
-        services.decline_exchange(host_coordinator(), exchange.pk, reason)
+    with pytest.raises(ServiceError, match="cannot be empty"):
+        decline_exchange(host_coordinator(), exchange.pk, reason)
     exchange.refresh_from_db()
     assert exchange.state == "proposed" and not mail.outbox
 
 
 def test_a_reason_over_2000_characters_is_refused(exchange):
-    with pytest.raises(ValidationError, match="2,000 characters"):
-        services.decline_exchange(host_coordinator(), exchange.pk, "x" * 2001)
+    with pytest.raises(ServiceError, match="2,000 characters"):
+        decline_exchange(host_coordinator(), exchange.pk, "x" * 2001)
 
 
 def test_only_the_two_coordinators_decline(exchange, role_user):
     third = UserFactory(task_force=TaskForceFactory(name="Third"), is_coordinator=True, groups=["Member"])
     for user in (role_user("member"), role_user("tta_staff"), third):
         with pytest.raises(PermissionDenied):
-            services.decline_exchange(user, exchange.pk, "No.")
+            decline_exchange(user, exchange.pk, "No.")
     exchange.refresh_from_db()
     assert exchange.state == "proposed"
 
 
 def test_an_agreed_or_declined_exchange_cannot_be_declined(exchange):
-    services.accept_exchange(seeking_coordinator(), exchange.pk)
-    services.accept_exchange(host_coordinator(), exchange.pk)
-    with pytest.raises(ValidationError, match="no longer waiting"):
-        services.decline_exchange(host_coordinator(), exchange.pk, "Changed our minds.")
+    accept_exchange(seeking_coordinator(), exchange.pk)
+    accept_exchange(host_coordinator(), exchange.pk)
+    with pytest.raises(Conflict, match="no longer waiting"):
+        decline_exchange(host_coordinator(), exchange.pk, "Changed our minds.")
     assert PeerExchange.objects.get(pk=exchange.pk).state == "agreed"
 
 

@@ -6,9 +6,10 @@ from members.models import TaskForce
 from taxonomy.models import Term
 from tests.factories import TaskForceFactory, UserFactory
 from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, index_entry, rate
-from tta import services
 from tta.matching import match_need, match_request, needs_of
 from tta.models import Match, NeedsAssessment
+from tta.services.exchanges import accept_exchange, propose_exchange
+from tta.services.matches import propose_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +99,8 @@ def test_reasons_are_plain_words(world):
 def test_same_data_same_ranking_and_storing_is_idempotent(world, role_user):
     assert match_request(world["request"]) == match_request(world["request"])
     staff = role_user("tta_staff")
-    assert services.propose_matches(staff, world["request"].pk) == 8
-    assert services.propose_matches(staff, world["request"].pk) == 0
+    assert propose_matches(staff, world["request"].pk) == 8
+    assert propose_matches(staff, world["request"].pk) == 0
     assert Match.objects.filter(request=world["request"]).count() == 8
 
 
@@ -124,18 +125,18 @@ def test_needs_are_high_priority_low_capacity(world):
 
 def test_peer_exchange_needs_both_coordinators(world, role_user):
     staff = role_user("tta_staff")
-    services.propose_matches(staff, world["request"].pk)
+    propose_matches(staff, world["request"].pk)
     match = Match.objects.get(request=world["request"], title="Alpha Task Force")
-    exchange = services.propose_exchange(staff, match.pk)
+    exchange = propose_exchange(staff, match.pk)
     seeking_coord = role_user("coordinator")
     host_coord = UserFactory(task_force=match.peer_task_force, is_coordinator=True, groups=["Member"])
-    services.accept_exchange(seeking_coord, exchange.pk)
+    accept_exchange(seeking_coord, exchange.pk)
     exchange.refresh_from_db()
     assert exchange.state == "proposed"
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.accept_exchange(world["member"], exchange.pk)
-    services.accept_exchange(host_coord, exchange.pk)
+        accept_exchange(world["member"], exchange.pk)
+    accept_exchange(host_coord, exchange.pk)
     exchange.refresh_from_db()
     assert exchange.state == "agreed"

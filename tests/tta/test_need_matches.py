@@ -2,15 +2,15 @@
 like a request's; the task force then sees the accepted ones, with links, under each need."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.errors import ServiceError
 from taxonomy.models import Term
 from tests.factories import TaskForceFactory
 from tests.tta.factories import AssessmentFactory, CycleFactory, index_entry, rate
-from tta import services
 from tta.models import Match, PeerExchange
+from tta.services.matches import add_need_match, propose_need_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,8 @@ def coordination():
 
 def test_proposals_are_stored_per_need_and_storing_twice_adds_nothing(needy, role_user):
     staff = role_user("tta_staff")
-    assert services.propose_need_matches(staff, needy.pk, coordination().pk) == 3
-    assert services.propose_need_matches(staff, needy.pk, coordination().pk) == 0
+    assert propose_need_matches(staff, needy.pk, coordination().pk) == 3
+    assert propose_need_matches(staff, needy.pk, coordination().pk) == 0
     stored = list(Match.objects.filter(assessment=needy).values_list("need__slug", "title", "state"))
     assert sorted(stored) == [
         ("coordination", "Coordination guidebook", "proposed"),
@@ -51,21 +51,21 @@ def test_proposals_are_stored_per_need_and_storing_twice_adds_nothing(needy, rol
 
 @pytest.mark.parametrize("need", ["999999", "1 OR 1=1", "", "<b>"])
 def test_an_area_the_assessment_did_not_rate_is_refused(needy, role_user, need):
-    with pytest.raises(ValidationError, match="areas this assessment rated"):
-        services.propose_need_matches(role_user("tta_staff"), needy.pk, need)
+    with pytest.raises(ServiceError, match="areas this assessment rated"):
+        propose_need_matches(role_user("tta_staff"), needy.pk, need)
     unrated = Term.objects.get(slug="information-sharing")
-    with pytest.raises(ValidationError, match="areas this assessment rated"):
-        services.add_need_match(role_user("tta_staff"), needy.pk, unrated.pk, title="A guide")
+    with pytest.raises(ServiceError, match="areas this assessment rated"):
+        add_need_match(role_user("tta_staff"), needy.pk, unrated.pk, title="A guide")
 
 
 def test_a_retired_area_keeps_its_matches_but_is_no_longer_matched(needy, role_user, client_for):
     staff = role_user("tta_staff")
-    services.propose_need_matches(staff, needy.pk, coordination().pk)
+    propose_need_matches(staff, needy.pk, coordination().pk)
     Term.objects.filter(slug__in=["coordination", "training"]).update(retired=True)
-    with pytest.raises(ValidationError, match="Coordination has been retired"):
-        services.propose_need_matches(staff, needy.pk, coordination().pk)
-    with pytest.raises(ValidationError, match="retired"):
-        services.add_need_match(staff, needy.pk, coordination().pk, title="A guide")
+    with pytest.raises(ServiceError, match="Coordination has been retired"):
+        propose_need_matches(staff, needy.pk, coordination().pk)
+    with pytest.raises(ServiceError, match="retired"):
+        add_need_match(staff, needy.pk, coordination().pk, title="A guide")
     assert Match.objects.filter(assessment=needy).count() == 3  # nothing stored was dropped
 
     client = client_for(staff)
@@ -74,8 +74,8 @@ def test_a_retired_area_keeps_its_matches_but_is_no_longer_matched(needy, role_u
     # The stored matches still show under the old need, with no button to find or add more,
     # and the retired "Training" is not offered under "Match another area".
     assert "Coordination guidebook" in page and "has been retired from the taxonomy" in page
-    assert 'name="action" value="propose"' not in page and "Match another area" not in page
-    refused = client.post(url, {"action": "propose", "need": coordination().pk})
+    assert "matches/find/" not in page and "Match another area" not in page
+    refused = client.post(url + "matches/find/", {"need": coordination().pk})
     assert refused.status_code == 400 and "Coordination has been retired" in refused.content.decode()
 
 
@@ -84,9 +84,9 @@ def test_only_staff_find_or_add_need_matches(needy, role_user):
 
     for role in ("member", "coordinator", "moderator"):
         with pytest.raises(PermissionDenied):
-            services.propose_need_matches(role_user(role), needy.pk, coordination().pk)
+            propose_need_matches(role_user(role), needy.pk, coordination().pk)
         with pytest.raises(PermissionDenied):
-            services.add_need_match(role_user(role), needy.pk, coordination().pk, title="Mine")
+            add_need_match(role_user(role), needy.pk, coordination().pk, title="Mine")
 
 
 def test_staff_review_page_end_to_end_and_the_task_force_sees_accepted_help(needy, role_user, client_for):
@@ -97,27 +97,26 @@ def test_staff_review_page_end_to_end_and_the_task_force_sees_accepted_help(need
     assert "Coordination" in page and "No matches yet" in page
     # Training was rated but is not a need: offered under "Match another area".
     assert "Match another area" in page and "Training (priority 2, capacity 4)" in page
-    assert client.post(url, {"action": "propose", "need": coordination().pk}).status_code == 302
+    assert client.post(url + "matches/find/", {"need": coordination().pk}).status_code == 302
     guide = Match.objects.get(assessment=needy, title="Coordination guidebook")
     review = Match.objects.get(assessment=needy, title="Running a case review")
     peer = Match.objects.get(assessment=needy, title="Strong Task Force")
-    client.post(url, {"action": "accept", "match": guide.pk})
-    client.post(url, {"action": "reject", "match": review.pk})
-    client.post(url, {"action": "accept", "match": peer.pk})
-    client.post(url, {"action": "exchange", "match": peer.pk})
+    client.post(f"{url}matches/{guide.pk}/accept/")
+    client.post(f"{url}matches/{review.pk}/reject/")
+    client.post(f"{url}matches/{peer.pk}/accept/")
+    client.post(f"{url}matches/{peer.pk}/exchange/")
     exchange = PeerExchange.objects.get()
     review_page = client.get(url).content.decode()
     assert "Peer exchange proposed: waiting for both coordinators." in review_page
-    assert 'value="exchange"' not in review_page  # no second proposal offered
+    assert f"matches/{peer.pk}/exchange/" not in review_page  # no second proposal offered
     assert (exchange.seeking_id, exchange.host.name, exchange.topic.slug) == (
         member.task_force_id,
         "Strong Task Force",
         "coordination",
     )
     added = client.post(
-        url,
+        url + "matches/add/",
         {
-            "action": "add_match",
             "need": coordination().pk,
             "title": "State MDT protocol",
             "url": "https://example.org/mdt",
@@ -139,22 +138,21 @@ def test_bad_add_keeps_what_staff_typed(needy, role_user, client_for):
     client = client_for(role_user("tta_staff"))
     url = f"/tta/staff/assessments/{needy.pk}/"
     bad_link = client.post(
-        url,
-        {"action": "add_match", "need": coordination().pk, "title": "Keep me", "url": "javascript:alert(1)"},
+        url + "matches/add/",
+        {"need": coordination().pk, "title": "Keep me", "url": "javascript:alert(1)"},
     )
     text = bad_link.content.decode()
     assert bad_link.status_code == 400 and "https://" in text and 'value="Keep me"' in text
     assert 'value="javascript:alert(1)"' in text and "<details open>" in text
-    no_title = client.post(
-        url, {"action": "add_match", "need": coordination().pk, "title": "", "reason": "why"}
-    )
+    no_title = client.post(url + "matches/add/", {"need": coordination().pk, "title": "", "reason": "why"})
     assert no_title.status_code == 400 and "Give the match a title" in no_title.content.decode()
     assert 'value="why"' in no_title.content.decode()
-    client.post(url, {"action": "add_match", "need": coordination().pk, "title": "Once"})
-    twice = client.post(url, {"action": "add_match", "need": coordination().pk, "title": "Once"})
+    client.post(url + "matches/add/", {"need": coordination().pk, "title": "Once"})
+    twice = client.post(url + "matches/add/", {"need": coordination().pk, "title": "Once"})
     assert twice.status_code == 400 and "already on the Coordination need" in twice.content.decode()
     assert Match.objects.filter(assessment=needy, title="Once").count() == 1
-    assert client.post(url, {"action": "nonsense"}).status_code == 400
+    # Each action has its own URL: the page itself takes no POST.
+    assert client.post(url, {"action": "add_match", "title": "Again"}).status_code == 405
 
 
 def test_a_match_of_another_assessment_cannot_be_decided_here(needy, role_user, client_for):
@@ -163,11 +161,12 @@ def test_a_match_of_another_assessment_cannot_be_decided_here(needy, role_user, 
         task_force=TaskForceFactory(name="Other"), cycle=needy.cycle, status="submitted"
     )
     rate(other, "coordination", 1, 5)
-    services.propose_need_matches(staff, other.pk, coordination().pk)
+    propose_need_matches(staff, other.pk, coordination().pk)
     foreign = Match.objects.filter(assessment=other).first()
     url = f"/tta/staff/assessments/{needy.pk}/"
-    for match in (foreign.pk, "abc", ""):
-        assert client_for(staff).post(url, {"action": "accept", "match": match}).status_code == 404
+    for action in ("accept", "reject", "exchange"):
+        response = client_for(staff).post(f"{url}matches/{foreign.pk}/{action}/")
+        assert response.status_code == 404, action
     assert Match.objects.get(pk=foreign.pk).state == "proposed"
 
 
@@ -192,8 +191,8 @@ def test_review_and_assessment_pages_run_constant_queries(
     counts = {}
     for n in (1, 6):
         for i in range(n):
-            match = services.add_need_match(staff, needy.pk, coordination().pk, title=f"Help {n}-{i}")
-            services.add_need_match(staff, needy.pk, Term.objects.get(slug="training").pk, title=f"T {n}-{i}")
+            match = add_need_match(staff, needy.pk, coordination().pk, title=f"Help {n}-{i}")
+            add_need_match(staff, needy.pk, Term.objects.get(slug="training").pk, title=f"T {n}-{i}")
             assert match.state == "accepted"
         for who, url in urls:
             with CaptureQueriesContext(connection) as ctx:

@@ -2,12 +2,14 @@
 under 5 suppressed and nothing that names a task force. Unmarked figures stay staff-only."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from config.errors import ServiceError
 from taxonomy.models import Term
 from tests.factories import TaskForceFactory
 from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, rate
-from tta import analysis, services
+from tta import analysis
+from tta.services.figures import set_figure_public
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +53,7 @@ def test_a_public_figure_is_shown_to_anyone_with_small_counts_suppressed(data, r
 
 
 def test_region_rows_about_few_task_forces_show_no_figures_and_no_names(data, role_user, client_for):
-    services.set_figure_public(role_user("tta_staff"), "needs-by-region", True)
+    set_figure_public(role_user("tta_staff"), "needs-by-region", True)
     page = client_for(role_user("member")).get("/tta/figures/").content.decode()
     table = page.split("Needs by federal region: high-priority ratings: data", 1)[1].split("</table>")[0]
     region_5, region_9 = (row for row in table.split("<tr>")[2:4])
@@ -62,7 +64,7 @@ def test_region_rows_about_few_task_forces_show_no_figures_and_no_names(data, ro
 
 def test_staff_can_make_a_figure_staff_only_again(data, role_user, client_for):
     staff = role_user("tta_staff")
-    services.set_figure_public(staff, "gaps", True)
+    set_figure_public(staff, "gaps", True)
     assert "Gap between priority" in client_for(None).get("/tta/figures/").content.decode()
     dashboard = client_for(staff).get("/tta/staff/").content.decode()
     assert 'Make staff-only<span class="visually-hidden">: Gap between' in dashboard
@@ -72,8 +74,8 @@ def test_staff_can_make_a_figure_staff_only_again(data, role_user, client_for):
 
 @pytest.mark.parametrize("slug", ["nope", "gaps' OR 1=1", "x" * 200])
 def test_an_unknown_figure_cannot_be_marked(role_user, client_for, slug):
-    with pytest.raises(ValidationError):
-        services.set_figure_public(role_user("tta_staff"), slug, True)
+    with pytest.raises(ServiceError):
+        set_figure_public(role_user("tta_staff"), slug, True)
     assert (
         client_for(role_user("tta_staff"))
         .post("/tta/staff/figures/nope/public/", {"public": "1"})
@@ -85,7 +87,7 @@ def test_an_unknown_figure_cannot_be_marked(role_user, client_for, slug):
 def test_only_staff_mark_figures(role_user):
     for role in ("member", "coordinator", "moderator", "researcher"):
         with pytest.raises(PermissionDenied):
-            services.set_figure_public(role_user(role), "gaps", True)
+            set_figure_public(role_user(role), "gaps", True)
 
 
 def test_public_version_suppresses_rows_about_few_and_small_counts():
@@ -106,7 +108,7 @@ def test_public_version_suppresses_rows_about_few_and_small_counts():
 def test_public_page_runs_constant_queries(data, role_user, client_for, django_assert_max_num_queries):
     staff = role_user("tta_staff")
     for slug, _ in analysis.FIGURES:
-        services.set_figure_public(staff, slug, True)
+        set_figure_public(staff, slug, True)
     client = client_for(None)
     client.get("/tta/figures/")
     with django_assert_max_num_queries(12):

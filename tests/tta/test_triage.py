@@ -8,16 +8,16 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from config.errors import ServiceError
 from taxonomy.models import Term
 from tests.factories import TaskForceFactory
 from tests.tta.factories import RequestFactory
-from tta import services
 from tta.models import RequestEvent, TTARequest
+from tta.services.requests import file_request
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_new_request_emails_every_member_of_tta_staff_with_a_link_on_the_site_
     settings.SITE_URL = "https://commons.example.org"
     member = role_user("member", full_name="Jo Requester")
     with django_capture_on_commit_callbacks(execute=True):
-        tta_request = services.file_request(
+        tta_request = file_request(
             member,
             member.task_force,
             topic=Term.objects.get(slug="coordination"),
@@ -97,10 +97,8 @@ def test_a_request_that_fails_to_file_emails_nobody(
     role_user, staff_pair, django_capture_on_commit_callbacks
 ):
     member = role_user("member")
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.file_request(
-            member, member.task_force, topic=Term.objects.get(slug="coordination"), description=""
-        )
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
+        file_request(member, member.task_force, topic=Term.objects.get(slug="coordination"), description="")
     assert mail.outbox == []
 
 
@@ -112,7 +110,7 @@ def test_staff_see_a_count_of_new_requests_on_the_queue_link_until_they_open_the
     client = client_for(robin)
     client.get("/tta/staff/")  # Robin has looked at the queue before
     for _ in range(2):
-        services.file_request(
+        file_request(
             member, member.task_force, topic=Term.objects.get(slug="coordination"), description="Help."
         )
     page = client.get("/tta/").content.decode()
@@ -177,8 +175,8 @@ def test_a_forged_transition_is_refused_with_a_clear_message_and_changes_nothing
     tta_request = RequestFactory(task_force=task_force, requester=None, status="matched")
     events = RequestEvent.objects.count()
     response = client_for(role_user("tta_staff")).post(
-        f"/tta/staff/requests/{tta_request.pk}/",
-        {"action": "status", "status": "closed", "expected_status": "matched"},
+        f"/tta/staff/requests/{tta_request.pk}/status/",
+        {"status": "closed", "expected_status": "matched"},
     )
     html = response.content.decode()
     assert response.status_code == 400

@@ -4,15 +4,19 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.errors import ServiceError
 from taxonomy.models import Term
 from tests.factories import TaskForceFactory
 from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, all_rated_terms, rate
-from tta import analysis, services
+from tta import analysis
 from tta.models import Match, NeedsAssessment, ServiceTarget, TTARequest
 from tta.reminders import email_overdue_requests
+from tta.services.assessments import save_draft
+from tta.services.cycles import set_service_target
+from tta.services.matches import add_match
+from tta.services.triage import add_note
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +29,7 @@ def cycle():
 @pytest.fixture
 def assessment(role_user, cycle):
     coordinator = role_user("coordinator")
-    return services.save_draft(
-        coordinator, coordinator.task_force, cycle, ratings={all_rated_terms()[0].pk: (2, 5)}
-    )
+    return save_draft(coordinator, coordinator.task_force, cycle, ratings={all_rated_terms()[0].pk: (2, 5)})
 
 
 @pytest.mark.parametrize(
@@ -145,8 +147,8 @@ def test_member_files_a_request_through_the_form(role_user, client_for):
 def test_requester_sees_accepted_matches_not_notes(role_user, client_for):
     member, staff = role_user("member"), role_user("tta_staff")
     r = RequestFactory(task_force=member.task_force, requester=member)
-    services.add_note(staff, r.pk, "Secret staff note")
-    accepted = services.add_match(staff, r.pk, title="Case review template", url="/resources/case-review/")
+    add_note(staff, r.pk, "Secret staff note")
+    accepted = add_match(staff, r.pk, title="Case review template", url="/resources/case-review/")
     Match.objects.create(
         request=r,
         kind="resource",
@@ -170,13 +172,13 @@ def test_staff_triage_page_changes_status_and_refuses_stale_changes(role_user, c
     r = RequestFactory(task_force=member.task_force, requester=member)
     client = client_for(staff)
     ok = client.post(
-        f"/tta/staff/requests/{r.pk}/",
-        {"action": "status", "status": "assigned", "expected_status": "received"},
+        f"/tta/staff/requests/{r.pk}/status/",
+        {"status": "assigned", "expected_status": "received"},
     )
     assert ok.status_code == 302
     stale = client.post(
-        f"/tta/staff/requests/{r.pk}/",
-        {"action": "status", "status": "declined", "reason": "x", "expected_status": "received"},
+        f"/tta/staff/requests/{r.pk}/status/",
+        {"status": "declined", "reason": "x", "expected_status": "received"},
     )
     assert stale.status_code == 400 and "while you were looking" in stale.content.decode()
     r.refresh_from_db()
@@ -217,8 +219,8 @@ def test_detail_pages_run_constant_queries(role_user, client_for, django_assert_
     counts = {}
     for n in (1, 8):
         for i in range(n):
-            services.add_note(staff, r.pk, f"note {i}")
-            services.add_match(staff, r.pk, title=f"Match {n}-{i}")
+            add_note(staff, r.pk, f"note {i}")
+            add_match(staff, r.pk, title=f"Match {n}-{i}")
         for who, url in ((member, f"/tta/requests/{r.pk}/"), (staff, f"/tta/staff/requests/{r.pk}/")):
             from django.db import connection
             from django.test.utils import CaptureQueriesContext
@@ -316,8 +318,8 @@ def test_staff_set_service_targets_and_requests_past_them_show_overdue(role_user
         refused = client.post("/tta/staff/settings/", {"action": "target", **bad})
         assert refused.status_code == 400 and "Check the form" in refused.content.decode()
     assert list(ServiceTarget.objects.values_list("status", "days")) == [("received", 3)]
-    with pytest.raises(ValidationError, match="finished"):
-        services.set_service_target(staff, "declined", 5)
+    with pytest.raises(ServiceError, match="finished"):
+        set_service_target(staff, "declined", 5)
 
     now = timezone.now()
     late = RequestFactory(
