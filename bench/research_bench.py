@@ -275,9 +275,7 @@ class _Workers:
         ready = self.ready_dir / f"w{len(self.processes)}"
         env = {**self.env, "TFC_BENCH_READY": str(ready)}
         self.processes.append(
-            subprocess.Popen(  # noqa: S603 - our own interpreter and script
-                [sys.executable, "-c", WORKER], cwd=self.cwd, env=env, stdout=subprocess.DEVNULL
-            )
+            subprocess.Popen([sys.executable, "-c", WORKER], cwd=self.cwd, env=env, stdout=subprocess.DEVNULL)
         )
         deadline = time.monotonic() + 60
         while not ready.exists():

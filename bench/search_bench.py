@@ -7,6 +7,8 @@ anonymous visitor. Figures are wall-clock milliseconds: median and 95th
 percentile over repeated runs of each query.
 """
 
+import functools
+import operator
 import random
 import statistics
 import time
@@ -45,7 +47,12 @@ AGENCY_KINDS = [
     "Department of Labor",
 ]
 ROLES = ["Law enforcement", "Prosecutor", "Victim services", "Task force coordinator", "Researcher", "Other"]
-EXPERTISE = [*PRACTICE_AREAS, *AUDIENCES, *TRAFFICKING_TYPES, *sum(TRAFFICKING_TYPES.values(), [])]
+EXPERTISE = [
+    *PRACTICE_AREAS,
+    *AUDIENCES,
+    *TRAFFICKING_TYPES,
+    *functools.reduce(operator.iadd, TRAFFICKING_TYPES.values(), []),
+]
 SENTENCES = [
     "Works hotel and motel outreach with hospitality staff.",
     "Leads multidisciplinary case review with prosecutors.",

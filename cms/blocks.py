@@ -76,7 +76,7 @@ class CalloutBlock(blocks.StructBlock):
     """An OVC e-Guide call-out; ``kind`` is the slug of its taxonomy term (facet callout_kind)."""
 
     title = blocks.CharBlock(max_length=200)
-    body = blocks.RichTextBlock(features=SHORT_TEXT_FEATURES + ["ol", "ul"])
+    body = blocks.RichTextBlock(features=[*SHORT_TEXT_FEATURES, "ol", "ul"])
 
     def __init__(self, kind, kind_label, **kwargs):
         self.kind, self.kind_label = kind, kind_label

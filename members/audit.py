@@ -13,9 +13,9 @@ def client_ip(request):
 
 
 def record(action, *, subject=None, actor=None, request=None, email="", **detail):
-    if actor is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            actor = request.user
+    user = getattr(request, "user", None) if actor is None else None
+    if user is not None and user.is_authenticated:
+        actor = user
     return AuditEvent.objects.create(
         action=action,
         subject=subject if subject is not None and subject.pk else None,

@@ -47,7 +47,7 @@ class MembershipSignupForm(SignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     claimed_role = forms.ChoiceField(
-        label="Your role", choices=[("", "Choose your role")] + ClaimedRole.choices
+        label="Your role", choices=[("", "Choose your role"), *ClaimedRole.choices]
     )
     task_force = TaskForceChoiceField(label="Task force")
     other_task_force_name = forms.CharField(

@@ -186,7 +186,7 @@ def validate(version):
         return _check(version)
     except schemas.FileFormatError as error:
         return _mark_invalid(version, error.problems)
-    except Exception as error:  # noqa: BLE001 - any failure must still end the version
+    except Exception as error:
         logger.exception("Validating dataset version %s failed", version.pk)
         return _mark_invalid(
             version,

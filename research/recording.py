@@ -261,7 +261,7 @@ class Recorder:
     def protect(self, counts, totals: bool = False):
         """The counts as numbers with every suppressed cell blank (NaN): plot this, not the raw counts."""
         frame = self._frame(counts)
-        labels, values = self._split(frame)
+        _labels, values = self._split(frame)
         if not self.sensitive:
             return values.astype(float)
         result = self._suppress(values, totals=False)
@@ -407,7 +407,8 @@ class Recorder:
         self._atomic(self.dir / "results.json", lambda handle: handle.write(text.encode()))
 
     def _atomic(self, path: Path, write) -> None:
-        handle = tempfile.NamedTemporaryFile(
+        # Opened outside `with`: the except clause below needs its name to remove a half-written file.
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
             dir=self.dir, prefix=f".{path.name}.", suffix=".tmp", delete=False
         )
         try:

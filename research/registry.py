@@ -174,7 +174,7 @@ def coerce(parameter, value):
         raise ParameterError(f"Parameter \u201c{parameter.name}\u201d must be true or false, not {value!r}.")
     if kind == "int":
         try:
-            if isinstance(value, float) or isinstance(value, bool):
+            if isinstance(value, (float, bool)):
                 raise ValueError
             return int(str(value).strip())
         except ValueError:

@@ -4,6 +4,7 @@ Every view is gated by ``research.access``; files are read from protected
 storage and sent only through these views.
 """
 
+import contextlib
 import mimetypes
 
 from django.contrib import messages
@@ -156,10 +157,8 @@ def _get_run(request, pk):
 def run_detail(request, pk):
     run = _get_run(request, pk)
     notebook = None
-    try:
+    with contextlib.suppress(registry.NotebookNotFound):
         notebook = registry.get(run.notebook_path.removeprefix("notebooks/").removesuffix(".ipynb"))
-    except registry.NotebookNotFound:
-        pass
     from research.notebook_html import plain_text
     from research.publishing import markdown_html
 

@@ -64,7 +64,7 @@ def claim_period(job: PeriodicJob, period_start: datetime) -> JobRun | None:
 def _enqueue(job_run_id: int, job: PeriodicJob):
     try:
         result = run_periodic_job.using(queue_name=job.queue).enqueue(job_run_id)
-    except Exception:  # noqa: BLE001 - a queue outage must not stop the scheduler
+    except Exception:
         logger.exception("Could not enqueue %s; the next pass will try again.", job.name)
         # Giving the period back lets the next pass, here or on another machine, retry it.
         JobRun.objects.filter(pk=job_run_id, status=JobRun.Status.ENQUEUED).delete()

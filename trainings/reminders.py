@@ -62,7 +62,7 @@ def send_due_reminders(now=None) -> int:
                 continue
             try:
                 notifications.send_reminder(registration, words)
-            except Exception:  # noqa: BLE001 (one bad address must not stop the others)
+            except Exception:
                 logger.exception("Reminder %s for registration %s was not sent.", kind, registration.pk)
                 continue
             sent += 1

@@ -62,7 +62,7 @@ class BriefIndexPage(RoutesToOneChildType, Page):
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EvidenceBriefPage"]
     max_count = 1
@@ -102,33 +102,31 @@ class EvidenceBriefPage(TaggedPage):
     )
 
     search_kind = "brief"
-    content_panels = (
-        Page.content_panels
-        + [
-            FieldPanel("summary"),
-            FieldPanel("key_figures"),
-            FieldPanel("charts"),
-            FieldPanel("tables"),
-            FieldPanel("narrative"),
-            FieldPanel("method"),
-            FieldPanel("data_sources"),
-            FieldPanel("limitations"),
-            MultiFieldPanel(
-                [
-                    FieldPanel("provenance_notebook"),
-                    FieldPanel("provenance_run_id"),
-                    FieldPanel("provenance_parameters"),
-                    FieldPanel("provenance_data_versions"),
-                    FieldPanel("provenance_date"),
-                    FieldPanel("suppression_confirmed"),
-                ],
-                heading="Provenance",
-                help_text="Filled by the research pipeline; empty for a brief written by hand.",
-            ),
-        ]
-        + TaggedPage.tag_panels
-        + [ContentPage.privacy_panel]
-    )
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("key_figures"),
+        FieldPanel("charts"),
+        FieldPanel("tables"),
+        FieldPanel("narrative"),
+        FieldPanel("method"),
+        FieldPanel("data_sources"),
+        FieldPanel("limitations"),
+        MultiFieldPanel(
+            [
+                FieldPanel("provenance_notebook"),
+                FieldPanel("provenance_run_id"),
+                FieldPanel("provenance_parameters"),
+                FieldPanel("provenance_data_versions"),
+                FieldPanel("provenance_date"),
+                FieldPanel("suppression_confirmed"),
+            ],
+            heading="Provenance",
+            help_text="Filled by the research pipeline; empty for a brief written by hand.",
+        ),
+        *TaggedPage.tag_panels,
+        ContentPage.privacy_panel,
+    ]
     api_fields = TaggedPage.api_fields + [
         APIField(name)
         for name in (

@@ -55,7 +55,7 @@ class ContentPage(Page):
 
     base_form_class = ContentPageForm
     search_kind = "page"
-    search_fields = Page.search_fields + [index.SearchField("summary")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
     api_fields = [APIField("summary")]
     privacy_panel = MultiFieldPanel([FieldPanel("visibility")], heading="Privacy")
 
@@ -123,7 +123,7 @@ class TaggedPage(ContentPage):
             heading="Topics and audiences",
         )
     ]
-    api_fields = ContentPage.api_fields + [APIField("topic_slugs"), APIField("audience_slugs")]
+    api_fields = [*ContentPage.api_fields, APIField("topic_slugs"), APIField("audience_slugs")]
 
     class Meta:
         abstract = True

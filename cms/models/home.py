@@ -23,7 +23,8 @@ class HomePage(Page):
         ),
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldPanel("intro"),
         InlinePanel("featured_practices", label="Featured practices", max_num=FEATURED_COUNT),
         MultiFieldPanel(

@@ -30,7 +30,7 @@ class PracticeIndexPage(RoutesToOneChildType, Page):
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.PracticePage"]
     max_count = 1
@@ -60,18 +60,18 @@ class PracticePage(ReviewSchedule, TaggedPage):
     )
 
     search_kind = "practice"
-    search_fields = ContentPage.search_fields + [index.SearchField("body")]
-    content_panels = (
-        Page.content_panels
-        + [
-            FieldPanel("summary"),
-            FieldPanel("body"),
-            MultiFieldPanel([FieldPanel("evidence_level"), FieldPanel("citations")], heading="Evidence"),
-        ]
-        + TaggedPage.tag_panels
-        + [ReviewSchedule.review_panel, ContentPage.privacy_panel]
-    )
-    api_fields = TaggedPage.api_fields + [
+    search_fields = [*ContentPage.search_fields, index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("evidence_level"), FieldPanel("citations")], heading="Evidence"),
+        *TaggedPage.tag_panels,
+        ReviewSchedule.review_panel,
+        ContentPage.privacy_panel,
+    ]
+    api_fields = [
+        *TaggedPage.api_fields,
         APIField("body"),
         APIField("citations"),
         APIField("evidence_level"),

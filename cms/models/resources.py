@@ -17,7 +17,7 @@ class ResourceIndexPage(RoutesToOneChildType, Page):
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ResourcePage"]
     max_count = 1
@@ -69,27 +69,27 @@ class ResourcePage(ReviewSchedule, TaggedPage):
     )
 
     search_kind = "resource"
-    content_panels = (
-        Page.content_panels
-        + [
-            FieldPanel("summary"),
-            MultiFieldPanel(
-                [
-                    FieldPanel("resource_type"),
-                    FieldPanel("publisher"),
-                    FieldPanel("link_url"),
-                    FieldPanel("document"),
-                    FieldPanel("access_note"),
-                ],
-                heading="The resource",
-            ),
-            FieldPanel("description"),
-            FieldPanel("episodes"),
-        ]
-        + TaggedPage.tag_panels
-        + [ReviewSchedule.review_panel, ContentPage.privacy_panel]
-    )
-    api_fields = TaggedPage.api_fields + [
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("resource_type"),
+                FieldPanel("publisher"),
+                FieldPanel("link_url"),
+                FieldPanel("document"),
+                FieldPanel("access_note"),
+            ],
+            heading="The resource",
+        ),
+        FieldPanel("description"),
+        FieldPanel("episodes"),
+        *TaggedPage.tag_panels,
+        ReviewSchedule.review_panel,
+        ContentPage.privacy_panel,
+    ]
+    api_fields = [
+        *TaggedPage.api_fields,
         APIField("resource_type_slug"),
         APIField("publisher"),
         APIField("link_url"),

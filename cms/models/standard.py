@@ -17,12 +17,13 @@ from cms.models.content import ContentPage
 class StandardPage(ContentPage):
     body = StreamField(blocks.body_blocks(), use_json_field=True)
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
         ContentPage.privacy_panel,
     ]
-    api_fields = ContentPage.api_fields + [APIField("body")]
+    api_fields = [*ContentPage.api_fields, APIField("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
     subpage_types = ["cms.StandardPage"]
     template = "cms/standard_page.html"
@@ -42,16 +43,14 @@ class ContactPage(AbstractEmailForm):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
     thank_you_text = RichTextField(blank=True, features=["bold", "italic", "link"])
 
-    content_panels = AbstractEmailForm.content_panels + [
+    content_panels = [
+        *AbstractEmailForm.content_panels,
         FormSubmissionsPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label="Form fields"),
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
-                FieldPanel("subject"),
-            ],
+            [FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]), FieldPanel("subject")],
             heading="Email to staff",
         ),
     ]

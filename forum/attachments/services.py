@@ -131,7 +131,7 @@ def _reencode(data: bytes) -> tuple[bytes, str, str, int, int]:
             upright.save(out, "WEBP", quality=90)
         else:
             upright.save(out, kind)
-        image = upright
+        return out.getvalue(), content_type, extension, upright.width, upright.height
     return out.getvalue(), content_type, extension, image.width, image.height
 
 

@@ -281,7 +281,9 @@ def email_participants(message_id: int) -> int:
         return 0
     rows = ConversationParticipant.objects.filter(
         conversation_id=message.conversation_id, left_at__isnull=True
-    ).exclude(user_id=message.author_id)
+    )
+    if message.author_id is not None:  # a deleted author's message goes to everyone left
+        rows = rows.exclude(user_id=message.author_id)
     url = settings.SITE_URL + reverse("forum:conversation", args=[message.conversation_id])
     sent = 0
     for user in User.objects.filter(pk__in=rows.values("user_id")):

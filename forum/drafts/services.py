@@ -96,7 +96,7 @@ def discard(user, topic) -> None:
 
 
 def topic_form_initial(draft: Draft) -> dict:
-    initial = {"title": draft.title, "body": draft.body}
+    initial: dict[str, object] = {"title": draft.title, "body": draft.body}
     if draft.category_id:
         initial["category"] = draft.category_id
     if draft.kind:

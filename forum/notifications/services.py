@@ -61,7 +61,7 @@ def _mentioned_users(text: str) -> list[User]:
     query = Q()
     for name in names:
         query |= Q(full_name__iexact=name)
-    by_name = {}
+    by_name: dict[str, list] = {}
     for user in User.objects.filter(query, is_active=True, status=User.Status.APPROVED):
         by_name.setdefault(user.full_name.lower(), []).append(user)
     # An ambiguous name notifies nobody rather than the wrong person.
@@ -76,13 +76,14 @@ def watch_levels(topic) -> dict[int, str]:
     """
     category = topic.category
     categories = [category.pk, category.parent_id] if category.parent_id else [category.pk]
-    levels = {}
+    levels: dict[int, str] = {}
     # The parent first, so the sub-category's own level replaces it.
-    for state in sorted(
+    category_state: CategoryState
+    for category_state in sorted(
         CategoryState.objects.filter(category_id__in=categories).exclude(watch_level=WatchLevel.NORMAL),
         key=lambda state: state.category_id == category.pk,
     ):
-        levels[state.user_id] = state.watch_level
+        levels[category_state.user_id] = category_state.watch_level
     for state in TopicState.objects.filter(topic=topic).filter(
         Q(level_chosen=True) | ~Q(watch_level=WatchLevel.NORMAL)
     ):

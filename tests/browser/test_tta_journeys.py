@@ -4,6 +4,7 @@ staff told of a new request (email, a count on the queue link, the queue's order
 every TTA page at 390 px no wider than the phone."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -326,7 +327,7 @@ def test_staff_are_told_of_a_new_request_find_it_first_in_the_queue_and_download
     staff_page.goto("/tta/staff/")
     with staff_page.expect_download() as download:
         staff_page.get_by_role("link", name="Download all requests as CSV").click()
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("Request,Filed,Task force,Requester,Topic")
     assert lines[1].startswith(f"{urgent.pk},") and lines[2].startswith(f"{older.pk},")
     staff_context.close()

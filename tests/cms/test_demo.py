@@ -1,6 +1,7 @@
 """The demo site: seeded idempotently, with the program's real resources, hotlines and honest briefs."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -116,5 +117,5 @@ def test_home_page_weight_is_within_budget(seeded):
     from django.contrib.staticfiles import finders
 
     html = Client().get("/").content
-    css = sum(len(open(finders.find(path), "rb").read()) for path in ("css/site.css", "cms/cms.css"))
+    css = sum(len(Path(finders.find(path)).read_bytes()) for path in ("css/site.css", "cms/cms.css"))
     assert len(html) + css <= 100 * 1024, f"{len(html)} bytes of HTML + {css} of CSS"

@@ -23,9 +23,9 @@ def kernel_processes():
     for proc in psutil.process_iter(["pid", "cmdline", "status"]):
         try:
             cmdline = " ".join(proc.info["cmdline"] or [])
-            if "ipykernel" in cmdline and "-f" in cmdline and "kernel.json" in cmdline:
-                if proc.info["status"] != psutil.STATUS_ZOMBIE:
-                    found.append(proc)
+            kernel = "ipykernel" in cmdline and "-f" in cmdline and "kernel.json" in cmdline
+            if kernel and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append(proc)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return found

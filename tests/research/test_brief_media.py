@@ -61,7 +61,7 @@ def publish(page):
 def test_a_drafts_chart_is_unguessable_and_hidden_from_everyone_but_its_reviewers(
     drafted, client_for, role_user
 ):
-    page, image, run, researcher = drafted
+    _page, image, run, researcher = drafted
     assert image.collection.name == DRAFT_MEDIA_COLLECTION
     assert f"run-{run.pk}" not in image.file.name and "means-of-control" not in image.file.name
     assert len(image.file.name.removeprefix("original_images/brief-").removesuffix(".png")) >= 32

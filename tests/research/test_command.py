@@ -1,6 +1,7 @@
 """``manage.py run_notebook NAME -p key value --dataset NAME[@version] --as EMAIL``: queue, follow, refuse."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -138,9 +139,9 @@ def test_unknown_notebook_account_or_role_is_refused(make_notebook, role_user, r
     make_notebook("counts", ["print(1)"])
     (research_dirs / "broken.ipynb").write_text("{not json")
     researcher = role_user("researcher")
-    with pytest.raises(CommandError, match="No notebook 'nope'. There are: broken, counts."):
+    with pytest.raises(CommandError, match=re.escape("No notebook 'nope'. There are: broken, counts.")):
         run_command("nope", "--as", researcher.email)
-    with pytest.raises(CommandError, match="No account with the email nobody@example.org"):
+    with pytest.raises(CommandError, match=re.escape("No account with the email nobody@example.org")):
         run_command("counts", "--as", "nobody@example.org")
     with pytest.raises(CommandError, match="Only researchers and TTA staff can run notebooks"):
         run_command("counts", "--as", role_user("member").email)

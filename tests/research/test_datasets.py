@@ -1,6 +1,7 @@
 """Dataset uploads: validation against the schema, Excel conversion, versions never overwritten, bad files."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -233,7 +234,7 @@ def test_the_run_uses_the_version_it_was_queued_with(
     upload_version("needs-2025", data=changed)
     assert Dataset.objects.get(name="needs-2025").versions.count() == 2
     params, _ = runner.prepare_inputs(run, tmp_path)
-    assert open(params["tta_needs_csv"], "rb").read() == TTA_NEEDS_CSV
+    assert Path(params["tta_needs_csv"]).read_bytes() == TTA_NEEDS_CSV
     assert run.data_versions["tta_needs"]["version"] == 1
     assert params["sensitive"] is True
 

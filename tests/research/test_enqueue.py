@@ -38,11 +38,13 @@ def test_a_rolled_back_run_is_never_enqueued(
 ):
     make_notebook("undone", ["print(1)"])
     researcher = role_user("researcher")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                services.queue_run(registry.get("undone"), {}, {}, researcher)
-                raise RuntimeError("the request failed after queueing")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.queue_run(registry.get("undone"), {}, {}, researcher)
+        raise RuntimeError("the request failed after queueing")
     assert callbacks == [] and enqueued == []
     assert not Run.objects.exists()
 

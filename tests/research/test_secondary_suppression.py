@@ -6,6 +6,7 @@ total equals the same group's count in another table, and that every table adds 
 solve that linear system; a hidden cell with one possible value is recovered.
 """
 
+import itertools
 import json
 
 import numpy as np
@@ -54,7 +55,7 @@ def cell_value(text):
     return None if text in HIDDEN else int(str(text).replace(",", ""))
 
 
-def recover(results_list, partition="by-year"):
+def recover(results_list, partition="by-year"):  # noqa: C901 (the attacker's whole search, step by step)
     """Every hidden cell the published figures pin to one value: {(table, row, column): value}."""
     unknown, equations, truth_free = {}, [], []
 
@@ -100,7 +101,7 @@ def recover(results_list, partition="by-year"):
             if table["name"] == partition and grand is not None:
                 equations.append(({t: 1 for t in column_totals}, grand))
     for terms in group_terms.values():  # the same group counted in two tables is one number
-        for (left, left_constant), (right, right_constant) in zip(terms, terms[1:], strict=False):
+        for (left, left_constant), (right, right_constant) in itertools.pairwise(terms):
             coefficients = dict(left)
             for key, c in right.items():
                 coefficients[key] = coefficients.get(key, 0) - c

@@ -197,9 +197,11 @@ def test_when_the_queue_is_down_the_period_is_given_back_for_the_next_pass(
     # Nothing listens on port 1: enqueueing on RQ fails the way it does when Redis is down.
     unreachable = {"URL": "redis://127.0.0.1:1/0"}
     rq_tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "notebooks"]}}
-    with override_settings(TASKS=rq_tasks, RQ_QUEUES={"default": unreachable, "notebooks": unreachable}):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.run_due_jobs(now=noon)
+    with (
+        override_settings(TASKS=rq_tasks, RQ_QUEUES={"default": unreachable, "notebooks": unreachable}),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.run_due_jobs(now=noon)
     assert not JobRun.objects.exists()
     assert "Could not enqueue forum.digest" in caplog.text
     with django_capture_on_commit_callbacks(execute=True):

@@ -97,7 +97,7 @@ def _walk_ran(plan, kind="bulk"):
                 break
             details.append(detail)
         block = "\n".join(details)
-        if f"'{kind}'" not in block or "@@" not in block and "ts_match_vq" not in block:
+        if f"'{kind}'" not in block or ("@@" not in block and "ts_match_vq" not in block):
             continue
         (walks if "ts_match_vq" in block else indexed).append("never executed" not in line)
     return walks, indexed

@@ -194,7 +194,7 @@ def test_the_need_page_forms_post_to_their_own_urls_without_javascript(role_user
     actions = {action for action, _ in forms}
     assert {f"{url}matches/find/", f"{url}matches/add/", f"{url}matches/{need_match}/accept/"} <= actions
     assert all(action and action.startswith(url) for action in actions)
-    find = [hidden for action, hidden in forms if action == f"{url}matches/find/"][0]
+    find = next(hidden for action, hidden in forms if action == f"{url}matches/find/")
     assert find == {"need": str(objects["need"])}
     response = client.post(f"{url}matches/{need_match}/reject/")
     assert response.status_code == 302 and response["Location"] == url

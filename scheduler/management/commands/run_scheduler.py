@@ -78,7 +78,7 @@ class Command(BaseCommand):
             while not self.stopping:
                 try:
                     self.run_pass()
-                except Exception:  # noqa: BLE001 - a database blip must not end the scheduler
+                except Exception:
                     logger.exception("Scheduler pass failed; trying again in %g s.", interval)
                 self._sleep(interval)
         finally:
