@@ -9,7 +9,8 @@ and ``get_related_populators`` for the joined objects. None of it is
 documented API; all of it is here, and nowhere else.
 
 Why (measured in-process on SQLite, a forum topic with 25 replies, median of
-300 calls, on the shared 2-core machine with a bench running, 2026-12-07):
+300 calls, on the shared 2-core machine at a load of 11 to 19, 2026-12-07;
+bench/README.md, "Readings behind the code", config/compat):
 evaluating the querysets each time against running the kept statement,
 
 | read | queryset | prepared |
