@@ -102,3 +102,17 @@ def test_a_recorded_second_factor_is_what_allauths_public_reader_sees(rf):
     request.session = SessionStore()
     record_authentication(request, user, "mfa", id=1, type="totp")
     assert [r["method"] for r in get_authentication_records(request, user)] == ["mfa"]
+
+
+def test_allauths_other_internals_used_by_members_keep_their_shape():
+    from allauth.mfa.totp.internal import auth as totp_auth
+
+    from config.compat import allauth as allauth_compat
+
+    assert _parameters(allauth_compat.clear_login) == ["request"]
+    # The enrolment form (members.mfa_flow) keeps its secret under this session key.
+    assert "session[SECRET_SESSION_KEY]" in inspect.getsource(totp_auth)
+    assert _parameters(allauth_compat.TOTP.activate) == ["user", "secret"]
+    assert _parameters(allauth_compat.RecoveryCodes.activate) == ["user"]
+    assert _parameters(allauth_compat.hotp_value) == ["secret", "counter"]
+    assert _parameters(allauth_compat.format_hotp_value) == ["value"]
