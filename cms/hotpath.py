@@ -8,16 +8,18 @@ who asks, and all of it changes only when content does, so it is cached under
 cms.freshness's content version, which any page, restriction, site or
 settings change raises:
 
-- ``find_site`` replaces ``Site._find_for_request``: the site per host and
-  port, with its root page already specific, copied for each request so no
-  request sees what another set on them.
+- ``find_site`` is what ``Site.find_for_request`` asks (installed through
+  config.compat.wagtail, the one place that touches Wagtail's lookup): the
+  site per host and port, with its root page already specific, copied for each
+  request so no request sees what another set on them.
 - ``route`` (``HomePage.route``) remembers which page a path leads to, under
   the structure version (a publish moves no page); a hit loads that page by
   primary key in one query, checks it still has the URL path asked for (a
   publish may change a slug) and still asks the page to route the rest, so a
   page no longer live is a 404 as before.
 - ``skip_wagtail_restriction_check`` spares Wagtail's own check on a page no
-  restriction covers (cms.access has just checked the cached restrictions).
+  restriction covers (cms.access has just checked the cached restrictions),
+  through the page's own ``get_view_restrictions`` (cms.models.content).
 - ``site_settings`` gives the base template the settings without a query.
 
 Nothing here is per visitor: privacy is still decided per request by
@@ -29,9 +31,12 @@ import hashlib
 
 from django.apps import apps
 from django.core.cache import cache
-from wagtail.models import Page, PageViewRestriction, Site
+from django.core.exceptions import DisallowedHost
+from django.http.request import split_domain_port
+from wagtail.models import Page, Site
 
 from cms import freshness
+from config.compat import wagtail as wagtail_compat
 
 TTL = 300
 
@@ -39,8 +44,6 @@ TTL = 300
 _sites = {}
 _settings = {}
 _aliases = {}
-
-_wagtail_find_for_request = Site._find_for_request
 
 
 def _for_version(store, key, load, version=None):
@@ -57,12 +60,16 @@ def _for_version(store, key, load, version=None):
 
 def find_site(request):
     """The Wagtail site for this request's host and port, cached per content version."""
-    from django.http.request import split_domain_port
-
-    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        # Django answers such a request with a 400 before any view; a caller that asks anyway
+        # gets Wagtail's own answer, uncached.
+        return wagtail_compat.wagtail_find_site(request)
+    key = (split_domain_port(host)[0], request.get_port())
 
     def load():
-        site = _wagtail_find_for_request(request)
+        site = wagtail_compat.wagtail_find_site(request)
         if site is not None:
             site.root_page = site.root_page.specific
         return site
@@ -77,7 +84,7 @@ def find_site(request):
 
 def install():
     """Route Wagtail's site lookup through the cache (called once, from CmsConfig.ready)."""
-    Site._find_for_request = staticmethod(find_site)
+    wagtail_compat.install_site_lookup(find_site)
 
 
 def _url_path(root, components):
@@ -135,8 +142,9 @@ def skip_wagtail_restriction_check(page, restrictions):
     """
     if restrictions.on(page.path) or _site_has_aliases():
         return
-    # Read by wagtail.wagtail_hooks.check_view_restrictions on this request's page object only.
-    page.get_view_restrictions = PageViewRestriction.objects.none
+    # Read by the page's get_view_restrictions (cms.models.content.ChecksRestrictionsOnce), which
+    # Wagtail's check asks; this request's page object only.
+    page.no_view_restriction_applies = True
 
 
 def site_settings(request):

@@ -9,11 +9,12 @@ page's Wagtail view restriction (GROUPS, the Member group).
 """
 
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import BaseViewRestriction, PageViewRestriction, ReferenceIndex
+from wagtail.models import BaseViewRestriction, PageViewRestriction
 
 from cms import access
 from cms.media import is_draft_media
@@ -27,22 +28,47 @@ VISIBILITY_CHOICES = [
 ]
 
 
+def _references(obj):
+    """(model, primary key) of everything ``obj`` refers to, from its fields and child objects.
+
+    What Wagtail's reference index records for an object, read through public
+    APIs only: foreign keys, each field's ``extract_references`` (StreamField,
+    rich text: the method Wagtail documents for custom blocks), and the rows of
+    its child relations (inline panels), recursively. The page is read as it is
+    in memory, so an unsaved draft is checked before it is saved.
+    """
+    for field in obj._meta.get_fields():
+        if field.is_relation and field.many_to_one and field.concrete:
+            value = field.value_from_object(obj)
+            if value is not None:
+                yield field.related_model, value
+        elif hasattr(field, "extract_references"):
+            value = field.value_from_object(obj)
+            if value is not None:
+                for model, pk, _model_path, _content_path in field.extract_references(value):
+                    yield model, pk
+    if isinstance(obj, ClusterableModel):
+        for relation in get_all_child_relations(obj):
+            for child in getattr(obj, relation.get_accessor_name()).all():
+                yield from _references(child)
+
+
+def _ids_of(references, model):
+    ids = set()
+    for referenced, pk in references:
+        if issubclass(model, referenced) or issubclass(referenced, model):
+            try:
+                ids.add(model._meta.pk.to_python(pk))
+            except ValidationError:
+                continue  # a stale or malformed reference names no asset
+    return ids
+
+
 def referenced_assets(page):
     """The images and documents a page uses, anywhere: fields, StreamField blocks, rich-text links."""
     image_model, document_model = get_image_model(), get_document_model()
-    image_ct = ContentType.objects.get_for_model(image_model)
-    document_ct = ContentType.objects.get_for_model(document_model)
-    image_ids, document_ids = set(), set()
-    for (
-        content_type_id,
-        object_id,
-        _model_path,
-        _content_path,
-    ) in ReferenceIndex._extract_references_from_object(page):
-        if content_type_id == image_ct.pk:
-            image_ids.add(object_id)
-        elif content_type_id == document_ct.pk:
-            document_ids.add(object_id)
+    references = list(_references(page))
+    image_ids, document_ids = _ids_of(references, image_model), _ids_of(references, document_model)
     images = (
         list(image_model.objects.filter(pk__in=image_ids).select_related("collection")) if image_ids else []
     )

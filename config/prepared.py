@@ -4,14 +4,16 @@ Django builds and compiles a queryset's SQL on every evaluation. For the few
 reads every page makes (the session's user, the forum topic page's topic, posts
 and tags) compiling cost more CPU than the database spent on them. A
 PreparedQuery keeps the statement, never a result: rows are read fresh on every
-run, so nothing it returns can be stale.
+run, so nothing it returns can be stale. What it needs of the ORM's compiler
+is in config.compat.django, with the figures that justify it.
 """
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models.query import get_related_populators
+
+from config.compat import django as django_compat
 
 # The range of a BigAutoField key: a number outside it names no row, and the
 # database would refuse it as a parameter.
@@ -56,9 +58,7 @@ class PreparedQuery:
 
     def _compile(self, connection):
         placeholders = self._placeholders()
-        queryset = self.build(**placeholders)
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        compiler, sql, params = django_compat.compile_queryset(self.build(**placeholders), connection)
         numbers = {name: getattr(v, "pk", v) for name, v in placeholders.items()}
         # A parameter may come wrapped for the database (psycopg's Int4 for an integer field on
         # PostgreSQL): each value is wrapped as its placeholder was.
@@ -71,17 +71,15 @@ class PreparedQuery:
             for name, number in numbers.items()
         }
         unused = [name for name, found in positions.items() if not found]
-        if unused or compiler.has_extra_select:
-            raise ValueError(f"Cannot prepare this query: {unused or 'extra select'}")
-        compiled = _Compiled(sql=sql, params=list(params), positions=positions, compiler=compiler)
-        klass_info, select = compiler.klass_info, compiler.select
-        if klass_info is not None:  # Model instances; a values_list() query gives rows.
-            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-            compiled.model = klass_info["model"]
-            compiled.model_slice = (start, end)
-            compiled.init_list = [f[0].target.attname for f in select[start:end]]
-            compiled.related = get_related_populators(klass_info, select, connection.alias)
-            compiled.annotations = list(compiler.annotation_col_map.items())
+        if unused:
+            raise ValueError(f"Cannot prepare this query: {unused}")
+        compiled = _Compiled(
+            sql=sql,
+            params=list(params),
+            positions=positions,
+            compiler=compiler,
+            reader=django_compat.instance_reader(compiler, connection),
+        )
         self._compiled[connection] = compiled
         return compiled
 
@@ -97,7 +95,7 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        return compiled, compiled.compiler.results_iter([rows])
+        return compiled, django_compat.converted_rows(compiled.compiler, rows)
 
     def rows(self, using="default", **values) -> list[tuple]:
         """The rows (with the fields' converters applied) of a prepared ``values_list()`` query."""
@@ -106,16 +104,7 @@ class PreparedQuery:
     def run(self, using="default", **values) -> list:
         """The model instances for these values, as ``list(build(**values))`` would give them."""
         compiled, rows = self._rows(using, values)
-        start, end = compiled.model_slice
-        found = []
-        for row in rows:
-            obj = compiled.model.from_db(using, compiled.init_list, row[start:end])
-            for populator in compiled.related:
-                populator.populate(row, obj)
-            for name, position in compiled.annotations:
-                setattr(obj, name, row[position])
-            found.append(obj)
-        return found
+        return [compiled.reader.instance(using, row) for row in rows]
 
 
 class _Member:
@@ -131,8 +120,4 @@ class _Compiled:
     params: list
     positions: dict
     compiler: object
-    model: type | None = None
-    model_slice: tuple = ()
-    init_list: list = field(default_factory=list)
-    related: list = field(default_factory=list)
-    annotations: list = field(default_factory=list)
+    reader: django_compat.InstanceReader | None

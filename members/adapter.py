@@ -49,7 +49,7 @@ class MembershipAccountAdapter(DefaultAccountAdapter):
         # allauth lets an active account through even when the backend said no;
         # a rejected applicant must not get as far as the second factor.
         if user.status == user.Status.REJECTED:
-            from allauth.account.internal.stagekit import clear_login
+            from config.compat.allauth import clear_login
 
             clear_login(request)
             return self.respond_user_inactive(request, user)

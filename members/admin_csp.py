@@ -3,12 +3,14 @@
 Wagtail's ``BaseChooser.render`` (page, image, document, snippet and task choosers) writes the
 widget followed by ``<script>new PageChooser("id", {...});</script>``. That is the one inline
 script of the admin Wagtail writes from Python rather than from a template (the templates are
-overridden in members/templates/wagtailadmin/). Here the same call is written as data
-attributes of a script tag whose code is a file of ours (members/static/members/admin-init.js),
-which makes it. A start-up call of any other shape is left as Wagtail wrote it; the browser test
-(tests/browser/test_admin_csp.py) would then report the blocked script.
+overridden in members/templates/wagtailadmin/). Wagtail's render is kept and only its output is
+rewritten: the same call is written as data attributes of a script tag whose code is a file of
+ours (members/static/members/admin-init.js), which makes it. A start-up call of any other
+shape is left as Wagtail wrote it; the browser test (tests/browser/test_admin_csp.py) would then
+report the blocked script.
 """
 
+import functools
 import json
 import re
 
@@ -38,26 +40,38 @@ def call_as_attributes(js):
     )
 
 
+# The start-up script Wagtail's BaseChooser.render writes after the widget: the last thing it writes.
+TRAILING_SCRIPT = re.compile(r"<script>(?P<js>(?:(?!</script>).)*)</script>\s*$", re.DOTALL)
+
+
+def without_inline_script(html):
+    """``html`` of a chooser widget with its trailing start-up script written as data attributes."""
+    match = TRAILING_SCRIPT.search(html)
+    if match is None:
+        return html
+    script = call_as_attributes(match["js"])
+    if script is None:
+        return html  # left as Wagtail wrote it; the browser test reports the blocked script
+    # The widget's own HTML is Wagtail's, escaped by its template; the tag is ours, format_html'd.
+    return mark_safe(f"{html[: match.start()]}{script}")  # noqa: S308
+
+
 def install():
-    """Make Wagtail's choosers render their start-up call without inline script."""
+    """Make Wagtail's choosers render their start-up call without inline script.
+
+    Wraps ``BaseChooser.render`` (Django's public widget API) and rewrites only its
+    output, so Wagtail's rendering itself is not copied here and follows Wagtail's
+    upgrades; tests/members/test_admin_csp.py renders each chooser of the page form.
+    """
     from wagtail.admin.widgets.chooser import BaseChooser
 
-    if getattr(BaseChooser.render, "without_inline_script", False):
+    wagtail_render = BaseChooser.render
+    if getattr(wagtail_render, "without_inline_script", False):
         return
 
+    @functools.wraps(wagtail_render)
     def render(self, name, value, attrs=None, renderer=None):
-        # As BaseChooser.render, but for the script tag.
-        try:
-            id_ = attrs["id"]
-        except (KeyError, TypeError) as e:
-            raise TypeError("BaseChooser cannot be rendered without an 'id' attribute") from e
-        value_data = self.get_value_data(value)
-        widget_html = self.render_html(name, value_data, attrs)
-        js = self.render_js_init(id_, name, value_data)
-        script = call_as_attributes(js)
-        if script is None:
-            return mark_safe(f"{widget_html}<script>{js}</script>")  # noqa: S308 (Wagtail's own output)
-        return mark_safe(f"{widget_html}{script}")  # noqa: S308 (widget_html is Wagtail's, escaped)
+        return without_inline_script(wagtail_render(self, name, value, attrs, renderer))
 
     render.without_inline_script = True
     BaseChooser.render = render

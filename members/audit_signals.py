@@ -67,8 +67,9 @@ def on_authenticator_created(sender, instance, created, **kwargs):
     ``authenticator_added`` signal: that one waits for the commit, which may
     come after the session was saved.
     """
-    from allauth.account.internal.flows.login import record_authentication
     from allauth.core import context
+
+    from config.compat.allauth import record_authentication
 
     request = context.request
     if not created or instance.type not in (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN):

@@ -19,9 +19,10 @@ def _passing_the_second_factor(original):
         original(self, user, backend)
         if not second_factor:
             return
-        from allauth.account.internal.flows.login import record_authentication
         from allauth.mfa.models import Authenticator
         from django.http import HttpRequest
+
+        from config.compat.allauth import record_authentication
 
         authenticator = (
             Authenticator.objects.filter(

@@ -11,11 +11,10 @@ import time
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from config.compat.allauth import TOTP, RecoveryCodes
 from members.models import FederalRegion, TaskForce, User
 from members.roles import (
     EDITOR,

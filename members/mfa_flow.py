@@ -20,11 +20,12 @@ The forms are named in config/settings.py: ``MFA_FORMS["activate_totp"]`` and
 from allauth.account.adapter import get_adapter
 from allauth.core import context
 from allauth.mfa.totp.forms import ActivateTOTPForm
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
+
+from config.compat.allauth import SECRET_SESSION_KEY
 
 NEXT_SESSION_KEY = "tfc_mfa_next"
 

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -29,18 +29,20 @@ def _is_background(request):
     )
 
 
-def _loaded(user):
+def _loaded(request):
     """The user behind AuthenticationMiddleware's lazy ``request.user``, loaded now.
 
     Every page reads the user at once anyway (this middleware, the membership
     gate). Through the lazy stand-in each attribute read is a proxied call, and a
     forum topic page makes hundreds (every access check asks whether the reader
-    is a member): handing views the user itself saves that, and changes nothing
-    else, as the stand-in only ever returns this same object.
+    is a member): handing views the user itself saves that. ``auth.get_user`` is
+    what the stand-in calls when first read (session hash check included), and
+    nothing before this middleware reads the user (config.settings.MIDDLEWARE),
+    so the user is still loaded once a request.
     """
+    user = request.user
     if isinstance(user, LazyObject):
-        user.is_authenticated  # noqa: B018 (loads the user)
-        return user._wrapped
+        return auth.get_user(request)
     return user
 
 
@@ -52,7 +54,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.user = user = _loaded(request.user)
+        request.user = user = _loaded(request)
         if user.is_authenticated:
             now = timezone.now().timestamp()
             started = request.session.get(SESSION_STARTED)

@@ -12,7 +12,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from cms import freshness
@@ -24,7 +24,23 @@ TOPIC_FACETS = [Facet.PHASE, Facet.TRAFFICKING_TYPE, Facet.PRACTICE_AREA]
 REVIEW_WARNING = timedelta(days=30)
 
 
-class RoutesToOneChildType:
+class ChecksRestrictionsOnce:
+    """A served page whose view restrictions cms.access has already checked, so Wagtail need not.
+
+    Wagtail's own restriction check (an ``on_serve_page`` hook) asks the page
+    for ``get_view_restrictions()``: two queries. cms.hotpath marks a page no
+    restriction covers (from the cached restrictions cms.access has just
+    checked) for this request; the marked page then answers with no
+    restriction, without a query. An unmarked page asks Wagtail as always.
+    """
+
+    def get_view_restrictions(self):
+        if getattr(self, "no_view_restriction_applies", False):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class RoutesToOneChildType(ChecksRestrictionsOnce):
     """For an index page whose children are all one type: find a child in one query.
 
     Wagtail's route loads the child as a plain Page, then its specific page in
@@ -37,12 +53,12 @@ class RoutesToOneChildType:
             model = apps.get_model(self.subpage_types[0])
             child = model.objects.child_of(self).filter(slug=path_components[0]).first()
             if child is not None:
-                child._cached_parent_obj = self  # the article's breadcrumb needs no query either
+                child.routed_from = self  # the article's breadcrumb (get_parent) needs no query either
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
 
-class ContentPage(Page):
+class ContentPage(ChecksRestrictionsOnce, Page):
     """A page that can be public or members-only and that the site search lists.
 
     ``search_kind`` is the kind it is indexed under (cms.search_provider).
@@ -82,6 +98,13 @@ class ContentPage(Page):
             return f"preview:{uuid.uuid4()}"
         # A page saved without a revision (a script, a data migration) raises the version too.
         return f"{self.pk}:{self.live_revision_id}:{freshness.content_version()}"
+
+    def get_parent(self, update=False):
+        # The index page that routed to this page is its parent: the breadcrumb needs no query.
+        routed_from = self.__dict__.get("routed_from")
+        if routed_from is not None and not update:
+            return routed_from
+        return super().get_parent(update=update)
 
     def permissions_for_user(self, user):
         # Content pages are nearly always leaves, whose delete and move buttons then need no query.

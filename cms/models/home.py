@@ -6,11 +6,13 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from cms.models.content import ChecksRestrictionsOnce
+
 FEATURED_COUNT = 3
 BRIEF_COUNT = 3
 
 
-class HomePage(Page):
+class HomePage(ChecksRestrictionsOnce, Page):
     """The site's front page."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

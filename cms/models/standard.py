@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from cms import blocks
-from cms.models.content import ContentPage
+from cms.models.content import ChecksRestrictionsOnce, ContentPage
 
 
 class StandardPage(ContentPage):
@@ -33,7 +33,7 @@ class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(ChecksRestrictionsOnce, AbstractEmailForm):
     """/contact/: a form whose submissions are stored and emailed to program staff.
 
     A hidden honeypot field and a per-address rate limit keep spam out; see

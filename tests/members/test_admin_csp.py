@@ -50,3 +50,20 @@ def test_choosers_start_from_data_attributes():
     # Anything of another shape is left to Wagtail (and the browser test reports it).
     assert call_as_attributes("window.x = 1; alert(2);") is None
     assert call_as_attributes("new X(notjson);") is None
+
+
+def test_a_chooser_renders_wagtails_widget_with_its_start_up_as_data_attributes(pages):
+    from wagtail.admin.widgets import AdminPageChooser
+
+    html = AdminPageChooser().render("page", pages["home"].pk, attrs={"id": "id_page"})
+    assert inline_script(html) == []
+    assert 'data-init="call" data-function="PageChooser"' in html
+    assert 'name="page"' in html and "&quot;id_page&quot;" in html
+
+
+def test_a_start_up_of_another_shape_is_left_as_wagtail_wrote_it():
+    from members.admin_csp import without_inline_script
+
+    html = '<div class="chooser"></div><script>window.x = 1; alert(2);</script>'
+    assert without_inline_script(html) == html
+    assert without_inline_script("<div></div>") == "<div></div>"

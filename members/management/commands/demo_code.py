@@ -1,11 +1,11 @@
 """Print the current TOTP code of a demo account, so the demo stays usable while MFA is required."""
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from config.compat.allauth import format_hotp_value, hotp_value
 from members.demo import DEMO_DOMAIN, current_counter
 from members.models import User
 

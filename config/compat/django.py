@@ -1,0 +1,84 @@
+"""Django internals Commons uses: compiling a queryset once and reading its rows as Django would.
+
+config.prepared keeps the SQL of a few fixed-shape reads per database
+connection and runs it again with new values. Building model instances from
+those rows as the queryset would (field converters, ``select_related``
+objects, annotations) needs the ORM's compiler: its ``klass_info``,
+``select`` and ``annotation_col_map``, ``results_iter`` for the converters,
+and ``get_related_populators`` for the joined objects. None of it is
+documented API; all of it is here, and nowhere else.
+
+Why (measured in-process on SQLite, a forum topic with 25 replies, median of
+300 calls, on the shared 2-core machine at a load of 11 to 19, 2026-12-07;
+bench/README.md, "Readings behind the code", config/compat):
+evaluating the querysets each time against running the kept statement,
+
+| read | queryset | prepared |
+| --- | ---: | ---: |
+| the session's user (members.backends) | 1.36 ms | 0.07 ms |
+| the topic with the member's state (forum.views) | 7.49 ms | 0.15 ms |
+| the page's 20 posts | 1.26 ms | 0.26 ms |
+| the topic's tags | 0.36 ms | 0.04 ms |
+| the unread notification count (forum_tags) | 0.36 ms | 0.02 ms |
+
+About 10 ms of CPU a topic page request. The forum bench's target is 115
+req/s on 2 gunicorn workers, at most about 17 ms of CPU a request; the page
+takes about 6 to 7 ms now (bench/README.md, forum), so without the kept
+statements it would sit at or under the target on PostgreSQL.
+tests/test_compat.py checks Django's version and every name and signature
+used here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models.query import get_related_populators
+
+
+def compile_queryset(queryset, connection):
+    """The compiler of ``queryset`` for ``connection``, with its SQL and parameters."""
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    if compiler.has_extra_select:
+        # extra() columns sit between the model's and would shift every position read below.
+        raise ValueError("Cannot prepare a query with extra select columns")
+    return compiler, sql, params
+
+
+@dataclass
+class InstanceReader:
+    """How to turn one row of the compiled statement into the instance the queryset would give."""
+
+    model: type
+    model_slice: tuple
+    init_list: list
+    related: list = field(default_factory=list)
+    annotations: list = field(default_factory=list)
+
+    def instance(self, using, row):
+        start, end = self.model_slice
+        obj = self.model.from_db(using, self.init_list, row[start:end])
+        for populator in self.related:
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
+
+
+def instance_reader(compiler, connection):
+    """An InstanceReader for a compiled model query; None for a ``values_list()`` query (plain rows)."""
+    klass_info, select = compiler.klass_info, compiler.select
+    if klass_info is None:
+        return None
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return InstanceReader(
+        model=klass_info["model"],
+        model_slice=(start, end),
+        init_list=[f[0].target.attname for f in select[start:end]],
+        related=get_related_populators(klass_info, select, connection.alias),
+        annotations=list(compiler.annotation_col_map.items()),
+    )
+
+
+def converted_rows(compiler, rows):
+    """The fetched ``rows`` with each field's database converters applied, as the queryset's are."""
+    return compiler.results_iter([rows])
