@@ -38,7 +38,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
 # members.mfa_flow: the TOTP secret allauth keeps in the session while a member enrols, kept
 # stable across reloads of the enrolment page.
 from allauth.mfa.totp.internal.auth import (  # noqa: E402
-    SECRET_SESSION_KEY,  # noqa: E402
+    SECRET_SESSION_KEY,
     TOTP,
     format_hotp_value,
     hotp_value,
