@@ -72,11 +72,17 @@ test: $(STAMP) ## Run the whole test suite, browser tests included
 test-fast: $(STAMP) ## Run the suite in parallel (pytest-xdist), browser tests skipped, for the edit-test loop
 	$(PY) -m pytest -n auto --ignore=tests/browser $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check formatting and lint with ruff, and the apps' layering with import-linter
+# The modules mypy checks: every app's access rules and services (a module or a package).
+TYPED = $(wildcard */access.py */services.py */services/*.py */*/access.py */*/services.py)
+
+lint: $(STAMP) ## Check formatting and lint (ruff), layering (import-linter), types of access and services (mypy) and templates (djlint)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	@# Which app may import which (docs/architecture.md, "Layers"): [tool.importlinter] in pyproject.toml.
 	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings $(BIN)/mypy $(TYPED)
+	$(BIN)/djlint --lint site/templates $(wildcard */templates)
+	$(BIN)/djlint --lint --profile=jinja $(wildcard */jinja2)
 
 format: $(STAMP) ## Format and fix with ruff
 	$(BIN)/ruff format .
