@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import Conflict, ServiceError
+from config.errors import Conflict, NotPermitted, ServiceError
 from members.models import User
 from members.roles import TTA_STAFF
 from tta import access
@@ -28,8 +28,10 @@ def propose_exchange(user, match_id: int, note: str = "") -> PeerExchange:
     if match.kind != Match.Kind.PEER_TASK_FORCE or match.peer_task_force_id is None:
         raise ServiceError("A peer exchange is proposed from a peer task force match.")
     owner = match.request or match.assessment
+    topic_id = match.request.topic_id if match.request else match.need_id
+    if owner is None or topic_id is None:  # a match always has one of them; refuse rather than guess
+        raise ServiceError("This match belongs to no request or needs assessment.")
     seeking_id = owner.task_force_id
-    topic_id = match.request.topic_id if match.request_id else match.need_id
     require(
         access.can_triage(user) or access.can_edit_assessment(user, seeking_id),
         "TTA staff or the task force's coordinator propose exchanges.",
@@ -76,7 +78,7 @@ def accept_exchange(user, exchange_id: int) -> PeerExchange:
         if exchange.seeking_accepted_by_id and exchange.host_accepted_by_id:
             exchange.state = PeerExchange.State.AGREED
         exchange.save(update_fields=[f"{side}_accepted_by", "state"])
-        tta_request = exchange.match.request if exchange.match_id else None
+        tta_request = exchange.match.request if exchange.match else None
         if tta_request is not None:
             which = "the task force asking" if side == "seeking" else "the host task force"
             agreed = "; both have agreed" if exchange.state == PeerExchange.State.AGREED else ""
@@ -99,7 +101,8 @@ def decline_exchange(user, exchange_id: int, reason: str) -> PeerExchange:
             .get(pk=exchange_id)
         )
         side = access.side_to_decline(user, exchange)
-        require(side is not None, "Only the coordinators of the two task forces decline an exchange.")
+        if side is None:
+            raise NotPermitted("Only the coordinators of the two task forces decline an exchange.")
         if exchange.state != PeerExchange.State.PROPOSED:
             raise Conflict(NO_LONGER_WAITING)
         exchange.state = PeerExchange.State.DECLINED
@@ -119,7 +122,7 @@ def decline_exchange(user, exchange_id: int, reason: str) -> PeerExchange:
             ]
         )
         declining = exchange.seeking if side == "seeking" else exchange.host
-        tta_request = exchange.match.request if exchange.match_id else None
+        tta_request = exchange.match.request if exchange.match else None
         if tta_request is not None:
             record_event(
                 tta_request,

@@ -139,13 +139,13 @@ def _staff_match_fields(
     if kind not in STAFF_KINDS:
         raise ServiceError(STAFF_KIND_CHOICE, field="kind")
     title, url, reason = _clean_link(title, url, reason)
-    fields = {"peer_member": None, "peer_task_force": None}
+    fields: dict[str, object] = {"peer_member": None, "peer_task_force": None}
     if kind == Match.Kind.PEER_MEMBER:
         member = fields["peer_member"] = peers.peer_member(
             peer_member, seeking_task_force_id, peer_member_name
         )
         key = f"member:{member.pk}"
-        tf_name = member.task_force.name if member.task_force_id else ""
+        tf_name = member.task_force.name if member.task_force else ""
         title = title or (f"{member.get_full_name()} ({tf_name})" if tf_name else member.get_full_name())
         url = url or reverse("members:profile", args=[member.pk])
     elif kind == Match.Kind.PEER_TASK_FORCE:
@@ -232,7 +232,7 @@ def _assessment_need(assessment_id: int, need_id) -> tuple[NeedsAssessment, Term
     """The assessment and one of the areas it rated; anything else is refused."""
     assessment = NeedsAssessment.objects.select_related("task_force").get(pk=assessment_id)
     need = Term.objects.filter(
-        pk=need_id if str(need_id).isdigit() else None,
+        pk=int(need_id) if str(need_id).isdigit() else 0,  # 0: no row, as for anything not a number
         facet__in=RATED_FACETS,
         pk__in=AreaRating.objects.filter(assessment=assessment).values("term_id"),
     ).first()
