@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from config.errors import Conflict, NotPermitted, ServiceError
-from forum.attachments import AttachmentRefused
-from forum.moderation import ModerationError
+from forum.attachments.services import AttachmentRefused
+from forum.moderation.services import ModerationError
 from forum.services import ForumError, NotAllowed, PrivacyCheck
 from research.datasets import UploadError
 from research.publishing import PublishingError
