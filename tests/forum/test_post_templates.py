@@ -87,7 +87,7 @@ def test_per_viewer_controls(client_for, member, role_user, moderator, open_cate
     moderating = client_for(moderator).get(f"/forum/t/{topic.pk}/").content.decode()
     theirs = moderating.split('id="post-2"', 1)[1]
     assert f'action="/forum/posts/{answer.pk}/moderate/"' in theirs
-    assert '<button name="action" value="hide" class="button-secondary">Hide</button>' in theirs
+    assert '<button type="submit" name="action" value="hide" class="button-secondary">Hide</button>' in theirs
     assert f'href="{reverse("forum:redact", args=[answer.pk])}"' in theirs
     assert f'{reverse("forum:warn", args=[answer.author_id])}?post={answer.pk}">Warn the author</a>' in theirs
 
