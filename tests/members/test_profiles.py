@@ -154,3 +154,17 @@ def test_directory_names_an_unlisted_task_force_and_leaves_out_a_missing_one(cli
     body = " ".join(client.get("/members/").content.decode().split())
     assert "Tri-County Sheriff · Tri-County Response Team" in body
     assert "State Office</span>" in body and "State Office ·" not in body
+
+
+def test_directory_pages_keep_the_task_force_and_expertise_filters(client, member, task_force):
+    """Next page of a filtered directory stays filtered: the links keep every parameter but the page."""
+    term = Term.objects.filter(facet="practice_area").first()
+    for n in range(55):
+        UserFactory(full_name=f"Expert {n:02d}", task_force=task_force, groups=["Member"]).expertise.add(term)
+    UserFactory(full_name="Zed Unrelated", task_force=task_force, groups=["Member"])
+    client.force_login(member)
+    query = f"?task_force={task_force.pk}&expertise={term.slug}"
+    body = client.get(f"/members/{query}").content.decode()
+    assert f'href="?task_force={task_force.pk}&amp;expertise={term.slug}&amp;page=2"' in body
+    second = client.get(f"/members/{query}&page=2").content.decode()
+    assert "Expert 54" in second and "Zed Unrelated" not in second
