@@ -30,6 +30,7 @@ from django.db.models import NOT_PROVIDED
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.database import analyse_after_seeding
 from bench.names import FIRST, LAST
 from forum import access, privacy
 from forum.models import (
@@ -629,5 +630,4 @@ def _reset_sequences():
 
 def _analyze():
     optimize_index()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyse_after_seeding()
