@@ -34,7 +34,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from wagtail.models import Page, PageViewRestriction, Workflow, WorkflowState
@@ -44,6 +43,7 @@ from bench.database import analyse_after_seeding
 from bench.timing import time_page_ms
 from cms import demo
 from cms.models import HomePage, PracticeIndexPage, PracticePage
+from config.compat.allauth import TOTP, generate_totp_secret
 from members.models import User
 from members.roles import EDITOR, MEMBER, REVIEWER
 

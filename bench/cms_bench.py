@@ -38,7 +38,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
@@ -59,6 +58,7 @@ from cms.models import (
     ResourceIndexPage,
     ResourcePage,
 )
+from config.compat.allauth import TOTP, generate_totp_secret
 from members.models import User
 from members.roles import MEMBER
 from search.index import index_changed, optimize_index, replace_kind

@@ -21,7 +21,6 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.color import no_style
@@ -32,6 +31,7 @@ from django.utils import timezone
 
 from bench.database import analyse_after_seeding
 from bench.names import FIRST, LAST
+from config.compat.allauth import TOTP, generate_totp_secret
 from forum import access, privacy
 from forum.models import (
     Category,

@@ -16,13 +16,13 @@ import random
 import statistics
 import time
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from config.compat.allauth import TOTP, generate_totp_secret
 from forum import limits
 from forum.models import (
     Category,

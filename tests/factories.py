@@ -2,9 +2,9 @@
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 
+from config.compat.allauth import TOTP, generate_totp_secret
 from members.models import FederalRegion, TaskForce, User
 from members.roles import (
     EDITOR,

@@ -116,3 +116,6 @@ def test_allauths_other_internals_used_by_members_keep_their_shape():
     assert _parameters(allauth_compat.RecoveryCodes.activate) == ["user"]
     assert _parameters(allauth_compat.hotp_value) == ["secret", "counter"]
     assert _parameters(allauth_compat.format_hotp_value) == ["value"]
+    # Tests and benches: enrolling TOTP, and the code step's rate limits.
+    assert _parameters(allauth_compat.generate_totp_secret) == ["length"]
+    assert _parameters(allauth_compat.parse_rates) == ["rates"]

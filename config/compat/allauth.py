@@ -31,6 +31,9 @@ def record_authentication(request, user, method: str, **extra_data) -> None:
 # members.adapter: a rejected applicant's half-done log-in is dropped before the second factor.
 from allauth.account.internal.stagekit import clear_login  # noqa: E402
 
+# tests and benches: sign-ins with a second factor, and the rate limits of the code step.
+from allauth.core.internal.ratelimit import parse_rates  # noqa: E402
+
 # members.demo and its demo_code command: demo accounts enrolled in TOTP with recovery codes, and
 # their current code printed (DEBUG only, never in a request).
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
@@ -41,6 +44,7 @@ from allauth.mfa.totp.internal.auth import (  # noqa: E402
     SECRET_SESSION_KEY,
     TOTP,
     format_hotp_value,
+    generate_totp_secret,
     hotp_value,
 )
 
@@ -50,6 +54,8 @@ __all__ = [
     "RecoveryCodes",
     "clear_login",
     "format_hotp_value",
+    "generate_totp_secret",
     "hotp_value",
+    "parse_rates",
     "record_authentication",
 ]

@@ -1,7 +1,6 @@
 """Helpers for signing in through the real allauth flow, second factor included."""
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
+from config.compat.allauth import format_hotp_value, hotp_value
 from members.demo import current_counter
 from tests.factories import PASSWORD
 

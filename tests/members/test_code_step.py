@@ -90,7 +90,8 @@ def test_releasing_a_lock_set_at_the_code_step_lets_the_right_code_in(client, me
 def test_allauths_default_rate_limits_are_all_kept(settings):
     """Our ACCOUNT_RATE_LIMITS only adds: each of allauth's default rates still applies."""
     from allauth.account import app_settings
-    from allauth.core.internal.ratelimit import parse_rates
+
+    from config.compat.allauth import parse_rates
 
     ours = app_settings.RATE_LIMITS
     settings.ACCOUNT_RATE_LIMITS = {}

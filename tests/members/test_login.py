@@ -4,7 +4,6 @@ from unittest import mock
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
@@ -13,6 +12,7 @@ from django.utils import timezone
 from fido2.cose import ES256
 from fido2.webauthn import Aaguid, AttestedCredentialData
 
+from config.compat.allauth import RecoveryCodes
 from members import lockout
 from members.models import AccountLock, AuditEvent
 from members.services import reject_applicant

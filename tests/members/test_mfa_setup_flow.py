@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 
+from config.compat.allauth import SECRET_SESSION_KEY
 from members.mfa_flow import NEXT_SESSION_KEY, safe_next
 from tests.factories import PASSWORD, UserFactory
 from tests.members.auth_helpers import sign_in, totp_code
