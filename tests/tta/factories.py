@@ -111,6 +111,7 @@ def matrix_objects(users) -> dict:
         "match": match.pk,
         "need_match": need_match.pk,
         "exchange": exchange.pk,
+        "cycle": assessment.cycle_id,
     }
 
 

@@ -34,6 +34,9 @@ ROUTES = [
     ("decline exchange", "/tta/exchanges/{exchange}/decline/", COORDINATORS),
     ("accept exchange", "/tta/exchanges/{exchange}/accept/", POST_ONLY),
     ("mark figure public", "/tta/staff/figures/gaps/public/", POST_ONLY),
+    ("open a cycle", "/tta/staff/settings/cycles/open/", POST_ONLY),
+    ("close a cycle", "/tta/staff/settings/cycles/{cycle}/close/", POST_ONLY),
+    ("set a service target", "/tta/staff/settings/targets/", POST_ONLY),
     ("public figures", "/tta/figures/", rules.PUBLIC),
 ]
 
@@ -60,6 +63,14 @@ NEEDS = "/tta/staff/assessments/{assessment}/"
 # allowed POST succeeds and redirects back.
 POST_ROUTES = [
     ("mark figure public", "/tta/staff/figures/gaps/public/", STAFF_ONLY, {"public": "1"}),
+    (
+        "open a cycle",
+        "/tta/staff/settings/cycles/open/",
+        STAFF_ONLY,
+        {"name": "Matrix 2031", "opens": "2031-01-01", "closes": "2031-03-31"},
+    ),
+    ("close a cycle", "/tta/staff/settings/cycles/{cycle}/close/", STAFF_ONLY, {}),
+    ("set a service target", "/tta/staff/settings/targets/", STAFF_ONLY, {"status": "received", "days": "4"}),
     # Everyone in either task force may look at the exchange; only a coordinator answers it.
     ("accept exchange", "/tta/exchanges/{exchange}/accept/", COORDINATORS, {}),
     (

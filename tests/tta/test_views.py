@@ -11,7 +11,7 @@ from taxonomy.models import Term
 from tests.factories import TaskForceFactory
 from tests.tta.factories import AssessmentFactory, CycleFactory, RequestFactory, all_rated_terms, rate
 from tta import analysis
-from tta.models import Match, NeedsAssessment, ServiceTarget, TTARequest
+from tta.models import Cycle, Match, NeedsAssessment, ServiceTarget, TTARequest
 from tta.reminders import email_overdue_requests
 from tta.services.assessments import save_draft
 from tta.services.cycles import set_service_target
@@ -300,22 +300,17 @@ def test_daily_job_emails_each_assignee_their_overdue_requests(role_user):
 def test_staff_set_service_targets_and_requests_past_them_show_overdue(role_user, client_for):
     member, staff = role_user("member"), role_user("tta_staff")
     client = client_for(staff)
-    assert (
-        client.post(
-            "/tta/staff/settings/", {"action": "target", "status": "received", "days": "2"}
-        ).status_code
-        == 302
-    )
+    assert client.post("/tta/staff/settings/targets/", {"status": "received", "days": "2"}).status_code == 302
     assert ServiceTarget.objects.get(status="received").days == 2
     # Setting it again updates the one target; bad input is refused with a message and changes nothing.
-    client.post("/tta/staff/settings/", {"action": "target", "status": "received", "days": "3"})
+    client.post("/tta/staff/settings/targets/", {"status": "received", "days": "3"})
     for bad in (
         {"status": "received", "days": "0"},
         {"status": "received", "days": "x' OR 1=1"},
         {"status": "closed", "days": "5"},
         {"status": "<b>", "days": "5"},
     ):
-        refused = client.post("/tta/staff/settings/", {"action": "target", **bad})
+        refused = client.post("/tta/staff/settings/targets/", {**bad})
         assert refused.status_code == 400 and "Check the form" in refused.content.decode()
     assert list(ServiceTarget.objects.values_list("status", "days")) == [("received", 3)]
     with pytest.raises(ServiceError, match="finished"):
@@ -346,7 +341,7 @@ def test_staff_set_service_targets_and_requests_past_them_show_overdue(role_user
     # Only staff reach the settings.
     assert (
         client_for(member)
-        .post("/tta/staff/settings/", {"action": "target", "status": "received", "days": "9"})
+        .post("/tta/staff/settings/targets/", {"status": "received", "days": "9"})
         .status_code
         == 403
     )
@@ -357,3 +352,39 @@ def analysis_flags(requests, now):
     from tta.analysis import overdue_flags
 
     return overdue_flags(requests, now=now)
+
+
+def test_staff_open_and_close_cycles_each_at_their_own_url(role_user, client_for):
+    staff = role_user("tta_staff")
+    client = client_for(staff)
+    opened = client.post(
+        "/tta/staff/settings/cycles/open/",
+        {"name": "FY2031 Q1", "opens": "2031-01-01", "closes": "2031-03-31"},
+    )
+    assert opened.status_code == 302 and opened["Location"] == "/tta/staff/settings/"
+    cycle = Cycle.objects.get(name="FY2031 Q1")
+    assert cycle.is_open
+    page = client.get("/tta/staff/settings/").content.decode()
+    assert f'action="/tta/staff/settings/cycles/{cycle.pk}/close/"' in page
+    # Bad input: the page comes back with the form as typed and its message; nothing opens.
+    for bad in (
+        {"name": "Backwards", "opens": "2031-03-31", "closes": "2031-01-01"},
+        {"name": "", "opens": "2031-01-01", "closes": "2031-03-31"},
+        {"name": "<script>alert(1)</script>", "opens": "not a date", "closes": "2031-03-31"},
+    ):
+        refused = client.post("/tta/staff/settings/cycles/open/", bad)
+        body = refused.content.decode()
+        assert refused.status_code == 400
+        assert "<script>alert(1)</script>" not in body
+        if bad["name"] == "Backwards":
+            assert "close on or after" in body and 'value="Backwards"' in body
+    assert not Cycle.objects.filter(name__in=["Backwards", ""]).exists()
+    # A GET never changes anything; an unknown cycle is a 404.
+    assert client.get(f"/tta/staff/settings/cycles/{cycle.pk}/close/").status_code == 405
+    assert client.post("/tta/staff/settings/cycles/999999/close/").status_code == 404
+    closed = client.post(f"/tta/staff/settings/cycles/{cycle.pk}/close/")
+    assert closed.status_code == 302
+    cycle.refresh_from_db()
+    assert not cycle.is_open
+    # Closing twice (a double click) is harmless.
+    assert client.post(f"/tta/staff/settings/cycles/{cycle.pk}/close/").status_code == 302

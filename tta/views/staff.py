@@ -119,45 +119,67 @@ def staff_export(request, slug):
     return _csv_response(table, f"tta-{table.slug}.csv")
 
 
-def _settings_action(request, user, cycle_form, target_form) -> list[str]:
-    """Carry out the settings form that was posted; the messages to show if it was refused."""
-    action = request.POST.get("action")
-    try:
-        if action == "open" and cycle_form.is_valid():
-            open_cycle(user, **cycle_form.cleaned_data)
-        elif action == "close":
-            close_cycle(user, get_object_or_404(Cycle, pk=request.POST.get("cycle", "0") or 0))
-        elif action == "target" and target_form.is_valid():
-            set_service_target(user, target_form.cleaned_data["status"], target_form.cleaned_data["days"])
-        else:
-            return ["Check the form and try again."]
-    except ServiceError as error:
-        return [shown(error)]
-    return []
-
-
-@access.tta_staff_only
-def staff_settings(request):
-    cycle_form = CycleForm(request.POST if request.POST.get("action") == "open" else None)
-    target_form = ServiceTargetForm(request.POST if request.POST.get("action") == "target" else None)
-    errors = []
-    if request.method == "POST":
-        errors = _settings_action(request, request.user, cycle_form, target_form)
-        if not errors:
-            messages.success(request, "Saved.")
-            return redirect("tta:staff_settings")
+def _settings_page(request, *, cycle_form=None, target_form=None, errors=()):
+    """The settings page: cycles and service targets, with the form that was refused, if any."""
     return render(
         request,
         "tta/staff_settings.html",
         {
             "cycles": Cycle.objects.all()[:20],
             "targets": ServiceTarget.objects.order_by("status"),
-            "cycle_form": cycle_form,
-            "target_form": target_form,
-            "errors": errors,
+            "cycle_form": cycle_form or CycleForm(),
+            "target_form": target_form or ServiceTargetForm(),
+            "errors": list(errors),
         },
         status=400 if errors else 200,
     )
+
+
+def _saved(request):
+    messages.success(request, "Saved.")
+    return redirect("tta:staff_settings")
+
+
+@access.tta_staff_only
+def staff_settings(request):
+    return _settings_page(request)
+
+
+# Each settings action has its own URL and view; a refused one shows the page again with its form.
+@require_POST
+@access.tta_staff_only
+def staff_open_cycle(request):
+    form = CycleForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, cycle_form=form, errors=["Check the form and try again."])
+    try:
+        open_cycle(request.user, **form.cleaned_data)
+    except ServiceError as error:
+        return _settings_page(request, cycle_form=form, errors=[shown(error)])
+    return _saved(request)
+
+
+@require_POST
+@access.tta_staff_only
+def staff_close_cycle(request, pk):
+    try:
+        close_cycle(request.user, get_object_or_404(Cycle, pk=pk))
+    except ServiceError as error:
+        return _settings_page(request, errors=[shown(error)])
+    return _saved(request)
+
+
+@require_POST
+@access.tta_staff_only
+def staff_set_target(request):
+    form = ServiceTargetForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, target_form=form, errors=["Check the form and try again."])
+    try:
+        set_service_target(request.user, form.cleaned_data["status"], form.cleaned_data["days"])
+    except ServiceError as error:
+        return _settings_page(request, target_form=form, errors=[shown(error)])
+    return _saved(request)
 
 
 @require_POST
