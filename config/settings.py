@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "forum",
     "tta",
     "trainings",
+    "measures",
     "research",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("forum/", include("forum.urls")),
     path("tta/", include("tta.urls")),
     path("trainings/", include("trainings.urls")),
+    path("measures/", include("measures.urls")),
     path("research/", include("research.urls")),
     path("", include("cms.urls")),
     path("api/v2/", cms_api_router.urls),  # public pages only (cms.api)

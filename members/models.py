@@ -195,6 +195,7 @@ class AuditEvent(models.Model):
         EMAIL_CHANGED = "email_changed", "Email changed"
         SESSION_EXPIRED = "session_expired", "Session ended by timeout"
         PRIVILEGED = "privileged", "Privileged action"
+        PERFORMANCE_REPORT = "performance_report", "Performance report decision or correction"
 
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(

@@ -11,6 +11,7 @@ from tests.access_rules import LOGIN
 from tests.factories import ROLES
 from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
+from tests.measures import access_rules as measures_rules
 from tests.trainings import access_rules as trainings_rules
 from tests.trainings.access_rules import event_url as training_url
 from tests.tta.factories import matrix_url as tta_url
@@ -218,6 +219,28 @@ ROUTES = [
             ("edit", "/trainings/{event}/edit/"),
             ("roster", "/trainings/{event}/roster/"),
             ("roster CSV", "/trainings/{event}/roster.csv"),
+        )
+    ),
+    ("measures", "/measures/", rules.MEMBERS),
+    ("measures a new quarter", measures_rules.new_quarter, measures_rules.NEW_QUARTER),
+    ("measures a submitted quarter", measures_rules.submitted_quarter, measures_rules.OWN_QUARTER),
+    (
+        "measures a quarter with no period",
+        "/measures/2031/q4/",
+        {**rules.MEMBERS, **dict.fromkeys(ROLES[2:], 404)},
+    ),
+    ("measures staff grid", "/measures/staff/", measures_rules.STAFF_ONLY),
+    ("measures staff report", measures_rules.staff_report(), measures_rules.STAFF_ONLY),
+    *(
+        (f"measures {name} (POST only)", url, measures_rules.POST_ONLY)
+        for name, url in (
+            ("save", "/measures/2030/q1/save/"),
+            ("submit", "/measures/2030/q1/submit/"),
+            ("correct", "/measures/2030/q1/correct/"),
+            ("add reporter", "/measures/reporters/add/"),
+            ("remove reporter", "/measures/reporters/1/remove/"),
+            ("accept", measures_rules.staff_report("accept/")),
+            ("return", measures_rules.staff_report("return/")),
         )
     ),
     # Wagtail admin and its closed doors.
