@@ -6,6 +6,7 @@ rule lives in one place and needs no data migration. Nobody deletes a module: me
 training records keep what they completed, so a module is unpublished instead.
 """
 
+from django import forms
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -38,8 +39,10 @@ class ModuleViewSet(SnippetViewSet):
     panels = [
         FieldPanel("title"),
         FieldPanel("summary"),
-        FieldPanel("video"),
-        FieldPanel("captions"),
+        # A plain file input: the files have no URL (protected storage), so Django's
+        # "Currently: <link>" widget cannot be shown; leaving it empty keeps the current file.
+        FieldPanel("video", widget=forms.FileInput),
+        FieldPanel("captions", widget=forms.FileInput),
         FieldPanel("discussion_questions"),
         FieldPanel("hours"),
         FieldPanel("pass_mark"),
