@@ -1,5 +1,4 @@
-"""Roll-call modules for tests: a tiny WebM-looking video, WebVTT captions and a quiz; and the
-URL builder the access matrix uses for module pages."""
+"""Roll-call modules for tests: a tiny WebM-looking video, WebVTT captions and a quiz."""
 
 from decimal import Decimal
 
@@ -43,14 +42,3 @@ def make_module(
             module=module, sort_order=order, prompt=prompt, options="\n".join(options), correct_option=correct
         )
     return module
-
-
-def module_url(path, *, published=True):
-    """A callable(users) giving ``path`` formatted with the pk of a (draft) module, for the access matrix."""
-
-    def build(users):
-        title = f"Matrix module {'published' if published else 'draft'}"
-        module = Module.objects.filter(title=title).first() or make_module(title, published=published)
-        return path.format(module=module.pk)
-
-    return build
