@@ -556,3 +556,61 @@ def test_the_facilitator_view_runs_in_constant_queries(
     # (session), user, groups, module, questions
     with django_assert_num_queries(SESSION + 4):
         assert client.get(url).status_code == 200
+
+
+# --- Byte ranges (phones' video players ask for them) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "body", "content_range"),
+    [
+        ("bytes=0-1", 206, WEBM[:2], f"bytes 0-1/{len(WEBM)}"),
+        ("bytes=4-", 206, WEBM[4:], f"bytes 4-{len(WEBM) - 1}/{len(WEBM)}"),
+        ("bytes=-3", 206, WEBM[-3:], f"bytes {len(WEBM) - 3}-{len(WEBM) - 1}/{len(WEBM)}"),
+        ("bytes=0-999999999", 206, WEBM, f"bytes 0-{len(WEBM) - 1}/{len(WEBM)}"),
+        (f"bytes={len(WEBM)}-", 416, b"", f"bytes */{len(WEBM)}"),
+        ("bytes=5-2", 416, b"", f"bytes */{len(WEBM)}"),
+        ("bytes=0-1,4-5", 200, WEBM, None),
+        ("bytes=abc", 200, WEBM, None),
+        ("bytes=" + "9" * 40 + "-", 200, WEBM, None),
+        ("lines=1-2", 200, WEBM, None),
+    ],
+)
+def test_the_video_is_sent_in_byte_ranges(header, status, body, content_range, client_for, role_user):
+    module = make_module()
+    response = client_for(role_user("member")).get(f"/trainings/modules/{module.pk}/video", HTTP_RANGE=header)
+    assert response.status_code == status
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content == body
+    assert response.get("Content-Range") == content_range
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_range_is_no_way_around_the_access_check(client_for, role_user):
+    draft = make_module(published=False)
+    for user in (None, role_user("pending"), role_user("member")):
+        response = client_for(user).get(f"/trainings/modules/{draft.pk}/video", HTTP_RANGE="bytes=0-")
+        assert response.status_code in (302, 404)
+
+
+def test_editing_a_module_in_the_admin_without_new_files_keeps_them(client_for, role_user):
+    module = make_module()
+    question = module.questions.get(sort_order=0)
+    video, captions = module.video.name, module.captions.name
+    data = {
+        **_admin_form("", ""),
+        "title": "Renamed module",
+        "questions-INITIAL_FORMS": "1",
+        "questions-0-id": str(question.pk),
+        "questions-0-prompt": "A <b>changed</b> prompt",
+    }
+    data.pop("video"), data.pop("captions")
+    response = client_for(role_user("tta_staff")).post(
+        f"/admin/snippets/trainings/module/edit/{module.pk}/", data
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    module.refresh_from_db()
+    assert (module.title, module.video.name, module.captions.name) == ("Renamed module", video, captions)
+    assert module.questions.get(pk=question.pk).prompt == "A <b>changed</b> prompt"

@@ -7,9 +7,11 @@ see their notice); a module the viewer may not see is a 404 (``trainings.access`
 are sent from the protected storage only after the same check, never from MEDIA_URL.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -24,6 +26,9 @@ from trainings.modules.forms import QuizForm
 from trainings.modules.models import MAX_CAPTIONS_BYTES, Module, ModuleCompletion
 
 PAGE_SIZE = 20
+CHUNK = 64 * 1024
+# One range only; digits capped so a hostile header cannot make a huge number.
+_RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")
 # Generous for a person retrying a five-question quiz; a script guessing answers stops here.
 QUIZ_LIMIT, QUIZ_WINDOW = 30, 60 * 60
 
@@ -124,34 +129,81 @@ def submit_quiz(request, pk):
     return _module_page(request, module, form, result=result)
 
 
-def _protected_file(field, content_type: str) -> FileResponse:
-    try:
-        handle = field.storage.open(field.name, "rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("No such file.") from None
-    response = FileResponse(handle, content_type=content_type)
+def _protect(response):
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Accept-Ranges"] = "bytes"
     # Members-only media: no shared or browser cache keeps a copy.
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     return response
 
 
+def _requested_range(request, size: int) -> tuple[int, int] | bool | None:
+    """(first, last) byte of a single ``Range: bytes=`` request; None to send the whole file;
+    False when the range cannot be satisfied (416). Several ranges, or an If-Range we cannot
+    check (the files have no validators), get the whole file, as the HTTP spec allows."""
+    match = _RANGE.match(request.headers.get("Range", "").strip())
+    if match is None or "If-Range" in request.headers or match[1] == match[2] == "":
+        return None
+    if match[1] == "":
+        first, last = max(size - int(match[2]), 0), size - 1
+    else:
+        first = int(match[1])
+        last = min(int(match[2]), size - 1) if match[2] else size - 1
+    if first > last or first >= size:
+        return False
+    return first, last
+
+
+def _chunks(handle, length: int):
+    with handle:
+        while length > 0:
+            chunk = handle.read(min(CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+
+
+def _protected_file(request, field, content_type: str):
+    """The file, whole or the one byte range asked for: phones' players (Safari's above all)
+    fetch a video in ranges and will not play one sent only whole."""
+    try:
+        size = field.storage.size(field.name)
+        handle = field.storage.open(field.name, "rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("No such file.") from None
+    wanted = _requested_range(request, size)
+    if wanted is None:
+        return _protect(FileResponse(handle, content_type=content_type))
+    if wanted is False:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return _protect(response)
+    first, last = wanted
+    handle.seek(first)
+    response = StreamingHttpResponse(_chunks(handle, last - first + 1), status=206, content_type=content_type)
+    response["Content-Length"] = str(last - first + 1)
+    response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return _protect(response)
+
+
 @require_safe
 @members_only
 def module_video(request, pk):
     module = _module_or_404(request, pk)
-    return _protected_file(module.video, module.video_content_type)
+    return _protected_file(request, module.video, module.video_content_type)
 
 
 @require_safe
 @members_only
 def module_captions(request, pk):
     module = _module_or_404(request, pk)
-    return _protected_file(module.captions, "text/vtt; charset=utf-8")
+    return _protected_file(request, module.captions, "text/vtt; charset=utf-8")
 
 
 def _cues(module) -> list[str]:
