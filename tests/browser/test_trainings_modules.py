@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journeys import sign_in_as
+from tests.browser.journeys import sign_in_as, signed_in
 from tests.trainings.module_factories import make_module
 from trainings.modules.models import ModuleCompletion
 
@@ -122,3 +122,18 @@ def test_the_module_pages_at_desktop_width(page, role_user, migration_data):
     page.emulate_media(media="print")
     _shot(page, "module-facilitator-print.png")
     expect(page.locator(".site-footer")).to_be_hidden()
+
+
+def test_the_quiz_works_with_javascript_off(browser, live_server, role_user, migration_data):
+    member = role_user("member")
+    module = _demo_module()
+    context, page = signed_in(browser, live_server, member, java_script_enabled=False)
+    try:
+        page.goto(f"/trainings/modules/{module.pk}/")
+        page.get_by_label("A qualified interpreter").check()
+        page.get_by_label("The person's safety").check()
+        page.get_by_role("button", name="Submit my answers").click()
+        expect(page.get_by_role("status")).to_contain_text("You passed with 100%")
+        assert ModuleCompletion.objects.filter(module=module, member=member).count() == 1
+    finally:
+        context.close()
