@@ -13,6 +13,7 @@ from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
 from tests.measures import access_rules as measures_rules
 from tests.trainings import access_rules as trainings_rules
+from tests.trainings import module_access_rules as module_rules
 from tests.trainings.access_rules import event_url as training_url
 from tests.tta.factories import matrix_url as tta_url
 
@@ -243,6 +244,8 @@ ROUTES = [
             ("return", measures_rules.staff_report("return/")),
         )
     ),
+    # Roll-call modules (tests/trainings/module_access_rules.py): members only, drafts for TTA staff.
+    *module_rules.ROUTES,
     # Wagtail admin and its closed doors.
     ("admin", "/admin/", rules.ADMIN),
     ("admin login", "/admin/login/", dict.fromkeys(ROLES, 302)),

@@ -7,11 +7,14 @@
 - The join link is shown only to the member's own active registration as an attendee
   (not the waitlist), and to staff who manage the event; never in a list or public feed.
 - Staff: TTA staff manage every event; editors manage public events only.
+- Roll-call modules are for members only: a published module (its page, video, captions,
+  transcript and facilitator's view) is a 404 for anyone else, and an unpublished one for
+  everyone but TTA staff, who create and edit modules in the Wagtail admin.
 """
 
 from members.access import in_group, is_member, requires
 from members.roles import EDITOR, TTA_STAFF
-from trainings.models import Event, RegistrationStatus, Visibility
+from trainings.models import Event, Module, RegistrationStatus, Visibility
 
 
 def is_tta_staff(user) -> bool:
@@ -86,3 +89,29 @@ def can_see_join_link(user, event, registration) -> bool:
 
 # Pages for staff: anonymous users log in, pending users see their notice, others get 403.
 event_staff_only = requires(can_create_events, "Only TTA staff and editors can manage events.")
+
+
+def can_manage_modules(user) -> bool:
+    """Create, edit and preview roll-call modules (the Wagtail admin snippet): TTA staff."""
+    return is_tta_staff(user)
+
+
+def visible_modules(user):
+    """Published modules for members, drafts too for TTA staff, none for anyone else."""
+    if can_manage_modules(user):
+        return Module.objects.all()
+    if is_member(user):
+        return Module.objects.published()
+    return Module.objects.none()
+
+
+def can_view_module(user, module) -> bool:
+    """The module's page, video, captions, transcript and facilitator's view."""
+    if module.is_published:
+        return is_member(user)
+    return can_manage_modules(user)
+
+
+def can_take_module_quiz(user, module) -> bool:
+    """Only members complete modules, and only published ones (a draft's quiz may still change)."""
+    return module.is_published and is_member(user)

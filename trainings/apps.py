@@ -9,3 +9,4 @@ class TrainingsConfig(AppConfig):
 
     def ready(self):
         from trainings import jobs  # noqa: F401
+        from trainings.modules import record_source  # noqa: F401

@@ -17,6 +17,7 @@ from members.models import User
 from taxonomy.models import Term
 from trainings import registration
 from trainings.models import Event, EventFormat, EventKind, Visibility
+from trainings.modules import demo as modules_demo
 
 # (title, kind, format, visibility, days from today, local hour, hours long, zone,
 #  topic slugs, audience slugs, capacity)
@@ -126,6 +127,7 @@ def seed(stdout):
         made += 1
     _register_demo_members()
     stdout.write(f"Trainings: {made} demo event(s) added.")
+    modules_demo.seed(stdout)
 
 
 def _register_demo_members():

@@ -212,3 +212,6 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} reminder for registration {self.registration_id}"
+
+
+from trainings.modules.models import Module, ModuleCompletion, QuizQuestion  # noqa: E402, F401  (registers them)

@@ -1,6 +1,6 @@
 """Trainings URLs, under /trainings/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from trainings import views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("month/<int:year>/<int:month>/", views.month, name="month"),
     path("new/", views.create_event, name="create"),
     path("mine/", views.my_trainings, name="mine"),
+    path("modules/", include("trainings.modules.urls")),
     path("mine/reset-feed/", views.reset_feed, name="reset_feed"),
     path("feed.ics", views.public_feed, name="public_feed"),
     path("feed/<str:token>.ics", views.personal_feed, name="personal_feed"),
