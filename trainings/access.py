@@ -86,3 +86,30 @@ def can_see_join_link(user, event, registration) -> bool:
 
 # Pages for staff: anonymous users log in, pending users see their notice, others get 403.
 event_staff_only = requires(can_create_events, "Only TTA staff and editors can manage events.")
+
+
+# Attendance check-in, certificates and the training record (trainings.records).
+
+
+def can_run_check_in(user, event) -> bool:
+    """See the event's check-in code, to show it in the room: the event's own staff."""
+    return can_manage_event(user, event)
+
+
+def can_check_in(user, registration) -> bool:
+    """Check in with the code: the member's own registration as an attendee (not the waitlist)."""
+    return bool(
+        registration is not None
+        and is_member(user)
+        and registration.member_id == user.pk
+        and registration.status == RegistrationStatus.REGISTERED
+    )
+
+
+def can_have_record(user) -> bool:
+    """A training record, its CSV and certificates: approved members, each only their own."""
+    return is_member(user)
+
+
+# The training record and certificates: anonymous users log in, pending users see their notice.
+record_holders_only = requires(can_have_record, "Training records are for approved members.")

@@ -212,3 +212,7 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} reminder for registration {self.registration_id}"
+
+
+# Check-in codes and certificates live in trainings.records; imported here so they are this app's models.
+from trainings.records.models import Certificate, CheckInCode  # noqa: E402, F401
