@@ -218,6 +218,16 @@ def test_hostile_and_non_latin_text_is_drawn_as_text(role_user):
     )
 
 
+def test_a_very_long_title_and_name_still_fit_one_page_above_the_code(role_user):
+    row = attended(ended_event(title="W" * 200), role_user("member", full_name="W" * 150))
+    certificate = certificates.certificate_for(row.member, f"event:{row.event_id}")
+    pdf = certificates.render_pdf(certificate, verify_url="https://x.test/v/", compress=False)
+    assert b"/Count 1" in pdf and certificate.display_code.encode() in pdf
+    for scale in (1.0, 0.85, 0.7):
+        _, body_end = certificates._draw(certificate, "https://x.test/v/", False, scale)
+    assert body_end <= certificates.FOOTER_TOP
+
+
 def test_the_record_lists_entries_hours_and_certificates_with_hostile_text_escaped(role_user, client_for):
     member = role_user("member")
     attended(ended_event(minutes=60, title="<img src=x onerror=alert(1)>"), member)

@@ -93,7 +93,22 @@ def _printable(text: str) -> str:
 
 
 def render_pdf(certificate: Certificate, *, verify_url: str, compress: bool = True) -> bytes:
-    """The certificate as a one-page landscape PDF (US Letter)."""
+    """The certificate as a one-page landscape PDF (US Letter).
+
+    A long title or name is drawn smaller rather than run into the verification code: each
+    scale is tried in turn until the body ends above the footer.
+    """
+    for scale in (1.0, 0.85, 0.7, 0.55, 0.45):
+        pdf, body_end = _draw(certificate, verify_url, compress, scale)
+        if body_end <= FOOTER_TOP:
+            break
+    return bytes(pdf.output())
+
+
+FOOTER_TOP = 215.9 - 44  # mm from the top of a landscape Letter page
+
+
+def _draw(certificate: Certificate, verify_url: str, compress: bool, scale: float) -> tuple[FPDF, float]:
     pdf = FPDF(orientation="landscape", unit="mm", format="Letter")
     pdf.set_compression(compress)
     pdf.set_title(_printable(f"Certificate of completion: {certificate.title}"))
@@ -110,12 +125,11 @@ def render_pdf(certificate: Certificate, *, verify_url: str, compress: bool = Tr
     pdf.set_line_width(1.2)
     pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
 
-    def line(text, size, style="", gap=4.0, height=None):
+    def line(text, size, style="", gap=4.0, grow=1.0):
+        size = size * grow
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(
-            width, height or size * 0.5, _printable(text), align="C", new_x="LMARGIN", new_y="NEXT"
-        )
-        pdf.ln(gap)
+        pdf.multi_cell(width, size * 0.5, _printable(text), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap * grow)
 
     pdf.set_y(28)
     pdf.set_text_color(40, 60, 90)
@@ -123,14 +137,14 @@ def render_pdf(certificate: Certificate, *, verify_url: str, compress: bool = Tr
     line("Certificate of completion", 30, "B", gap=10)
     pdf.set_text_color(0, 0, 0)
     line("This certifies that", 13)
-    line(certificate.holder_name, 24, "B", gap=6)
+    line(certificate.holder_name, 24, "B", gap=6, grow=scale)
     line("completed", 13)
-    line(certificate.title, 18, "B", gap=6)
+    line(certificate.title, 18, "B", gap=6, grow=scale)
     when = certificate.completed_at.astimezone(timezone.get_default_timezone())
-    completed = f"{when:%B} {when.day}, {when.year}"
-    line(f"on {completed}, for {format_hours(certificate.hours)} of training.", 13, gap=14)
+    line(f"on {when:%B} {when.day}, {when.year}, for {format_hours(certificate.hours)} of training.", 13)
+    body_end = pdf.get_y()
 
-    pdf.set_y(pdf.h - 42)
+    pdf.set_y(FOOTER_TOP + 2)
     line(f"Verification code: {certificate.display_code}", 13, "B", gap=2)
     line(f"Check it at {verify_url}", 10, gap=0)
-    return bytes(pdf.output())
+    return pdf, body_end

@@ -83,8 +83,8 @@ def check_in(request, pk):
 @access.record_holders_only
 def record(request):
     entries = entries_for(request.user)
-    codes = dict(Certificate.objects.filter(member=request.user).values_list("key", "code"))
-    rows = [(entry, codes.get(entry.key)) for entry in entries]
+    issued = {c.key: c for c in Certificate.objects.filter(member=request.user).only("key", "code")}
+    rows = [(entry, issued.get(entry.key)) for entry in entries]
     return render(
         request,
         "trainings/records/record.html",
