@@ -8,6 +8,7 @@ title or name are transliterated (``anyascii``, which Wagtail already depends on
 than refused, and nothing typed is ever read as markup.
 """
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -23,6 +24,8 @@ from trainings.records.models import ALPHABET, CERTIFICATE_CODE_LENGTH, Certific
 
 SITE_NAME = "Task Force Commons"
 NO_NAME = "A member of Task Force Commons"
+NOT_COMPLETED = "There is no completed training with this certificate in your record."
+KEY = re.compile(r"[a-z_]{1,20}:[A-Za-z0-9_-]{1,40}")
 
 
 def holder_name(member) -> str:
@@ -38,12 +41,16 @@ def certificate_for(member, key: str) -> Certificate:
     """
     if not access.can_have_record(member):
         raise NotPermitted("Certificates are for approved members.")
+    if not KEY.fullmatch(key):
+        # Not a key any source makes ("event:12"): refused before it reaches the database,
+        # which may not even store it (PostgreSQL refuses a NUL character).
+        raise NotPermitted(NOT_COMPLETED)
     existing = Certificate.objects.filter(member=member, key=key).first()
     if existing is not None:
         return existing
     entry = entry_for(member, key)
     if entry is None:
-        raise NotPermitted("There is no completed training with this certificate in your record.")
+        raise NotPermitted(NOT_COMPLETED)
     try:
         with transaction.atomic():
             return Certificate.objects.create(
