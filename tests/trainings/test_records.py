@@ -176,6 +176,39 @@ def test_event_hours_are_the_duration_to_the_quarter_hour():
     for minutes, hours in ((60, "1"), (90, "1.5"), (50, "0.75"), (5, "0.25"), (8 * 60 + 7, "8")):
         event = Event(starts_at=start, ends_at=start + timedelta(minutes=minutes))
         assert event_hours(event) == Decimal(hours)
+    assert (
+        event_hours(Event(starts_at=start, ends_at=start + timedelta(days=2), credit_hours=Decimal("6"))) == 6
+    )
+
+
+def test_staff_set_credit_hours_which_the_record_uses_and_bad_hours_are_refused(role_user, client_for):
+    from trainings.forms import EventForm
+
+    event = ended_event(minutes=3 * 24 * 60, visibility="public")  # a three-day conference
+    member = role_user("member")
+    attended(event, member)
+    assert entries_for(member)[0].hours == Decimal("72")
+    client = client_for(role_user("editor"))
+
+    def edit(hours):
+        data = {k: v for k, v in EventForm.initial_for(event).items() if v is not None}
+        data.update(
+            starts_at=data["starts_at"].strftime("%Y-%m-%dT%H:%M"),
+            ends_at=data["ends_at"].strftime("%Y-%m-%dT%H:%M"),
+            is_published="on",
+            topics=[],
+            audiences=[],
+            credit_hours=hours,
+        )
+        return client.post(f"/trainings/{event.pk}/edit/", data)
+
+    for bad in ("-1", "0", "100000", "abc", "1.234", "<script>", "'; DROP TABLE x; --"):
+        assert edit(bad).status_code == 200  # the form again, with the error
+        assert Event.objects.get(pk=event.pk).credit_hours is None
+    assert edit("12.5").status_code == 302
+    assert entries_for(member)[0].hours == Decimal("12.5")
+    body = client_for(member).get("/trainings/record/").content.decode()
+    assert "Total: 12.5 hours" in body
 
 
 def test_the_attendee_downloads_the_same_certificate_each_time_and_it_keeps_what_it_said(
@@ -203,6 +236,30 @@ def test_the_attendee_downloads_the_same_certificate_each_time_and_it_keeps_what
     pdf = certificates.render_pdf(Certificate.objects.get(), verify_url="https://x.test/v/", compress=False)
     for text in (certificate.display_code, "Labor trafficking indicators", "Sam Ortiz", "1.5 hours"):
         assert text.encode() in pdf
+
+
+def test_two_downloads_at_once_issue_one_certificate(role_user, monkeypatch):
+    row = attended(ended_event(), role_user("member"))
+    key = f"event:{row.event_id}"
+    real_entry_for = certificates.entry_for
+
+    def the_other_request_wins(member, wanted):
+        entry = real_entry_for(member, wanted)
+        # The other request issues its certificate between this one's check and its insert.
+        Certificate.objects.create(
+            member=member,
+            key=entry.key,
+            title=entry.title,
+            hours=entry.hours,
+            completed_at=entry.completed_at,
+            holder_name="x",
+        )
+        return entry
+
+    monkeypatch.setattr(certificates, "entry_for", the_other_request_wins)
+    first = certificates.certificate_for(row.member, key)
+    assert Certificate.objects.filter(member=row.member).count() == 1
+    assert first == Certificate.objects.get(member=row.member, key=key)
 
 
 def test_hostile_and_non_latin_text_is_drawn_as_text(role_user):

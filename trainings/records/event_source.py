@@ -1,7 +1,8 @@
 """The record source for events: one entry per event the member attended and that has ended.
 
 Attendance is what staff marked on the roster or what the member's check-in recorded
-(``Registration.attended``); hours are the event's duration, to the quarter hour.
+(``Registration.attended``); hours are the event's credit hours when staff set them, else
+its duration to the quarter hour.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +16,10 @@ QUARTER = Decimal("0.25")
 
 
 def event_hours(event) -> Decimal:
-    """The event's length in hours, rounded to the nearest quarter hour (at least a quarter)."""
+    """The event's credit hours if staff set them (a three-day conference is not 72 hours);
+    otherwise its length, rounded to the nearest quarter hour (at least a quarter)."""
+    if event.credit_hours is not None:
+        return event.credit_hours
     seconds = Decimal((event.ends_at - event.starts_at).total_seconds())
     quarters = (seconds / Decimal(900)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return max(quarters, Decimal(1)) * QUARTER
