@@ -10,6 +10,7 @@ import csv
 from datetime import UTC
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -126,7 +127,8 @@ def certificate_pdf(request, key):
     except NotPermitted as error:
         # Not attended, not finished, or someone else's: the same answer, and nothing issued.
         return render(request, "trainings/records/no_certificate.html", {"message": str(error)}, status=404)
-    verify_url = request.build_absolute_uri(reverse("trainings:verify_code", args=[certificate.code]))
+    # The site's own address (SITE_URL), not the request's Host: the printed link must stay canonical.
+    verify_url = settings.SITE_URL + reverse("trainings:verify_code", args=[certificate.code])
     content = certificates.render_pdf(certificate, verify_url=verify_url)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
