@@ -61,6 +61,7 @@ def check_in_screen(request, pk):
             "checked_in": rows.filter(attended=True).count(),
             "registered": event.registered_count,
             "viewer_zone": preferences.viewer_zone(request.user),
+            "event_url": settings.SITE_URL + reverse("trainings:event", args=[event.pk]),
         },
     )
 
