@@ -246,6 +246,43 @@ ROUTES = [
     ),
     # Roll-call modules (tests/trainings/module_access_rules.py): members only, drafts for TTA staff.
     *module_rules.ROUTES,
+    # Trainings: check-in, the training record, certificates and their public verification.
+    (
+        "trainings check-in code of a public event",
+        training_url("/trainings/{event}/check-in-code/"),
+        trainings_rules.EVENT_STAFF,
+    ),
+    (
+        "trainings check-in code of a members-only event",
+        training_url("/trainings/{event}/check-in-code/", visibility="members"),
+        trainings_rules.MEMBERS_ONLY_EVENT_STAFF,
+    ),
+    (
+        "trainings check-in (POST only)",
+        training_url("/trainings/{event}/check-in/"),
+        trainings_rules.POST_ONLY,
+    ),
+    ("trainings my training record", "/trainings/record/", rules.MEMBERS),
+    ("trainings my training record CSV", "/trainings/record.csv", rules.MEMBERS),
+    (
+        "trainings certificate of a public event",
+        trainings_rules.member_certificate(),
+        trainings_rules.OWN_CERTIFICATE,
+    ),
+    (
+        "trainings certificate of a members-only event",
+        trainings_rules.member_certificate("members"),
+        trainings_rules.OWN_CERTIFICATE,
+    ),
+    (
+        "trainings certificate of nobody's event",
+        "/trainings/record/certificates/event:999999.pdf",
+        {**trainings_rules.NOT_FOUND, "anonymous": LOGIN, "pending": rules.PENDING},
+    ),
+    ("trainings verify a certificate (form)", "/trainings/verify/", rules.PUBLIC),
+    ("trainings verify a genuine certificate", trainings_rules.genuine_verification, rules.PUBLIC),
+    ("trainings verify a guessed code", "/trainings/verify/ABCDEFGHJKMN/", trainings_rules.NOT_FOUND),
+    ("trainings verify a malformed code", "/trainings/verify/%3Cscript%3E/", trainings_rules.NOT_FOUND),
     # Wagtail admin and its closed doors.
     ("admin", "/admin/", rules.ADMIN),
     ("admin login", "/admin/login/", dict.fromkeys(ROLES, 302)),

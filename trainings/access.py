@@ -115,3 +115,30 @@ def can_view_module(user, module) -> bool:
 def can_take_module_quiz(user, module) -> bool:
     """Only members complete modules, and only published ones (a draft's quiz may still change)."""
     return module.is_published and is_member(user)
+
+
+# Attendance check-in, certificates and the training record (trainings.records).
+
+
+def can_run_check_in(user, event) -> bool:
+    """See the event's check-in code, to show it in the room: the event's own staff."""
+    return can_manage_event(user, event)
+
+
+def can_check_in(user, registration) -> bool:
+    """Check in with the code: the member's own registration as an attendee (not the waitlist)."""
+    return bool(
+        registration is not None
+        and is_member(user)
+        and registration.member_id == user.pk
+        and registration.status == RegistrationStatus.REGISTERED
+    )
+
+
+def can_have_record(user) -> bool:
+    """A training record, its CSV and certificates: approved members, each only their own."""
+    return is_member(user)
+
+
+# The training record and certificates: anonymous users log in, pending users see their notice.
+record_holders_only = requires(can_have_record, "Training records are for approved members.")

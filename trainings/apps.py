@@ -1,4 +1,5 @@
-"""App configuration for trainings: registers the reminder job with the scheduler."""
+"""App configuration for trainings: registers the reminder job with the scheduler
+and the record source of attended events."""
 
 from django.apps import AppConfig
 
@@ -10,3 +11,4 @@ class TrainingsConfig(AppConfig):
     def ready(self):
         from trainings import jobs  # noqa: F401
         from trainings.modules import record_source  # noqa: F401
+        from trainings.records import event_source  # noqa: F401

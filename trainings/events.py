@@ -27,6 +27,7 @@ EDITABLE_FIELDS = [
     "join_url",
     "registration_deadline",
     "questions",
+    "credit_hours",
     "visibility",
     "is_published",
 ]

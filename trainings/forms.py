@@ -6,6 +6,7 @@ of them: "10:00 in Phoenix") and gives the service UTC-aware datetimes.
 
 import zoneinfo
 from datetime import datetime
+from decimal import Decimal
 
 from django import forms
 
@@ -81,6 +82,15 @@ class EventForm(forms.Form):
         help_text="Shown only to registered attendees.",
     )
     capacity = forms.IntegerField(min_value=1, max_value=100000, initial=50)
+    credit_hours = forms.DecimalField(
+        label="Credit hours",
+        required=False,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("500"),
+        max_digits=5,
+        decimal_places=2,
+        help_text="Hours a certificate of attendance carries. Leave empty to use the event's length.",
+    )
     questions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -119,6 +129,7 @@ class EventForm(forms.Form):
                     "location",
                     "join_url",
                     "capacity",
+                    "credit_hours",
                     "visibility",
                     "is_published",
                 )

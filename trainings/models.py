@@ -9,9 +9,11 @@ the seat it protects are one decision.
 
 import secrets
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -81,6 +83,15 @@ class Event(models.Model):
     # Shown only to registered attendees and the event's staff (trainings.access.can_see_join_link).
     join_url = models.URLField("join link", max_length=500, blank=True)
     capacity = models.PositiveIntegerField(default=50)
+    # Hours a certificate of attendance carries (trainings.records); empty: the event's length.
+    credit_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("500"))],
+        help_text="Hours of training a certificate of attendance carries. Empty: the event's length.",
+    )
     registration_deadline = models.DateTimeField(null=True, blank=True)
     # The event's own questions, one label each (e.g. "Accessibility needs"); answers are optional.
     questions = models.JSONField(default=list, blank=True)
@@ -215,3 +226,6 @@ class ReminderSent(models.Model):
 
 
 from trainings.modules.models import Module, ModuleCompletion, QuizQuestion  # noqa: E402, F401  (registers them)
+
+# Check-in codes and certificates live in trainings.records; imported here so they are this app's models.
+from trainings.records.models import Certificate, CheckInCode  # noqa: E402, F401

@@ -25,6 +25,7 @@ from taxonomy.models import Term
 from trainings import access, attendance, calendars, events, preferences, registration
 from trainings.forms import EventForm, FilterForm, TimeZoneForm
 from trainings.models import ACTIVE_STATUSES, Event, MemberPreference, Registration, RegistrationStatus
+from trainings.records import checkin
 
 PAGE_SIZE = 20
 FEED_DAYS_BACK = 90
@@ -155,6 +156,9 @@ def event_detail(request, pk):
             "can_manage": access.can_manage_event(request.user, event),
             "viewer_zone": preferences.viewer_zone(request.user),
             "now": timezone.now(),
+            # Check-in and the certificate (trainings.records): shown only to the registered attendee.
+            "check_in_open": checkin.is_open(event),
+            "certificate_key": f"event:{event.pk}",
         },
     )
 

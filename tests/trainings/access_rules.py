@@ -55,3 +55,56 @@ def personal_feed(users):
     from trainings.preferences import preference_for
 
     return f"/trainings/feed/{preference_for(users['member']).calendar_token}.ics"
+
+
+# Training records and certificates (trainings.records): each member sees only their own.
+OWN_CERTIFICATE = {
+    **dict.fromkeys(ROLES, 404),  # not attended: nothing to issue, and nothing said about why
+    "anonymous": rules.LOGIN,
+    "pending": rules.PENDING,
+    "member": 200,
+}
+
+
+def _attended_ended_event(users, visibility):
+    from trainings.models import Registration, RegistrationStatus
+
+    event = _ended_event(visibility)
+    Registration.objects.get_or_create(
+        event=event,
+        member=users["member"],
+        defaults={"status": RegistrationStatus.REGISTERED, "attended": True},
+    )
+    return event
+
+
+def _ended_event(visibility):
+    from trainings.models import Event
+
+    end = timezone.now() - timedelta(days=1)
+    event, _ = Event.objects.get_or_create(
+        title=f"Matrix ended {visibility}",
+        defaults={
+            "starts_at": end - timedelta(hours=2),
+            "ends_at": end,
+            "visibility": visibility,
+            "is_published": True,
+        },
+    )
+    return event
+
+
+def member_certificate(visibility="public"):
+    """The certificate URL of an ended event that ``users['member']`` attended (nobody else did)."""
+
+    def build(users):
+        return f"/trainings/record/certificates/event:{_attended_ended_event(users, visibility).pk}.pdf"
+
+    return build
+
+
+def genuine_verification(users):
+    from trainings.records.certificates import certificate_for
+
+    event = _attended_ended_event(users, "members")
+    return f"/trainings/verify/{certificate_for(users['member'], f'event:{event.pk}').code}/"
