@@ -16,6 +16,7 @@ from members.demo import email_for
 from members.models import User
 from taxonomy.models import Term
 from trainings import registration
+from trainings.evaluations import demo as evaluations_demo
 from trainings.models import Event, EventFormat, EventKind, Visibility
 
 # (title, kind, format, visibility, days from today, local hour, hours long, zone,
@@ -126,6 +127,7 @@ def seed(stdout):
         made += 1
     _register_demo_members()
     stdout.write(f"Trainings: {made} demo event(s) added.")
+    evaluations_demo.seed(stdout)
 
 
 def _register_demo_members():

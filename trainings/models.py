@@ -212,3 +212,12 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} reminder for registration {self.registration_id}"
+
+
+# Evaluations live in their own package but are models of this app (same migrations).
+from trainings.evaluations.models import (  # noqa: E402, F401
+    EvaluationAnswer,
+    EvaluationInvite,
+    EvaluationQuestion,
+    EvaluationResponse,
+)

@@ -1,6 +1,6 @@
 """Trainings URLs, under /trainings/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from trainings import views
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("<int:pk>/roster/", views.roster, name="roster"),
     path("<int:pk>/roster.csv", views.roster_csv, name="roster_csv"),
     path("<int:pk>/attendance/", views.mark_attendance, name="attendance"),
+    path("", include("trainings.evaluations.urls")),
 ]
