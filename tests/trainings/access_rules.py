@@ -55,3 +55,36 @@ def personal_feed(users):
     from trainings.preferences import preference_for
 
     return f"/trainings/feed/{preference_for(users['member']).calendar_token}.ics"
+
+
+# Evaluations: the form is for an attendee of the ended event (the matrix's "member"); every
+# other member, staff included, is told no (403); anonymous users log in, pending ones wait.
+NOT_AN_ATTENDEE = {**dict.fromkeys(ROLES, 403), "anonymous": rules.LOGIN, "pending": rules.PENDING}
+ATTENDEE = {**NOT_AN_ATTENDEE, "member": 200}
+
+
+def attended_event_url(path):
+    """``path`` for a public event that ended yesterday, which the matrix's "member" attended."""
+
+    def build(users):
+        from trainings.models import Event, Registration, RegistrationStatus
+
+        start = timezone.now() - timedelta(days=1)
+        event, _ = Event.objects.get_or_create(
+            title="Matrix attended event",
+            defaults={"starts_at": start, "ends_at": start + timedelta(hours=1), "visibility": "public",
+                      "is_published": True},
+        )  # fmt: skip
+        Registration.objects.get_or_create(
+            event=event,
+            member=users["member"],
+            status=RegistrationStatus.REGISTERED,
+            defaults={"attended": True},
+        )
+        return path.format(event=event.pk)
+
+    return build
+
+
+# A guessed event for a page behind members_only: log in, wait, then 404 for every member.
+MISSING_FOR_MEMBERS = {**dict.fromkeys(ROLES, 404), "anonymous": rules.LOGIN, "pending": rules.PENDING}
