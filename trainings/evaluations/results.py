@@ -189,8 +189,8 @@ def results_over_time(events, months: int = 24) -> list[MonthResult]:
 
 # --- charts ------------------------------------------------------------------------------------------------
 
-CHART_WIDTH, CHART_HEIGHT = 640, 260
-LEFT, BOTTOM, TOP = 44, 36, 12
+CHART_WIDTH, CHART_HEIGHT = 480, 250
+LEFT, BOTTOM, TOP = 44, 44, 12
 SERIES_CLASSES = ("chart-bar-a", "chart-bar-b")
 
 
@@ -217,7 +217,7 @@ def bar_chart(title: str, description: str, labels: list[str], series: list[tupl
                 round(y, 1),
                 LEFT - 4,
                 round(y + 4, 1),
-                round(top * tick),
+                f"{top * tick:g}",
             )
         )
     for g, label in enumerate(labels):
@@ -248,15 +248,15 @@ def bar_chart(title: str, description: str, labels: list[str], series: list[tupl
         )
     legend = format_html_join(
         "",
-        '<rect x="{}" y="{}" width="12" height="12" class="{}"/>'
+        '<rect x="{}" y="{}" width="14" height="14" class="{}"/>'
         '<text x="{}" y="{}" class="chart-axis">{}</text>',
         (
             (
-                LEFT + i * 140,
-                CHART_HEIGHT - 14,
+                LEFT + i * 180,
+                CHART_HEIGHT - 16,
                 SERIES_CLASSES[i % 2],
-                LEFT + i * 140 + 16,
-                CHART_HEIGHT - 3,
+                LEFT + i * 180 + 18,
+                CHART_HEIGHT - 4,
                 name,
             )
             for i, (name, _) in enumerate(series)

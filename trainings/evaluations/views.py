@@ -132,7 +132,7 @@ def event_results(request, pk):
     context = {"event": event, "results": outcome, "threshold": results.THRESHOLD}
     if outcome.shown:
         context["reaction_chart"] = results.reaction_chart(outcome)
-        if any(q.shown for q in outcome.questions):
+        if any(q.before is not None or q.after is not None for q in outcome.questions):
             context["knowledge_chart"] = results.knowledge_chart(outcome.questions)
     return render(request, "trainings/evaluations/results.html", context)
 
