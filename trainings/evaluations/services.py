@@ -49,7 +49,9 @@ def parse_questions(text: str) -> list[dict]:
     parsed = []
     for number, block in enumerate(blocks, start=1):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
-        question, choices, correct = lines[0], [], []
+        question = lines[0]
+        choices: list[str] = []
+        correct: list[int] = []
         for line in lines[1:]:
             if line[0] not in "*-":
                 raise ServiceError(
