@@ -308,37 +308,48 @@ def test_fewer_than_five_responses_show_no_figures_and_five_do_without_names(
     assert "suppressed" in body
 
 
-def test_results_over_time_pool_events_by_month_and_hide_small_months(
+def test_results_over_time_pool_only_what_event_pages_show(
     role_user, client_for, django_assert_max_num_queries
 ):
     staff = role_user("tta_staff")
     now = timezone.now()
-    busy = public_event(
-        starts_at=now - timedelta(days=40), ends_at=now - timedelta(days=40) + timedelta(hours=1)
-    )
+    start = now - timedelta(days=40)
+    busy = public_event(starts_at=start, ends_at=start + timedelta(hours=1))
+    small = public_event(starts_at=start, ends_at=start + timedelta(hours=1))  # same month, 3 responses
     quiet = public_event(
         starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=2) + timedelta(hours=1)
     )
-    for event in (busy, quiet):
+    for event in (busy, small, quiet):
         _with_questions(event, staff)
-    for i in range(10):
+    reactions = [1, 2, 2, 3, 3] + [4] * 5 + [5] * 5  # scores 4 and 5 shown (5 each); 1-3 hidden, not pinned
+    for i, reaction in enumerate(reactions):
         person = role_user("member")
         _attendee(busy, person)
-        _respond(
-            busy, person, reaction=5 if i < 5 else 3, pairs=((0 if i < 5 else 1, 0), (0, 1 if i < 5 else 0))
-        )
+        # Q1: 5 of 15 right before (shown), 15 of 15 after (hidden); Q2: 0 of 15 before (hidden), 10 after.
+        _respond(busy, person, reaction=reaction, pairs=((0 if i < 5 else 1, 0), (0, 1 if i < 10 else 0)))
+    for _ in range(3):
+        person = role_user("member")
+        _attendee(small, person)
+        _respond(small, person, reaction=1, pairs=((1, 1), (0, 0)))
     person = role_user("member")
     _attendee(quiet, person)
     _respond(quiet, person)
+    page = results.event_results(busy)
+    assert [q.before for q in page.questions] == [33, None] and [q.after for q in page.questions] == [
+        None,
+        67,
+    ]
     months = results.results_over_time(Event.objects.all())
+    assert [m.events for m in months] == [2, 1]
     shown = [m for m in months if m.shown]
-    assert len(shown) == 1 and shown[0].responses == 10 and shown[0].rated_high == 50
-    assert (shown[0].before, shown[0].after) == (25, 75)  # 5 of 20 answers right before, 15 after
+    # The small event and the hidden shares are left out: the month shows only what busy's page shows.
+    assert len(shown) == 1 and shown[0].responses == 15 and shown[0].rated_high == 67
+    assert (shown[0].before, shown[0].after) == (33, 67)
     client = client_for(staff)
     client.get("/trainings/evaluations/")
     with django_assert_max_num_queries(6):
         body = client.get("/trainings/evaluations/").content.decode()
-    assert "<svg" in body and "+50" in body and "Fewer than 5 responses" in body
+    assert "<svg" in body and "+34" in body and "No event with 5 or more responses" in body
     # An editor sees only public events' results; a member none at all.
     assert client_for(role_user("editor")).get("/trainings/evaluations/").status_code == 200
     assert client_for(role_user("member")).get("/trainings/evaluations/").status_code == 403
