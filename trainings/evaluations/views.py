@@ -131,7 +131,8 @@ def event_results(request, pk):
     outcome = results.event_results(event)
     context = {"event": event, "results": outcome, "threshold": results.THRESHOLD}
     if outcome.shown:
-        context["reaction_chart"] = results.reaction_chart(outcome)
+        if any(text.isdigit() for _, text in outcome.reaction):  # no empty chart when every bar is hidden
+            context["reaction_chart"] = results.reaction_chart(outcome)
         if any(q.before is not None or q.after is not None for q in outcome.questions):
             context["knowledge_chart"] = results.knowledge_chart(outcome.questions)
     return render(request, "trainings/evaluations/results.html", context)
@@ -145,7 +146,11 @@ def over_time(request):
         "trainings/evaluations/over_time.html",
         {
             "months": months,
-            "chart": results.over_time_chart(months) if any(m.before is not None for m in months) else "",
+            "chart": (
+                results.over_time_chart(months)
+                if any(m.before is not None or m.after is not None for m in months)
+                else ""
+            ),
             "threshold": results.THRESHOLD,
         },
     )
