@@ -40,6 +40,9 @@ DEFAULTS = {
     # Figures and results.json above these sizes are not kept.
     "RESEARCH_MAX_FIGURE_BYTES": 5 * 1024 * 1024,
     "RESEARCH_MAX_RESULTS_BYTES": 5 * 1024 * 1024,
+    # The key of the members' pseudonyms in platform exports; None: one derived from SECRET_KEY.
+    # Changing it changes every pseudonym, so earlier versions no longer join with later ones.
+    "RESEARCH_PSEUDONYM_KEY": None,
 }
 
 

@@ -268,7 +268,40 @@ FORUM_POSTS = Schema(
     ),
 )
 
-SCHEMAS: dict[str, Schema] = {s.name: s for s in (CTDC, TTA_NEEDS, TTA_REQUESTS, FORUM_TOPICS, FORUM_POSTS)}
+TRAINING_EVALUATIONS = Schema(
+    name="training_evaluations",
+    title="Training attendance and evaluations",
+    description=(
+        "One row per registered attendee of a finished training event: whether they attended and, if they "
+        "evaluated it, their reaction (1 to 5) and how many knowledge questions they answered correctly "
+        "before (as recalled) and after. Members are keyed pseudonyms, never names; events are described "
+        "only by month, format, kind and topics. Groups of fewer than 5 people are left out."
+    ),
+    columns=(
+        Column("member", "str", help="Keyed pseudonym of the member (P-...): the same person in every row."),
+        Column("month", "str", help="Month the event started, YYYY-MM (UTC)."),
+        Column(
+            "format", "str", help="virtual, in_person or hybrid.", choices=("virtual", "in_person", "hybrid")
+        ),
+        Column("kind", "str", help="webinar, in_person_training, peer_exchange or conference_session."),
+        Column("topics", "str", help="Taxonomy slugs of the event's topics, separated by ';'."),
+        Column("hours", "float", help="Length of the event in hours.", minimum=0),
+        Column("attended", "bool", help="True if staff marked the member present."),
+        Column("evaluated", "bool", help="True if they answered the evaluation; blank where withheld."),
+        Column(
+            "reaction", "int", required=False, help="Rating 1 (poor) to 5 (excellent).", minimum=1, maximum=5
+        ),
+        Column("questions", "int", required=False, help="Knowledge questions answered.", minimum=0),
+        Column(
+            "correct_before", "int", required=False, help="Answered correctly before (recalled).", minimum=0
+        ),
+        Column("correct_after", "int", required=False, help="Answered correctly after.", minimum=0),
+    ),
+)
+
+SCHEMAS: dict[str, Schema] = {
+    s.name: s for s in (CTDC, TTA_NEEDS, TTA_REQUESTS, FORUM_TOPICS, FORUM_POSTS, TRAINING_EVALUATIONS)
+}
 
 
 # --- validation -------------------------------------------------------------------------------------------

@@ -322,3 +322,49 @@ def forum_frames(topics: int = 120, seed: int = 0):
         _text_frame(topic_rows, [c.name for c in FORUM_TOPICS.columns]),
         _text_frame(post_rows, [c.name for c in FORUM_POSTS.columns]),
     )
+
+
+def training_evaluations_frame(people: int = 150, seed: int = 0):
+    """SYNTHETIC training attendance and evaluations in the export layout (research.training_evaluations).
+
+    Made-up effects: in-person trainings raise knowledge a little more than webinars, and each
+    topic has its own difficulty. Nothing here is a finding.
+    """
+    import hashlib
+
+    from research.schemas import TRAINING_EVALUATIONS
+
+    rng = random.Random(seed)
+    formats = {
+        "virtual": (0.15, "webinar"),
+        "in_person": (0.30, "in_person_training"),
+        "hybrid": (0.2, "peer_exchange"),
+    }
+    topics = list(_AREAS)[:5]
+    rows = []
+    for month in range(1, 7):
+        for fmt, (gain, kind) in formats.items():
+            topic = topics[(month + len(fmt)) % len(topics)]
+            for _ in range(rng.randint(6, max(7, people // 18))):
+                member = (
+                    "P-"
+                    + hashlib.sha256(f"synthetic-{seed}-{rng.randint(1, people)}".encode()).hexdigest()[:16]
+                )
+                attended = rng.random() < 0.85
+                evaluated = attended and rng.random() < 0.7
+                questions = 3
+                before = sum(rng.random() < 0.45 for _ in range(questions)) if evaluated else ""
+                after = (
+                    min(questions, before + sum(rng.random() < gain * 2 for _ in range(questions)))
+                    if evaluated
+                    else ""
+                )
+                reaction = rng.choice((3, 4, 4, 5, 5)) if evaluated else ""
+                rows.append(
+                    {"member": member, "month": f"2025-{month:02d}", "format": fmt, "kind": kind,
+                     "topics": topic, "hours": 1.5 if fmt == "virtual" else 6.0,
+                     "attended": str(attended).lower(), "evaluated": str(evaluated).lower(),
+                     "reaction": reaction, "questions": questions if evaluated else "",
+                     "correct_before": before, "correct_after": after}
+                )  # fmt: skip
+    return _text_frame(rows, [c.name for c in TRAINING_EVALUATIONS.columns])

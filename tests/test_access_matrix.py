@@ -283,6 +283,51 @@ ROUTES = [
     ("trainings verify a genuine certificate", trainings_rules.genuine_verification, rules.PUBLIC),
     ("trainings verify a guessed code", "/trainings/verify/ABCDEFGHJKMN/", trainings_rules.NOT_FOUND),
     ("trainings verify a malformed code", "/trainings/verify/%3Cscript%3E/", trainings_rules.NOT_FOUND),
+    # Trainings evaluations: the attendee's form; aggregated results for the event's staff only.
+    (
+        "trainings evaluation by its attendee",
+        trainings_rules.attended_event_url("/trainings/{event}/evaluation/"),
+        trainings_rules.ATTENDEE,
+    ),
+    (
+        "trainings evaluation of an event nobody attended",
+        training_url("/trainings/{event}/evaluation/"),
+        trainings_rules.NOT_AN_ATTENDEE,
+    ),
+    (
+        "trainings evaluation of a members-only event",
+        training_url("/trainings/{event}/evaluation/", visibility="members"),
+        trainings_rules.NOT_AN_ATTENDEE,
+    ),
+    (
+        "trainings evaluation of nobody's event",
+        "/trainings/999999/evaluation/",
+        trainings_rules.MISSING_FOR_MEMBERS,
+    ),
+    ("trainings evaluation results over time", "/trainings/evaluations/", trainings_rules.EVENT_STAFF),
+    *(
+        (f"trainings {name} of a public event", training_url(path), trainings_rules.EVENT_STAFF)
+        for name, path in (
+            ("evaluation results", "/trainings/{event}/evaluation/results/"),
+            ("evaluation questions", "/trainings/{event}/evaluation/questions/"),
+        )
+    ),
+    *(
+        (
+            f"trainings {name} of a members-only event",
+            training_url(path, visibility="members"),
+            trainings_rules.MEMBERS_ONLY_EVENT_STAFF,
+        )
+        for name, path in (
+            ("evaluation results", "/trainings/{event}/evaluation/results/"),
+            ("evaluation questions", "/trainings/{event}/evaluation/questions/"),
+        )
+    ),
+    (
+        "trainings evaluation results of an attended event",
+        trainings_rules.attended_event_url("/trainings/{event}/evaluation/results/"),
+        trainings_rules.EVENT_STAFF,
+    ),
     # Wagtail admin and its closed doors.
     ("admin", "/admin/", rules.ADMIN),
     ("admin login", "/admin/login/", dict.fromkeys(ROLES, 302)),

@@ -10,6 +10,9 @@
 - Roll-call modules are for members only: a published module (its page, video, captions,
   transcript and facilitator's view) is a 404 for anyone else, and an unpublished one for
   everyone but TTA staff, who create and edit modules in the Wagtail admin.
+- Evaluations: only an attendee (registered and marked present) of an event that has
+  ended evaluates it; the event's staff see its aggregated results, never a response
+  with a name.
 """
 
 from members.access import in_group, is_member, requires
@@ -85,6 +88,30 @@ def can_see_join_link(user, event, registration) -> bool:
         and registration.status == RegistrationStatus.REGISTERED
         and is_member(user)
     )
+
+
+def can_evaluate(user, event, registration, now=None) -> bool:
+    """``registration`` is this user's registration for the event, or None."""
+    return bool(
+        is_member(user)
+        and registration is not None
+        and registration.member_id == user.pk
+        and registration.event_id == event.pk
+        and registration.status == RegistrationStatus.REGISTERED
+        and registration.attended is True
+        and event.is_published
+        and event.has_ended(now)
+    )
+
+
+def can_see_evaluation_results(user, event) -> bool:
+    """Aggregated results of one event: its staff; set its questions too."""
+    return can_manage_event(user, event)
+
+
+def evaluation_result_events(user):
+    """The events whose results this person sees pooled over time: the ones they manage."""
+    return manageable_events(user)
 
 
 # Pages for staff: anonymous users log in, pending users see their notice, others get 403.

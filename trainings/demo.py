@@ -16,6 +16,7 @@ from members.demo import email_for
 from members.models import User
 from taxonomy.models import Term
 from trainings import registration
+from trainings.evaluations import demo as evaluations_demo
 from trainings.models import Event, EventFormat, EventKind, Visibility
 from trainings.modules import demo as modules_demo
 
@@ -128,6 +129,7 @@ def seed(stdout):
     _register_demo_members()
     stdout.write(f"Trainings: {made} demo event(s) added.")
     modules_demo.seed(stdout)
+    evaluations_demo.seed(stdout)
 
 
 def _register_demo_members():

@@ -16,3 +16,7 @@ def event_reminders():
     count = send_due_reminders()
     logger.info("Sent %d training reminder(s).", count)
     return count
+
+
+# The evaluations package registers its own job; importing it here is what loads it.
+from trainings.evaluations import jobs as _evaluation_jobs  # noqa: E402, F401

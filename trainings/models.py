@@ -225,6 +225,13 @@ class ReminderSent(models.Model):
         return f"{self.kind} reminder for registration {self.registration_id}"
 
 
+# Evaluations live in their own package but are models of this app (same migrations).
+from trainings.evaluations.models import (  # noqa: E402, F401
+    EvaluationAnswer,
+    EvaluationInvite,
+    EvaluationQuestion,
+    EvaluationResponse,
+)
 from trainings.modules.models import Module, ModuleCompletion, QuizQuestion  # noqa: E402, F401  (registers them)
 
 # Check-in codes and certificates live in trainings.records; imported here so they are this app's models.

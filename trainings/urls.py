@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:pk>/roster.csv", views.roster_csv, name="roster_csv"),
     path("<int:pk>/attendance/", views.mark_attendance, name="attendance"),
     path("", include("trainings.records.urls")),
+    path("", include("trainings.evaluations.urls")),
 ]

@@ -128,3 +128,29 @@ def forum(topics_path, posts_path) -> tuple[Path, Path]:
         _write(topics_path, [c.name for c in SCHEMAS["forum_topics"].columns], topics),
         _write(posts_path, [c.name for c in SCHEMAS["forum_posts"].columns], posts),
     )
+
+
+def training_evaluations(path) -> Path:
+    """Eleven registrations: six evaluations of virtual events, three of in-person ones, two absent (hybrid).
+
+    Virtual: two questions each; three people had none right before and three had one; all had
+    both right after. In person: one right before, two after. So 9 of 11 attended (82 %), 9 of 9
+    evaluated (100 %), 6 of 18 answers right before (33 %) and 18 of 18 after (100 %); by format,
+    virtual 25 % before and 100 % after (+75 points), in person 50 % and 100 %.
+    """
+    rows = []
+    for n in range(6):
+        rows.append({"member": f"P-v{n}", "month": "2025-03", "format": "virtual", "kind": "webinar",
+                     "topics": "coordination", "hours": 1.5, "attended": "true", "evaluated": "true",
+                     "reaction": 5 if n < 3 else 3, "questions": 2, "correct_before": 0 if n < 3 else 1,
+                     "correct_after": 2})  # fmt: skip
+    for n in range(3):
+        rows.append({"member": f"P-p{n}", "month": "2025-04", "format": "in_person",
+                     "kind": "in_person_training", "topics": "coordination;training", "hours": 6,
+                     "attended": "true", "evaluated": "true", "reaction": 4, "questions": 2,
+                     "correct_before": 1, "correct_after": 2})  # fmt: skip
+    for n in range(2):
+        rows.append({"member": f"P-h{n}", "month": "2025-04", "format": "hybrid",
+                     "kind": "peer_exchange", "topics": "training", "hours": 2, "attended": "false",
+                     "evaluated": "false"})  # fmt: skip
+    return _write(path, [c.name for c in SCHEMAS["training_evaluations"].columns], rows)

@@ -108,6 +108,7 @@ def test_no_notebook_can_reach_the_live_database(path):
         ("case_characteristics", ["ctdc"]),
         ("tta_needs", ["tta_needs", "tta_requests"]),
         ("forum_health", ["forum_topics", "forum_posts"]),
+        ("training_evaluations", ["training_evaluations"]),
     ],
 )
 def test_each_notebook_declares_metadata_and_reserved_parameters_with_help(name, datasets):
@@ -297,3 +298,87 @@ def test_forum_health_refuses_a_bad_date_with_a_clear_message(forum_files, tmp_p
         execute("forum_health", tmp_path, forum_topics_csv=str(topics), forum_posts_csv=str(posts),
                 since="yesterday")  # fmt: skip
     assert "since must be a date written YYYY-MM-DD" in str(raised.value)
+
+
+# --- training evaluations ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def training_file(tmp_path_factory):
+    return notebook_data.training_evaluations(tmp_path_factory.mktemp("trainings") / "evaluations.csv")
+
+
+def test_training_evaluations_measures_knowledge_before_and_after_by_format(training_file, tmp_path):
+    results, _ = execute("training_evaluations", tmp_path, training_evaluations_csv=str(training_file),
+                         sensitive=False)  # fmt: skip
+    found = numbers(results)
+    assert found["registrations"]["value"] == 11 and found["attendance-rate"]["display"] == "82"
+    assert found["response-rate"]["display"] == "100"
+    assert found["correct-before"]["display"] == "33" and found["correct-after"]["display"] == "100"
+    assert found["change-points"]["value"] == 66.7
+    by_format = table(results, "knowledge-by-format")
+    assert by_format["Virtual"][:4] == ["6", "25", "100", "75"]
+    assert by_format["In person"][:3] == ["3", "50", "100"]
+    assert by_format["Hybrid"][0] == "0"
+    assert set(table(results, "knowledge-by-topic")) == {"coordination", "training"}
+    assert [f["name"] for f in results["figures"]] == ["knowledge-by-format-chart"]
+    assert not results.get("synthetic")
+
+
+def test_training_evaluations_hides_small_groups_when_sensitive(training_file, tmp_path):
+    results, _ = execute("training_evaluations", tmp_path, training_evaluations_csv=str(training_file))
+    found = numbers(results)
+    assert found["attendance-rate"]["value"] is None  # 2 were absent: a small remainder
+    by_format = table(results, "knowledge-by-format")
+    assert by_format["In person"][0] == PRIMARY
+    assert all(cell in HIDDEN for cell in by_format["In person"][1:]), (
+        "statistics of a hidden count are hidden"
+    )
+    figure = results["figures"][0]["data"]
+    assert all(row[1] in HIDDEN for row in figure["rows"] if row[0] != "Virtual")
+
+
+def test_training_evaluations_without_a_file_runs_on_labelled_synthetic_data(tmp_path):
+    results, executed = execute("training_evaluations", tmp_path)
+    assert results["synthetic"] is True
+    assert "SYNTHETIC DATA" in printed(executed)
+    assert numbers(results)["evaluations"]["value"] > 0
+
+
+def test_training_evaluations_refuses_a_bad_month_with_a_clear_message(training_file, tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as raised:
+        execute("training_evaluations", tmp_path, training_evaluations_csv=str(training_file),
+                since_month="March")  # fmt: skip
+    assert "since_month must be a month written YYYY-MM" in str(raised.value)
+
+
+@pytest.mark.django_db
+def test_a_training_evaluations_run_becomes_a_brief_draft_in_review(training_file, tmp_path, role_user):
+    """The existing review path: a succeeded run of the notebook, its figure stored, becomes a draft."""
+    from wagtail.models import WorkflowState
+
+    from cms.models.briefs import EvidenceBriefPage
+    from research import publishing
+    from research.models import Run
+    from research.storage import research_storage
+    from tests.cms import factories as cms
+
+    cms.index_pages()
+    results, _ = execute("training_evaluations", tmp_path, training_evaluations_csv=str(training_file))
+    run = Run.objects.create(
+        notebook_path="notebooks/training_evaluations.ipynb",
+        notebook_title="Which trainings change knowledge",
+        notebook_sha256="a" * 64, parameters={}, parameters_json="{}", parameters_sha256="b" * 64,
+        provenance_sha256="c" * 64, status=Run.Status.SUCCEEDED, results=results, kernel_name="python3",
+        data_versions={"training_evaluations": {"dataset": "training-evaluations", "version": 1,
+                                                "version_id": 1, "sha256": "d" * 64}},
+    )  # fmt: skip
+    for figure in results["figures"]:
+        with open(tmp_path / "results" / figure["file"], "rb") as handle:
+            research_storage().save(run.figure_path(figure["name"]), handle)
+    page = publishing.create_brief_draft(run, role_user("researcher"))
+    draft = EvidenceBriefPage.objects.get(slug="training-evaluations").get_latest_revision_as_object()
+    assert not page.live and draft.title == "Which trainings change knowledge"
+    assert draft.charts[0].value["alt_text"].startswith("Grouped bar chart")
+    assert "Recalled, not tested" in str(draft.limitations)
+    assert WorkflowState.objects.filter(object_id=str(page.pk), status="in_progress").exists()

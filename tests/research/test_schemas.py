@@ -20,7 +20,9 @@ NEEDS_ROW = "2025,Metro TF,OH,5,coordination,Coordination,practice area,2,5\n"
 
 
 def test_every_contract_schema_exists_with_its_export_columns():
-    assert set(SCHEMAS) == {"ctdc", "tta_needs", "tta_requests", "forum_topics", "forum_posts"}
+    assert set(SCHEMAS) == {
+        "ctdc", "tta_needs", "tta_requests", "forum_topics", "forum_posts", "training_evaluations",
+    }  # fmt: skip
     names = {key: [c.name for c in s.columns] for key, s in SCHEMAS.items()}
     assert names["tta_needs"] == [
         "cycle", "task_force", "state", "region", "area", "area_label", "facet", "capacity", "priority",
@@ -34,6 +36,10 @@ def test_every_contract_schema_exists_with_its_export_columns():
         "answered", "replies", "tags", "author_role",
     ]  # fmt: skip
     assert names["forum_posts"] == ["post_id", "topic_id", "created", "author_role"]
+    assert names["training_evaluations"] == [
+        "member", "month", "format", "kind", "topics", "hours", "attended", "evaluated",
+        "reaction", "questions", "correct_before", "correct_after",
+    ]  # fmt: skip
     for schema in SCHEMAS.values():
         assert all(c.kind in schemas.KINDS and c.help for c in schema.columns), schema.name
 

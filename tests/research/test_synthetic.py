@@ -90,8 +90,9 @@ def test_real_looking_files_are_not_taken_for_synthetic():
 def test_synthetic_platform_exports_validate_against_their_schemas():
     needs, requests = synthetic.tta_frames(12, seed=2)
     topics, posts = synthetic.forum_frames(40, seed=2)
+    trainings = synthetic.training_evaluations_frame(60, seed=2)
     for name, frame in (("tta_needs", needs), ("tta_requests", requests), ("forum_topics", topics),
-                        ("forum_posts", posts)):  # fmt: skip
+                        ("forum_posts", posts), ("training_evaluations", trainings)):  # fmt: skip
         report = validate(SCHEMAS[name], frame)
         assert report.ok, (name, report.errors)
         assert report.unusable == []

@@ -103,8 +103,41 @@ def member_certificate(visibility="public"):
     return build
 
 
+# Evaluations: the form is for an attendee of the ended event (the matrix's "member"); every
+# other member, staff included, is told no (403); anonymous users log in, pending ones wait.
+NOT_AN_ATTENDEE = {**dict.fromkeys(ROLES, 403), "anonymous": rules.LOGIN, "pending": rules.PENDING}
+ATTENDEE = {**NOT_AN_ATTENDEE, "member": 200}
+
+
+def attended_event_url(path):
+    """``path`` for a public event that ended yesterday, which the matrix's "member" attended."""
+
+    def build(users):
+        from trainings.models import Event, Registration, RegistrationStatus
+
+        start = timezone.now() - timedelta(days=1)
+        event, _ = Event.objects.get_or_create(
+            title="Matrix attended event",
+            defaults={"starts_at": start, "ends_at": start + timedelta(hours=1), "visibility": "public",
+                      "is_published": True},
+        )  # fmt: skip
+        Registration.objects.get_or_create(
+            event=event,
+            member=users["member"],
+            status=RegistrationStatus.REGISTERED,
+            defaults={"attended": True},
+        )
+        return path.format(event=event.pk)
+
+    return build
+
+
 def genuine_verification(users):
     from trainings.records.certificates import certificate_for
 
     event = _attended_ended_event(users, "members")
     return f"/trainings/verify/{certificate_for(users['member'], f'event:{event.pk}').code}/"
+
+
+# A guessed event for a page behind members_only: log in, wait, then 404 for every member.
+MISSING_FOR_MEMBERS = {**dict.fromkeys(ROLES, 404), "anonymous": rules.LOGIN, "pending": rules.PENDING}

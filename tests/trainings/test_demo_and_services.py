@@ -10,6 +10,7 @@ from config.errors import NotPermitted, ServiceError
 from members import demo as members_demo
 from tests.trainings.factories import EventFactory, public_event
 from trainings import calendars, demo, events
+from trainings.evaluations import demo as evaluations_demo
 from trainings.models import Event, Registration, RegistrationStatus, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_the_demo_seed_is_idempotent_with_public_and_members_only_events_and_a_w
     members_demo.seed(io.StringIO())
     demo.seed(io.StringIO())
     demo.seed(io.StringIO())
-    assert Event.objects.count() == len(demo.EVENTS)
+    assert Event.objects.count() == len(demo.EVENTS) + len(evaluations_demo.EVENTS)
     assert set(Event.objects.values_list("visibility", flat=True)) == {Visibility.PUBLIC, Visibility.MEMBERS}
     assert Event.objects.filter(ends_at__lt=timezone.now()).exclude(materials_html="").exists()
     full = Event.objects.get(title=demo.EVENTS[1][0])
