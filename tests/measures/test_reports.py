@@ -299,3 +299,22 @@ def test_pages_make_a_fixed_number_of_queries(role_user, client_for):
     assert count(reporter, "/measures/2026/q3/") == report_queries
     assert count(reporter, "/measures/") == index_queries
     assert report_queries <= 16 and grid_queries <= 12 and index_queries <= 12
+
+
+def test_the_demo_seeds_eight_quarters_in_every_status_and_runs_twice(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from measures.models import ReportingPeriod
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "returned", "accepted"}
+    assert ReportingPeriod.objects.count() == 8
+    count = Report.objects.count()
+    assert count >= 8
+    call_command("seed_demo", stdout=StringIO())
+    assert Report.objects.count() == count
+    assert all(r.comment.startswith("Synthetic demo figures") for r in Report.objects.all())

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-APP_ORDER = ["members", "taxonomy", "cms", "forum", "tta", "trainings", "research"]
+APP_ORDER = ["members", "taxonomy", "cms", "forum", "tta", "trainings", "measures", "research"]
 
 
 class Command(BaseCommand):
