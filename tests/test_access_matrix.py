@@ -149,6 +149,7 @@ ROUTES = [
             "matches/{match}/accept/",
             "matches/{match}/reject/",
             "matches/{match}/exchange/",
+            "fulfil/",
         )
     ],
     *[
