@@ -1,4 +1,5 @@
-"""App configuration for trainings: registers the reminder job with the scheduler."""
+"""App configuration for trainings: registers the reminder job with the scheduler and the "event"
+kind with site search."""
 
 from django.apps import AppConfig
 
@@ -8,4 +9,9 @@ class TrainingsConfig(AppConfig):
     verbose_name = "Trainings and events"
 
     def ready(self):
-        from trainings import jobs  # noqa: F401
+        from trainings import (
+            jobs,  # noqa: F401
+            search_provider,
+        )
+
+        search_provider.register()
