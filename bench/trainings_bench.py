@@ -298,12 +298,24 @@ def contention(racers: int, seats: int, task_forces, rng, before_race=None) -> d
     }
 
 
+def _sizes(smoke: bool) -> dict:
+    """SMOKE or FULL; TRAININGS_BENCH_SCALE (e.g. 0.2) shrinks the full load on a busy machine
+    (events, registrations and members; the race keeps its 200 members and 100 seats)."""
+    if smoke:
+        return SMOKE
+    scale = float(os.environ.get("TRAININGS_BENCH_SCALE", "1"))
+    if not 0 < scale <= 1:
+        raise ValueError("TRAININGS_BENCH_SCALE is a fraction in (0, 1].")
+    shrunk = {name: max(1, round(FULL[name] * scale)) for name in ("events", "registrations", "members")}
+    return {**FULL, **shrunk, "members": max(shrunk["members"], 100)}
+
+
 def run(smoke: bool, before_race=None) -> dict:
-    sizes = SMOKE if smoke else FULL
+    sizes = _sizes(smoke)
     rng = random.Random(20261207)
     now = timezone.now()
     per_event = sizes["registrations"] // sizes["events"]
-    figures = {}
+    figures = {"scale": "smoke" if smoke else os.environ.get("TRAININGS_BENCH_SCALE", "1")}
 
     started = time.perf_counter()
     task_forces = _task_forces()

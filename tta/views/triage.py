@@ -45,6 +45,10 @@ def _page(request, pk, *, errors=(), add_form=None, candidates=()):
             "task_forces": querysets.peer_task_force_choices(tta_request.task_force_id),
             # What "Fulfil by a training event" offers: published events on the topic.
             "events": training_events.events_for_topic(tta_request.topic_id),
+            # The event match already fulfilling the request offers no "Fulfil by this event".
+            "fulfilled_key": f"event:{tta_request.fulfilled_by_event}"
+            if tta_request.fulfilled_by_event
+            else "",
         },
         status=400 if errors else 200,
     )
