@@ -88,9 +88,11 @@ def events_for_topic(term_id: int, *, now=None) -> list[EventSummary]:
 
 def event(event_id) -> EventSummary | None:
     """One published event by id, or None (unknown, unpublished, or not a number)."""
-    if not str(event_id).isdigit():
+    text = str(event_id)
+    # ASCII digits only ("١٢" is a digit to Python), and no more than a database id can hold.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
         return None
-    found = _listed().filter(pk=int(event_id)).first()
+    found = _listed().filter(pk=int(text)).first()
     return _summary(found) if found else None
 
 
