@@ -5,9 +5,9 @@ members-only event with the "members" scope, which members.search_provider grant
 only. An unpublished event is not in the index at all. The scope comes from
 ``trainings.access.search_scope``, the same rule as the event page.
 
-The entry holds the title, kind, format, dates, location and the description as plain text:
-never the join link (``join_url`` is not read, and a copy of it pasted into the description is
-cut out), never materials, never who registered.
+The entry holds the title, kind, format, dates, location and the description as plain text;
+never materials, never who registered, and never the join link: ``join_url`` is read only to
+cut out a copy of it typed into the description or the location.
 
 The index follows the event as it changes, in the same transaction: saving an event
 (re)indexes or removes it, deleting removes it, and changing its topics or audiences re-indexes
@@ -41,9 +41,6 @@ def event_document(event: Event) -> IndexDocument | None:
     if scope is None:
         return None
     description = strip_tags(event.description_html or "")
-    if event.join_url:
-        # Staff may paste the join link into the description too: it never reaches the index.
-        description = description.replace(event.join_url, "")
     text = " · ".join(
         part
         for part in (
@@ -55,6 +52,10 @@ def event_document(event: Event) -> IndexDocument | None:
         )
         if part
     )
+    if event.join_url:
+        # Staff may paste the join link into the description or the location too: it never
+        # reaches the index.
+        text = text.replace(event.join_url, "")
     topics = [term.slug for term in event.topics.all()] + [term.slug for term in event.audiences.all()]
     return IndexDocument(
         kind=KIND,
