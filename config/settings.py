@@ -321,6 +321,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # The site search (our own index, search/) stores topic slugs and imports no app: it asks
 # this module for topic names and former slugs, and follows its rename signal.
 SEARCH_TOPIC_VOCABULARY = "taxonomy.topics"
+# tta and trainings share a layer and import nothing of each other: tta asks this module for
+# training events (matcher proposals, "fulfil by event", the dashboard's delivered trainings).
+TTA_TRAINING_EVENTS = "trainings.tta_links"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 

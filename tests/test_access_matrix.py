@@ -151,6 +151,7 @@ ROUTES = [
             "matches/{match}/accept/",
             "matches/{match}/reject/",
             "matches/{match}/exchange/",
+            "fulfil/",
         )
     ],
     *[

@@ -74,6 +74,15 @@ def can_view_event(user, event) -> bool:
     return event.visibility == Visibility.PUBLIC or is_member(user)
 
 
+def search_scope(event) -> str | None:
+    """Who finds the event in site search: "public" (everyone) for a published public event,
+    "members" (the scope members.search_provider grants members) for a published members-only
+    one, None (not indexed) for an unpublished one."""
+    if not event.is_published:
+        return None
+    return "public" if event.visibility == Visibility.PUBLIC else "members"
+
+
 def can_register(user) -> bool:
     return is_member(user)
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from config.csv_cells import safe_cell
 from members.models import FederalRegion
 from taxonomy.models import Term
+from tta import training_events
 from tta.matching import HIGH_PRIORITY
 from tta.models import (
     FINISHED_STATUSES,
@@ -245,12 +246,50 @@ def delivered_by_topic() -> Table:
     ).draw()
 
 
+def _region_label(value) -> str:
+    return FederalRegion(value).label if value in FederalRegion.values else "No region (no task force)"
+
+
+def trainings_by_task_force(now=None) -> Table:
+    """Training events delivered (ended, with attendance marked) to each task force's members, and
+    how many of them attended; from trainings, through tta.training_events. No person's name."""
+    rows = [
+        [row["task_force"], row["trainings"], row["attendees"], _region_label(row["region"])]
+        for row in training_events.delivered_by_task_force(now)
+    ]
+    return Table(
+        "trainings-by-task-force",
+        "Trainings delivered and attendees by task force",
+        ["Task force", "Trainings delivered", "Attendees", "Region"],
+        rows,
+        base_column=2,
+        count_columns=(1, 2),
+    ).draw()
+
+
+def trainings_by_region(now=None) -> Table:
+    rows = [
+        [_region_label(row["region"]), row["trainings"], row["attendees"]]
+        for row in training_events.delivered_by_region(now)
+    ]
+    return Table(
+        "trainings-by-region",
+        "Trainings delivered and attendees by federal region",
+        ["Region", "Trainings delivered", "Attendees"],
+        rows,
+        base_column=2,
+        count_columns=(1, 2),
+    ).draw()
+
+
 FIGURES = [
     ("needs-by-area", "Needs by area: task forces rating priority 4 or 5"),
     ("needs-by-region", "Needs by federal region: high-priority ratings"),
     ("gaps", "Gap between priority of need and capacity (mean priority minus mean capacity)"),
     ("requests-by-status", "Requests by status and age"),
     ("delivered-by-topic", "Delivered TTA by topic"),
+    ("trainings-by-task-force", "Trainings delivered and attendees by task force"),
+    ("trainings-by-region", "Trainings delivered and attendees by federal region"),
 ]
 
 
@@ -262,6 +301,8 @@ def dashboard_tables(cycle, only=None) -> list[Table]:
         "gaps": lambda: gaps(cycle) if cycle else None,
         "requests-by-status": requests_by_status,
         "delivered-by-topic": delivered_by_topic,
+        "trainings-by-task-force": trainings_by_task_force,
+        "trainings-by-region": trainings_by_region,
     }
     wanted = [slug for slug, _ in FIGURES if only is None or slug in only]
     return [table for slug in wanted if (table := builders[slug]()) is not None]

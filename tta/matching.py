@@ -9,11 +9,14 @@ Three kinds of help, each ranked by a score with a plain-words reason:
   current cycle's submitted assessments (the rating is the score);
 - peer members who declared expertise in the area (3 points) or whose forum
   record shows it: accepted answers in topics tagged with the area, in
-  categories every member can read (1 point each, at most 3).
+  categories every member can read (1 point each, at most 3);
+- for a request, upcoming training events on its topic that still take
+  registrations (2 points), read through tta.training_events because tta does
+  not import trainings; the reason says what, when and how many seats are left.
 
 Deterministic: ties are broken by title or name (code-point order on either
 database), then by id, so the same data always gives the same ranking. Four
-queries whatever the size of the data.
+queries whatever the size of the data (five for a request: its events).
 """
 
 from dataclasses import dataclass
@@ -27,7 +30,7 @@ from members.models import User
 from members.roles import MEMBER
 from search.models import IndexEntry
 from taxonomy.models import Term
-from tta import access
+from tta import access, training_events
 from tta.models import AreaRating, Cycle, Match, NeedsAssessment
 
 CONTENT_KINDS = {"resource": Match.Kind.RESOURCE, "practice": Match.Kind.PRACTICE}
@@ -297,9 +300,51 @@ def candidates_for(topic: Term, audiences=(), exclude_task_force_id=None) -> lis
     ]
 
 
+def _topic_words(topic: Term) -> str:
+    """The topic's name as it reads mid-sentence: "Labor trafficking" -> "labor trafficking",
+    but "T visas" and "CSEC" keep their capitals."""
+    name = topic.name
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
+def _seats_words(seats_left: int) -> str:
+    if seats_left <= 0:
+        return "full, with a waitlist"
+    return f"{seats_left} seat{'' if seats_left == 1 else 's'} left"
+
+
+def event_reason(topic: Term, event) -> str:
+    """Plain words: "Upcoming webinar on labor trafficking, 12 Jan, 40 seats left" (the date in the
+    event's own time zone)."""
+    start = event.local_start
+    return (
+        f"Upcoming {event.kind_label.lower()} on {_topic_words(topic)}, "
+        f"{start.day} {start:%b}, {_seats_words(event.seats_left)}"
+    )
+
+
+def event_candidates(topic: Term, now=None) -> list[Candidate]:
+    """Upcoming training events on the topic that still take registrations, soonest first (one
+    query, through tta.training_events: tta does not import trainings)."""
+    return [
+        Candidate(
+            kind=Match.Kind.EVENT,
+            target_key=f"event:{event.pk}",
+            title=event.title,
+            url=event.url,
+            score=2.0,
+            reason=event_reason(topic, event),
+        )
+        for event in training_events.upcoming_on_topic(topic.pk, now=now, limit=PER_KIND)
+    ]
+
+
 def match_request(tta_request) -> list[Candidate]:
     audiences = [tta_request.audience] if tta_request.audience_id else []
-    return candidates_for(tta_request.topic, audiences, tta_request.task_force_id)
+    return [
+        *candidates_for(tta_request.topic, audiences, tta_request.task_force_id),
+        *event_candidates(tta_request.topic),
+    ]
 
 
 def needs_of(assessment: NeedsAssessment) -> list[AreaRating]:

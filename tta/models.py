@@ -224,6 +224,12 @@ class TTARequest(models.Model):
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # The training event that fulfils the request ("fulfil by event"): its id in trainings, with
+    # its title and address copied, as a Match keeps a resource's. Not a foreign key: tta and
+    # trainings share a layer and tta knows events only through tta.training_events.
+    fulfilled_by_event = models.PositiveIntegerField(null=True, blank=True)
+    fulfilled_by_title = models.CharField(max_length=300, blank=True)
+    fulfilled_by_url = models.CharField(max_length=500, blank=True)
 
     objects = TTARequestQuerySet.as_manager()
 
@@ -264,6 +270,7 @@ class RequestEvent(models.Model):
         NOTE = "note", "Internal note added"
         MATCH = "match", "Match changed"
         EXCHANGE = "exchange", "Peer exchange"
+        FULFILLED = "fulfilled", "Fulfilled by an event"
 
     request = models.ForeignKey(TTARequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -303,6 +310,7 @@ class Match(models.Model):
         PRACTICE = "practice", "Practice"
         PEER_TASK_FORCE = "peer_task_force", "Peer task force"
         PEER_MEMBER = "peer_member", "Peer member"
+        EVENT = "event", "Training event"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", "Proposed"

@@ -11,6 +11,7 @@ request_actions = [
     ("assign/", triage.staff_request_assign, "staff_request_assign"),
     ("notes/", triage.staff_request_note, "staff_request_note"),
     ("matches/find/", triage.staff_request_find_matches, "staff_request_find_matches"),
+    ("fulfil/", triage.staff_request_fulfil, "staff_request_fulfil"),
     ("matches/add/", triage.staff_request_add_match, "staff_request_add_match"),
     ("matches/<int:match_pk>/accept/", triage.staff_request_accept_match, "staff_request_accept_match"),
     ("matches/<int:match_pk>/reject/", triage.staff_request_reject_match, "staff_request_reject_match"),

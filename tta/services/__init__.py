@@ -10,6 +10,7 @@ with its permission check and its transaction.
 - ``peers``: which members and task forces can be matched as peers.
 - ``matches``: the matcher's proposals and staff's own matches, for requests and needs.
 - ``exchanges``: peer exchanges proposed, accepted and declined.
+- ``fulfilment``: fulfilling a request by a training event (read through ``tta.training_events``).
 - ``figures``: which dashboard figures are public.
 
 A refused action raises a ``config.errors.ServiceError`` (``NotPermitted`` for a missing right);

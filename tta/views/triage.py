@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import ServiceError
-from tta import access, analysis, querysets
+from tta import access, analysis, querysets, training_events
 from tta.forms import AddMatchForm, AssignForm, NoteForm, StatusForm
 from tta.models import Match, TTARequest
 from tta.services.exchanges import propose_exchange
+from tta.services.fulfilment import fulfil_by_event
 from tta.services.matches import accept_match, add_match, propose_matches, reject_match
 from tta.services.status import allowed_transitions, change_status
 from tta.services.triage import add_note, assign
@@ -42,6 +43,12 @@ def _page(request, pk, *, errors=(), add_form=None, candidates=()):
             # A name that fits several members: they are offered to choose from.
             "candidates": list(candidates),
             "task_forces": querysets.peer_task_force_choices(tta_request.task_force_id),
+            # What "Fulfil by a training event" offers: published events on the topic.
+            "events": training_events.events_for_topic(tta_request.topic_id),
+            # The event match already fulfilling the request offers no "Fulfil by this event".
+            "fulfilled_key": f"event:{tta_request.fulfilled_by_event}"
+            if tta_request.fulfilled_by_event
+            else "",
         },
         status=400 if errors else 200,
     )
@@ -140,3 +147,22 @@ def staff_request_reject_match(request, pk, match_pk):
 def staff_request_propose_exchange(request, pk, match_pk):
     match = _request_match(pk, match_pk)
     return _act(request, pk, lambda: propose_exchange(request.user, match.pk))
+
+
+@require_POST
+@access.tta_staff_only
+def staff_request_fulfil(request, pk):
+    """Fulfil the request by a training event (tta.services.fulfilment)."""
+    try:
+        tta_request, moved = fulfil_by_event(request.user, pk, request.POST.get("event", ""))
+    except TTARequest.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as error:
+        return _page(request, pk, errors=[shown(error)])
+    if moved:
+        messages.success(
+            request, f"Saved: fulfilled by the event, and now {tta_request.get_status_display()}."
+        )
+    else:
+        messages.success(request, "Saved: fulfilled by the event; the status is unchanged.")
+    return redirect("tta:staff_request", pk=pk)
