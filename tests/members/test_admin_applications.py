@@ -555,7 +555,7 @@ def test_the_membership_menu_and_pending_count_show_only_to_membership_admins(
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_admins_deciding_at_once_decide_once(role_user):
     from concurrent.futures import ThreadPoolExecutor
     from threading import Barrier

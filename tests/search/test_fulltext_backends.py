@@ -132,7 +132,7 @@ def test_english_stop_words_alone_find_nothing_on_postgres():
     assert (page.total, page.error) == (0, "")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: concurrent writers (the shared-cache in-memory SQLite test database "

@@ -135,7 +135,7 @@ def test_internal_notes_are_internal_events(member, staff):
     assert RequestEvent.objects.get(request=r, kind="note").internal is True
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_changing_a_request_at_once_lose_no_update(role_user):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite locks the whole database, so there are no concurrent row updates to race.")
