@@ -31,15 +31,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
+from bench.database import analyse_after_seeding
 from bench.names import FIRST, LAST
 from bench.timing import percentile_95, time_page_ms
+from config.compat.allauth import TOTP, generate_totp_secret
 from config.errors import ServiceError
 from members.models import FederalRegion, TaskForce, User
 from members.roles import MEMBER
@@ -191,12 +192,6 @@ def _reader(task_force) -> User:
     return user
 
 
-def _analyze():
-    """Planner statistics for the new rows, as a live database has them (autovacuum on PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def _time_registering(client, event_ids, repeats) -> tuple[float, float, int]:
     """Median and p95 ms of POSTs registering the client's member, each for another event."""
     urls = [f"/trainings/{pk}/register/" for pk in event_ids[: repeats + 1]]
@@ -326,7 +321,7 @@ def run(smoke: bool, before_race=None) -> dict:
     figures["events loaded"] = len(events)
     figures["registrations loaded"] = _registrations(events, member_ids, per_event, now, rng)
     figures["setup (s)"] = time.perf_counter() - started
-    _analyze()
+    analyse_after_seeding()
 
     reader = _reader(task_forces[0])
     member, anonymous = Client(), Client()
