@@ -318,3 +318,30 @@ def test_the_demo_seeds_eight_quarters_in_every_status_and_runs_twice(settings):
     call_command("seed_demo", stdout=StringIO())
     assert Report.objects.count() == count
     assert all(r.comment.startswith("Synthetic demo figures") for r in Report.objects.all())
+
+
+def test_a_new_measure_set_version_never_changes_a_half_filled_report(role_user):
+    from measures.models import Measure, MeasureSet
+
+    coordinator = role_user("coordinator")
+    quarter = period()
+    report = services.report_for(coordinator.task_force, quarter)
+    services.save(
+        coordinator, report, {"arrests": "4", "victims": "oops"}, {}, expected_version=report.version
+    )
+    # Staff publish version 2 (arrests renamed and redefined, a measure dropped) while it is half filled.
+    newer = MeasureSet.objects.create(version=2, title="Measures, version 2")
+    Measure.objects.create(
+        measure_set=newer, code="arrests", name="Arrests (any offense)", definition="All arrests."
+    )
+    next_quarter = period(2026, 4, measure_set=newer)
+    assert quarter.measure_set.version == 1 and next_quarter.measure_set == newer
+    # The half-filled report still has every version-1 measure and what was typed, as typed.
+    measures = services.measures_of(quarter)
+    assert len(measures) == 26 and {m.measure_set.version for m in measures} == {1}
+    raws, _ = services.entries(report)
+    assert raws["arrests"] == "4" and raws["victims"] == "oops"
+    checked = services.check_report(report)
+    assert "Enter a whole number" in checked.problems["victims"][0]
+    # The next quarter asks for version 2's measures only.
+    assert [m.name for m in services.measures_of(next_quarter)] == ["Arrests (any offense)"]
