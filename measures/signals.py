@@ -25,7 +25,7 @@ class Rule:
     quarters: int  # how many of the latest accepted quarters the rule needs
     codes: tuple[str, ...]
     holds: Callable[[dict[str, int]], bool]  # one quarter's figures -> does the rule hold there
-    reason: str  # "{quarters}" is filled in with the quarters it is based on
+    reason: str  # "{who}" and "{quarters}" (the quarters it is based on) are filled in
 
 
 RULES = (
@@ -36,9 +36,9 @@ RULES = (
         4,
         ("investigations-labor",),
         lambda f: f["investigations-labor"] == 0,
-        "Your task force reported no labor trafficking investigations in each of its last four "
+        "{who} reported no labor trafficking investigations in each of its last four "
         "accepted quarters ({quarters}). Labor trafficking is often missed rather than absent: "
-        "TTA can help recognise it and open cases.",
+        "TTA can help recognize it and open cases.",
     ),
     Rule(
         "victim-services",
@@ -47,7 +47,7 @@ RULES = (
         2,
         ("victims", "referrals"),
         lambda f: f["victims"] > 0 and f["referrals"] == 0,
-        "Your task force identified victims but reported no referrals to services in each of its "
+        "{who} identified victims but reported no referrals to services in each of its "
         "last two accepted quarters ({quarters}). TTA can help set up referral paths with "
         "victim-service providers.",
     ),
@@ -58,7 +58,7 @@ RULES = (
         4,
         ("trainings",),
         lambda f: f["trainings"] == 0,
-        "Your task force reported no trainings delivered in each of its last four accepted "
+        "{who} reported no trainings delivered in each of its last four accepted "
         "quarters ({quarters}). TTA can help plan training for partners and the community.",
     ),
 )
@@ -76,7 +76,13 @@ class Signal:
 
     @property
     def reason(self) -> str:
-        return self.rule.reason.format(quarters=_and(self.quarters))
+        """In the task force's own words ("Your task force ...")."""
+        return self.rule.reason.format(who="Your task force", quarters=_and(self.quarters))
+
+    @property
+    def staff_reason(self) -> str:
+        """As staff read it, about the task force named above it."""
+        return self.rule.reason.format(who="The task force", quarters=_and(self.quarters))
 
     @property
     def topic(self) -> str:
