@@ -110,7 +110,7 @@ def evaluate(quarters: list[tuple[str, dict[str, int]]]) -> list[Signal]:
 
 
 def _by_task_force(periods, task_force_id=None) -> dict[int, list[tuple[str, dict[str, int]]]]:
-    figures = defaultdict(lambda: defaultdict(dict))
+    figures: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for task_force, period_id, code, value in accepted_figures(
         periods, task_force_id=task_force_id, codes=CODES
     ):

@@ -40,7 +40,7 @@ def totals(periods, code: str | None) -> Totals:
     """Every measure's total by quarter, and one measure (``code``, else the first) by region."""
     measures = measures_for(periods)
     by_code = {m.code: m for m in measures}
-    chosen = by_code.get(code) or (measures[0] if measures else None)
+    chosen = by_code.get(code or "") or (measures[0] if measures else None)
     sums = {
         (row["report__period_id"], row["measure__code"]): row["total"]
         for row in _accepted(periods)
@@ -55,7 +55,7 @@ def totals(periods, code: str | None) -> Totals:
     )
     regions = []
     if chosen is not None:
-        by_region = defaultdict(dict)
+        by_region: dict[int, dict[int, int]] = defaultdict(dict)
         rows = (
             _accepted(periods)
             .filter(measure__code=chosen.code)

@@ -48,7 +48,7 @@ class Trend:
     @property
     def chart(self):
         peers = [p.peer_median for p in self.points]
-        series = [(OWN, [p.value for p in self.points])]
+        series: list[tuple[str, list]] = [(OWN, [p.value for p in self.points])]
         if any(m is not None for m in peers):
             series.append((PEERS, peers))
         return bar_chart(
