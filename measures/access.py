@@ -65,3 +65,14 @@ def _gates():
 
 
 measures_members_only, staff_only = _gates()
+
+
+# Seeing the figures (trends, peer medians, staff totals, signals).
+def can_see_trends(user, task_force_id) -> bool:
+    """A task force's trends and signals: its own members, and TTA staff."""
+    return can_view_reports(user, task_force_id)
+
+
+def can_see_totals(user) -> bool:
+    """Totals over every task force, by region and quarter, and their CSV: TTA staff only."""
+    return is_staff(user)

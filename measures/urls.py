@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from measures import views
+from measures import views, views_figures
 
 app_name = "measures"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("staff/reports/<int:pk>/", views.staff_report, name="staff_report"),
     path("staff/reports/<int:pk>/accept/", views.staff_accept, name="staff_accept"),
     path("staff/reports/<int:pk>/return/", views.staff_return, name="staff_return"),
+    # Seeing the figures (measures/views_figures.py).
+    path("trends/", views_figures.my_trends, name="trends"),
+    path("staff/task-forces/<int:pk>/trends/", views_figures.staff_trends, name="staff_trends"),
+    path("staff/totals/", views_figures.staff_totals, name="staff_totals"),
+    path("staff/totals.csv", views_figures.staff_totals_csv, name="staff_totals_csv"),
+    path("staff/signals/", views_figures.staff_signals, name="staff_signals"),
 ]

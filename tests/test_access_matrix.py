@@ -12,6 +12,7 @@ from tests.factories import ROLES
 from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
 from tests.measures import access_rules as measures_rules
+from tests.measures import figure_access_rules as measures_figure_rules
 from tests.trainings import access_rules as trainings_rules
 from tests.trainings import module_access_rules as module_rules
 from tests.trainings.access_rules import event_url as training_url
@@ -245,6 +246,8 @@ ROUTES = [
             ("return", measures_rules.staff_report("return/")),
         )
     ),
+    # Measures figures (tests/measures/figure_access_rules.py): trends, totals, CSV, signals.
+    *measures_figure_rules.ROUTES,
     # Roll-call modules (tests/trainings/module_access_rules.py): members only, drafts for TTA staff.
     *module_rules.ROUTES,
     # Trainings: check-in, the training record, certificates and their public verification.
