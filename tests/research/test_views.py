@@ -57,11 +57,15 @@ def test_the_form_hides_reserved_parameters_and_queues_a_run(
     assert run.parameters == {"n": 5} and run.data_versions == {"ctdc": {"synthetic": True}}
     assert not run.sensitive
     detail = researcher_client.get(run.get_absolute_url())
-    assert b'http-equiv="refresh"' in detail.content and b"Cancel this run" in detail.content
+    assert (
+        b"data-live-notice" in detail.content
+        and b"research/live.js" in detail.content
+        and b"Cancel this run" in detail.content
+    )
     researcher_client.post(reverse("research:run_cancel", args=[run.pk]))
     run.refresh_from_db()
     assert run.status == Run.Status.CANCELLED
-    assert b'http-equiv="refresh"' not in researcher_client.get(run.get_absolute_url()).content
+    assert b"data-live-notice" not in researcher_client.get(run.get_absolute_url()).content
 
 
 def test_a_failed_run_shows_its_error_class_message_cell_and_traceback(finished_run, researcher_client):
