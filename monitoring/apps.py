@@ -1,4 +1,4 @@
-"""App configuration for monitoring: carries request ids from requests into the tasks they queue."""
+"""App configuration for monitoring: clears the request id after each request; carries it into tasks."""
 
 from django.apps import AppConfig
 
@@ -8,6 +8,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self):
-        from monitoring import tasks
+        from django.core.signals import request_finished
+
+        from monitoring import context, tasks
 
         tasks.connect()
+        request_finished.connect(context.clear, dispatch_uid="monitoring-clear-request-id")

@@ -13,3 +13,8 @@ _WELL_FORMED = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 def well_formed(value: str | None) -> bool:
     return bool(value) and bool(_WELL_FORMED.match(value))
+
+
+def clear(**kwargs):
+    """After a request (request_finished): later lines on this thread belong to no request."""
+    request_id.set("-")

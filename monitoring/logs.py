@@ -18,6 +18,8 @@ class JsonFormatter(_JsonFormatter):
     """python-json-logger's formatter with the fields operators search by."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
-        kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
+        kwargs.setdefault("fmt", "%(levelname)s %(name)s %(message)s %(request_id)s")
+        kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
+        # ISO 8601 in UTC, whatever TIME_ZONE says: log lines from every node sort together.
+        kwargs.setdefault("timestamp", "time")
         super().__init__(*args, **kwargs)

@@ -14,12 +14,11 @@ class RequestMonitoringMiddleware:
         incoming = request.headers.get("X-Request-ID")
         rid = incoming if context.well_formed(incoming) else uuid.uuid4().hex
         request.request_id = rid
-        token = context.request_id.set(rid)
+        # Not reset on the way out: Django logs a 4xx/5xx ("Not Found: ...") after the middleware
+        # returns; monitoring.apps clears the id when the request finishes (request_finished).
+        context.request_id.set(rid)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-        finally:
-            context.request_id.reset(token)
+        response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         # The view's name, not the path: a bounded set of labels (a path has one per object).
         view = (match.view_name or match._func_path) if match else "<unresolved>"

@@ -20,6 +20,13 @@ def logging_task():
     task_log.warning("task ran")
 
 
+@pytest.fixture(autouse=True)
+def no_request_id_left():
+    """The middleware is called directly below, without the request_finished that clears the id."""
+    yield
+    context.clear()
+
+
 @pytest.fixture
 def captured():
     """The root logger's lines as the production handler writes them (JSON, with the filter)."""
@@ -65,7 +72,15 @@ def test_a_json_log_line_carries_the_request_id(captured, db):
             "request_id": "req-0123456789",
         }
     ]
-    # Outside a request, the id is a dash, never the last request's.
+    assert lines[0]["time"].endswith("+00:00")  # ISO 8601, UTC
+
+
+def test_djangos_own_line_for_a_404_has_the_id_and_later_lines_do_not(captured, client, db):
+    response = client.get("/metrics", HTTP_X_REQUEST_ID="req-not-found-77")
+    assert response.status_code == 404
+    django_lines = [line for line in captured() if line["logger"] == "django.request"]
+    assert [line["request_id"] for line in django_lines] == ["req-not-found-77"]
+    # After the request, the id is a dash, never the last request's.
     logging.getLogger("tests.monitoring").warning("after")
     assert captured()[-1]["request_id"] == "-"
     assert context.request_id.get() == "-"
