@@ -52,6 +52,8 @@ def _accel_response(uri: str, content_type: str) -> HttpResponse:
 
 def file_response(storage, name: str, *, content_type: str, as_attachment: bool = False, filename: str = ""):
     """The response sending ``name`` from ``storage``; FileNotFoundError if there is no such file."""
+    if not name:  # an empty FileField: the storage would resolve it to its own folder
+        raise FileNotFoundError("no file")
     local = _local_path(storage, name) if accel_enabled() else None
     uri = _accel_uri(local) if local else None
     if uri is None:

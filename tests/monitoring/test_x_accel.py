@@ -99,3 +99,13 @@ def test_wagtails_document_view_uses_the_same_backend(settings, tmp_path):
     handed = protected_files.sendfile(request, str(path), mimetype="application/pdf")
     assert handed["X-Accel-Redirect"] == "/_protected/documents/guide.pdf"
     assert handed.content == b""
+
+
+@pytest.mark.parametrize("accel", ["", "/_protected/"])
+def test_an_empty_or_missing_name_is_file_not_found_in_both_modes(settings, tmp_path, accel):
+    settings.PROTECTED_MEDIA_ROOT = tmp_path
+    settings.PROTECTED_MEDIA_ACCEL_PREFIX = accel
+    storage = research_storage()
+    for name in ("", "nothing-here.csv"):
+        with pytest.raises(FileNotFoundError):
+            protected_files.file_response(storage, name, content_type="text/csv")
