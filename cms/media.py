@@ -21,12 +21,13 @@ drafts) moves it out when its page is published, and back when it is withdrawn.
 
 import mimetypes
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from cms import access
+from config import protected_files
 from config import storage as config_storage
 from members.roles import EDITOR, RESEARCHER, REVIEWER
 
@@ -111,12 +112,11 @@ def serve_image(request, name):
     if not all(restriction.admits(request.user) for restriction in restrictions):
         raise Http404("No such image.")
     restricted = bool(restrictions)
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     try:
-        handle = file.storage.open(file.name, "rb")
+        response = protected_files.file_response(file.storage, file.name, content_type=content_type)
     except FileNotFoundError:
         raise Http404("No such image.")
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
     if restricted:
         # A shared computer's browser cache must not keep a members-only picture.
         add_never_cache_headers(response)

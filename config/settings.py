@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "trainings",
     "measures",
     "research",
+    "monitoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     # cms: sitemap.xml, table blocks and the read-only API of public pages.
@@ -88,6 +89,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's and view's log lines carry the request id, and the
+    # latency it measures includes theirs.
+    "monitoring.middleware.RequestMonitoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -312,6 +316,12 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_IMAGE_MODEL = "cms.CommonsImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.CommonsDocument"
 PROTECTED_MEDIA_ROOT = Path(env("PROTECTED_MEDIA_ROOT", VAR_DIR / "protected-media"))
+# Behind nginx: the internal location aliased to PROTECTED_MEDIA_ROOT (e.g. "/_protected/").
+# Set, protected files are sent by nginx (X-Accel-Redirect) after the view checked access;
+# unset (the default, and runserver), Django streams them (config.protected_files).
+PROTECTED_MEDIA_ACCEL_PREFIX = env("PROTECTED_MEDIA_ACCEL_PREFIX", "")
+# Wagtail's document view sends local files through this backend (the same choice).
+SENDFILE_BACKEND = "config.protected_files"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry script
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
@@ -367,6 +377,9 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# The backend that delivers; EMAIL_BACKEND wraps it to count failures for /metrics.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "monitoring.email.CountingEmailBackend"
 
 # --- Security headers ---------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -381,7 +394,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Monitors probe /healthz over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -437,12 +450,45 @@ TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
 
+# Logs: one JSON object a line with the request id (monitoring.logs), in production;
+# plain text in development unless LOG_FORMAT=json.
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "monitoring.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "monitoring.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(asctime)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# --- Monitoring (monitoring/) -------------------------------------------------
+# /metrics answers only a request bearing this token ("Authorization: Bearer ..."); unset, it is
+# a 404 for everyone.
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+# Where manage.py backup writes its archives; the newest file's age is exported as a metric.
+BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
+# Error reports to Sentry, only when set (sentry-sdk is imported only then).
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        # Errors only: members' data is not sent (no request bodies, no personal data).
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
 
 # Tests and CI set this to run background work in-process.
 if env("TASKS_IMMEDIATE"):

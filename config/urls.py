@@ -26,6 +26,7 @@ login_redirects = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("monitoring.urls")),
     *login_redirects,
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),

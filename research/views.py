@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from config import protected_files
 from research import access, datasets, registry, services, spreadsheet
 from research.access import researchers_only
 from research.forms import DatasetUploadForm, RunForm
@@ -242,8 +243,9 @@ def _send(path, filename, content_type, attachment=True):
     storage = research_storage()
     if not path or not storage.exists(path):
         raise Http404("File not found.")
-    response = FileResponse(
-        storage.open(path, "rb"),
+    response = protected_files.file_response(
+        storage,
+        path,
         as_attachment=attachment,
         filename=filename,
         content_type=content_type or mimetypes.guess_type(filename)[0],

@@ -23,6 +23,8 @@ ROUTES = [
     ("home", "/", rules.PUBLIC),
     ("report", "/report/", rules.PUBLIC),
     ("healthz", "/healthz", rules.PUBLIC),
+    # Prometheus' scrape target: only with METRICS_TOKEN (tests/monitoring); without it, nothing is here.
+    ("metrics without the token", "/metrics", dict.fromkeys(ROLES, 404)),
     ("search", "/search/?q=task+force", rules.PUBLIC),
     # Accounts (allauth).
     ("login", "/accounts/login/", rules.ANONYMOUS_ONLY),

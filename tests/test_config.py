@@ -186,7 +186,8 @@ print(json.dumps({
     "cache": [s.CACHES["default"]["BACKEND"], s.CACHES["default"].get("LOCATION", "")],
     "SESSION_ENGINE": s.SESSION_ENGINE, "tasks": s.TASKS["default"]["BACKEND"],
     "rq": {name: queue["URL"] for name, queue in getattr(s, "RQ_QUEUES", {}).items()},
-    "MEDIA_ROOT": str(s.MEDIA_ROOT), "EMAIL_BACKEND": s.EMAIL_BACKEND,
+    "MEDIA_ROOT": str(s.MEDIA_ROOT), "EMAIL_BACKEND": s.EMAIL_DELIVERY_BACKEND,
+    "EMAIL_WRAPPER": s.EMAIL_BACKEND,
     "EMAIL_FILE_PATH": str(getattr(s, "EMAIL_FILE_PATH", "")),
     "email": [getattr(s, f"EMAIL_{name}", None) for name in
               ("HOST", "PORT", "HOST_USER", "HOST_PASSWORD", "USE_TLS", "USE_SSL")],
@@ -211,6 +212,8 @@ def test_with_nothing_set_the_site_runs_embedded(tmp_path):
     assert got["tasks"] == "django_tasks_db.DatabaseBackend"
     assert got["MEDIA_ROOT"] == str(var / "media")
     assert got["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    # Every send goes through the wrapper that counts failures for /metrics (monitoring.email).
+    assert got["EMAIL_WRAPPER"] == "monitoring.email.CountingEmailBackend"
     assert got["EMAIL_FILE_PATH"] == str(var / "mail")
 
 

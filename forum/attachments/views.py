@@ -9,11 +9,12 @@ a page of this site. Anyone else gets a 404, as for the post itself.
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 
+from config import protected_files
 from forum import access
 from forum.attachments import services as attachments
 from forum.models import Attachment, Post
@@ -92,18 +93,18 @@ def download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("post", "post__topic", "message"), pk=pk)
     if not access.can_download_attachment(request.user, attachment):
         raise Http404
-    try:
-        handle = attachments.attachment_storage().open(attachment.stored_name, "rb")
-    except FileNotFoundError:
-        raise Http404
     # Images are shown in the page; PDFs are downloaded rather than opened in the browser's viewer.
     inline = attachment.kind == Attachment.Kind.IMAGE
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=not inline,
-        filename=attachment.display_name,
-    )
+    try:
+        response = protected_files.file_response(
+            attachments.attachment_storage(),
+            attachment.stored_name,
+            content_type=attachment.content_type,
+            as_attachment=not inline,
+            filename=attachment.display_name,
+        )
+    except FileNotFoundError:
+        raise Http404
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

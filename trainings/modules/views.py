@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from config import ratelimit
+from config import protected_files, ratelimit
 from config.errors import NotPermitted, ServiceError
 from members.access import members_only
 from trainings import access
@@ -171,6 +171,13 @@ def _chunks(handle, length: int):
 def _protected_file(request, field, content_type: str):
     """The file, whole or the one byte range asked for: phones' players (Safari's above all)
     fetch a video in ranges and will not play one sent only whole."""
+    if protected_files.accel_enabled():
+        # nginx sends the file and answers Range requests itself.
+        try:
+            response = protected_files.file_response(field.storage, field.name, content_type=content_type)
+        except (FileNotFoundError, ValueError):
+            raise Http404("No such file.") from None
+        return _protect(response)
     try:
         size = field.storage.size(field.name)
         handle = field.storage.open(field.name, "rb")

@@ -1,0 +1,1 @@
+"""Monitoring: the token-guarded Prometheus /metrics endpoint, request ids and JSON logs."""
