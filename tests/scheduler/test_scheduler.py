@@ -85,14 +85,13 @@ def test_a_scheduler_that_loses_the_insert_race_skips_the_job(
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite lets one writer in at a time, so there is no concurrent insert to race "
     "(the lost race on SQLite is covered by test_a_scheduler_that_loses_the_insert_race_skips_the_job)",
 )
-def test_concurrent_schedulers_on_postgresql_run_each_job_once_per_period(
-    transactional_db, job_registry, calls, noon
-):
+def test_concurrent_schedulers_on_postgresql_run_each_job_once_per_period(job_registry, calls, noon):
     for name in ("forum.digest", "tta.reminders"):
         register_job(name, calls.job(name), every=timedelta(minutes=5))
     schedulers = 8
