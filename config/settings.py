@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "trainings",
     "measures",
     "research",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     # cms: sitemap.xml, table blocks and the read-only API of public pages.
@@ -346,6 +347,13 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Backups (operations/, docs/operations/backups.md) ---------------------------
+# `manage.py backup` and the nightly job write archives here; keep it off the file stores and
+# copy it off the machine. The nightly job then keeps the newest BACKUP_KEEP archives.
+BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
+BACKUP_NIGHTLY = env_bool("BACKUP_NIGHTLY", default=True)
 
 # --- Email --------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Task Force Commons <no-reply@taskforcecommons.local>")
