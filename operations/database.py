@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from django.db import connections
@@ -20,6 +21,9 @@ ENGINES = {"django.db.backends.postgresql": "postgresql", "django.db.backends.sq
 DUMP_NAMES = {"postgresql": "database/commons.pgdump", "sqlite": "database/commons.sqlite3"}
 # Long enough for a large database; a dump tool that hangs longer than this is stuck.
 TOOL_TIMEOUT_SECONDS = 6 * 3600
+# SQLite copies this many pages a step, letting writers in between steps (WAL readers never block).
+BACKUP_PAGES_PER_STEP = 1024
+SQLITE_BUSY_SECONDS = 60
 # The libpq connection options DATABASES["default"]["OPTIONS"] may carry, as libpq's variables.
 _LIBPQ_OPTIONS = {
     "sslmode": "PGSSLMODE",
@@ -47,10 +51,13 @@ def dump(path: Path, alias: str = "default") -> None:
         _run(["pg_dump", "--format=custom", "--file", str(path)], alias, "pg_dump")
         return
     connection = connections[alias]
+    if connection.in_atomic_block:
+        # The source's own open transaction would hold the pages the copy waits for.
+        raise BackupError("A SQLite backup cannot run inside a transaction.")
     connection.ensure_connection()
     target = sqlite3.connect(path)
     try:
-        connection.connection.backup(target)
+        connection.connection.backup(target, pages=BACKUP_PAGES_PER_STEP, progress=_give_up_after_deadline())
     finally:
         target.close()
 
@@ -76,10 +83,12 @@ def load(path: Path, alias: str = "default") -> None:
         )
         return
     connection = connections[alias]
+    if connection.in_atomic_block:
+        raise BackupError("A SQLite restore cannot run inside a transaction.")
     connection.ensure_connection()
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        source.backup(connection.connection)
+        source.backup(connection.connection, pages=BACKUP_PAGES_PER_STEP, progress=_give_up_after_deadline())
     finally:
         source.close()
     with connection.cursor() as cursor:
@@ -87,6 +96,19 @@ def load(path: Path, alias: str = "default") -> None:
         result = cursor.fetchone()[0]
     if result != "ok":
         raise BackupError(f"The restored SQLite database fails its integrity check: {result}")
+
+
+def _give_up_after_deadline():
+    # sqlite3's backup retries a busy or locked step forever; this ends it with a message instead.
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+
+    def progress(status, remaining, total):
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise BackupError(
+                f"The SQLite database stayed locked for {SQLITE_BUSY_SECONDS} s; no backup taken."
+            )
+
+    return progress
 
 
 def check_dump(path: Path, engine_name: str) -> None:
