@@ -173,8 +173,11 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
         ) from None
     if not info.isreg() or info.size > MAX_MANIFEST_BYTES:
         raise DamagedArchive("The archive's manifest is damaged.")
+    source = tar.extractfile(info)
+    if source is None:
+        raise DamagedArchive("The archive's manifest is damaged.")
     try:
-        manifest = json.loads(tar.extractfile(info).read())
+        manifest = json.loads(source.read())
     except ValueError as exc:
         raise DamagedArchive(f"The archive's manifest is damaged: {exc}.") from exc
     _check_manifest(manifest)
