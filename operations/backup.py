@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -77,7 +77,11 @@ def take_backup(directory: Path | None = None, *, trigger: str = "command", keep
         if keep is not None:
             result.pruned = prune(directory, keep)
     except Exception as exc:
-        audit.record(AuditEvent.Action.BACKUP_FAILED, trigger=trigger, error=str(exc)[:2000])
+        try:
+            audit.record(AuditEvent.Action.BACKUP_FAILED, trigger=trigger, error=str(exc)[:2000])
+        except DatabaseError:
+            # The database being down is often why the backup failed; the original error matters more.
+            logger.exception("Could not audit the failed backup.")
         raise
     audit.record(
         AuditEvent.Action.BACKUP,
