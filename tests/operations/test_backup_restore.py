@@ -14,6 +14,7 @@ from django.db import connection
 
 from members.models import AuditEvent, User
 from operations import backup, database
+from operations.backup import part_summary
 from operations.errors import BackupError, DamagedArchive, NotEmpty
 from operations.fingerprint import fingerprint
 from operations.restore import restore, verify
@@ -30,7 +31,7 @@ def _manifest(archive):
         return json.loads(tar.extractfile("manifest.json").read())
 
 
-def _rewrite(archive, *, edit_manifest=None, drop=(), add=None):
+def _rewrite(archive, *, edit_manifest=None, drop=(), add=None, rename=None):
     """Write the archive again with some members dropped or added, or its manifest edited."""
     with tarfile.open(archive) as tar:
         contents = [(info, tar.extractfile(info).read()) for info in tar.getmembers()]
@@ -38,6 +39,7 @@ def _rewrite(archive, *, edit_manifest=None, drop=(), add=None):
         for info, data in contents:
             if info.name in drop:
                 continue
+            info.name = (rename or {}).get(info.name, info.name)
             if info.name == "manifest.json" and edit_manifest:
                 manifest = json.loads(data)
                 edit_manifest(manifest)
@@ -217,8 +219,26 @@ def test_damaged_archives_and_a_full_database_are_refused_before_anything_change
     with pytest.raises(DamagedArchive, match="format version 99"):
         verify(archive)
 
+    # A dump of the other engine is refused before the database is looked at.
+    other = "postgresql" if database.engine() == "sqlite" else "sqlite"
+
+    def other_engine(manifest):
+        manifest["engine"] = other
+        for member in manifest["members"]:
+            if member["name"] == dump:
+                member["name"] = database.DUMP_NAMES[other]
+        manifest["parts"]["database"] = part_summary(
+            [m for m in manifest["members"] if m["part"] == "database"]
+        )
+
+    archive.write_bytes(pristine)
+    _rewrite(archive, edit_manifest=other_engine, rename={dump: database.DUMP_NAMES[other]})
+    with pytest.raises(BackupError, match=f"holds a {other} database; the configured database is"):
+        restore(archive)
+
     # An intact archive, but the database is the live one: refused, and nothing is written.
     archive.write_bytes(pristine)
+    call_command("restore", "--verify-only", str(archive), stdout=io.StringIO())
     assert verify(archive)["parts"]["research"]["files"] == 2
     for store in stores.values():
         for name in list(store.names()):
