@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+from django.conf import settings
 from django.db import connection, connections
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -161,6 +162,11 @@ def gunicorn(log_dir: Path):
     log_path = log_dir / "forum-bench-gunicorn.log"
     # The database task backend, as the site runs by default: pages queue work, they do not do it.
     env = {name: value for name, value in os.environ.items() if name != "TASKS_IMMEDIATE"}
+    cache = settings.CACHES["default"]
+    if "redis" in cache["BACKEND"].lower():
+        # The same Redis database as this process (test settings give each xdist worker its own):
+        # the server must see the sessions, versions and limits this process wrote.
+        env["REDIS_URL"] = cache["LOCATION"]
     env.update(
         DJANGO_SETTINGS_MODULE="bench.forum_settings",
         FORUM_BENCH_DATABASE_NAME=str(connection.settings_dict["NAME"]),

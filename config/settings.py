@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "measures",
     "research",
     "monitoring",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     # cms: sitemap.xml, table blocks and the read-only API of public pages.
@@ -360,6 +361,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Backups (operations/, docs/operations/backups.md) ---------------------------
+# `manage.py backup` and the nightly job write archives here; keep it off the file stores and
+# copy it off the machine. The nightly job then keeps the newest BACKUP_KEEP archives.
+BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
+BACKUP_NIGHTLY = env_bool("BACKUP_NIGHTLY", default=True)
+
 # --- Email --------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Task Force Commons <no-reply@taskforcecommons.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -475,8 +483,7 @@ LOGGING = {
 # /metrics answers only a request bearing this token ("Authorization: Bearer ..."); unset, it is
 # a 404 for everyone.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
-# Where manage.py backup writes its archives; the newest file's age is exported as a metric.
-BACKUP_DIR = Path(env("BACKUP_DIR", VAR_DIR / "backups"))
+# BACKUP_DIR (above, with the backups): the newest archive's age is exported as a metric.
 # Error reports to Sentry, only when set (sentry-sdk is imported only then).
 SENTRY_DSN = env("SENTRY_DSN", "")
 if SENTRY_DSN:

@@ -196,6 +196,9 @@ class AuditEvent(models.Model):
         SESSION_EXPIRED = "session_expired", "Session ended by timeout"
         PRIVILEGED = "privileged", "Privileged action"
         PERFORMANCE_REPORT = "performance_report", "Performance report decision or correction"
+        BACKUP = "backup", "Backup taken"
+        BACKUP_FAILED = "backup_failed", "Backup failed"
+        RESTORED = "restored", "Backup restored"
 
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(
