@@ -65,3 +65,13 @@ def _gates():
 
 
 measures_members_only, staff_only = _gates()
+
+
+def can_import(user, task_force_id) -> bool:
+    """Import a spreadsheet into the report: the same people who fill it in."""
+    return is_reporter(user, task_force_id)
+
+
+def can_download_template(user) -> bool:
+    """The blank template holds only the measure set's codes and names: anyone in the section."""
+    return can_see_measures(user)

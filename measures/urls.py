@@ -19,3 +19,11 @@ urlpatterns = [
     path("staff/reports/<int:pk>/accept/", views.staff_accept, name="staff_accept"),
     path("staff/reports/<int:pk>/return/", views.staff_return, name="staff_return"),
 ]
+
+# Spreadsheet import (measures.views_import), appended.
+from measures import views_import  # noqa: E402
+
+urlpatterns += [
+    path("<int:year>/q<int:quarter>/import/", views_import.import_report, name="import"),
+    path("<int:year>/q<int:quarter>/template.<str:kind>", views_import.template, name="import_template"),
+]
