@@ -10,11 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from config.errors import Conflict, NotPermitted, ServiceError
+from config import ratelimit
+from config.errors import Conflict, LimitReached, NotPermitted, ServiceError
 from measures import access, importing, services
 from measures.models import Report
 from measures.views import _period, _render, _url, _version
 
+# Parsing a workbook costs CPU: a reporter re-importing after each fix needs a handful an hour.
+IMPORTS_PER_HOUR = 30
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,10 +89,20 @@ def import_report(request, year, quarter):
         return _render(request, "measures/import/import.html", context)
     upload = request.FILES.get("file")
     try:
+        ratelimit.hit(
+            "measures:import",
+            user.pk,
+            limit=IMPORTS_PER_HOUR,
+            window=3600,
+            message=f"That is {IMPORTS_PER_HOUR} imports this hour: wait a while, or type the figures in.",
+        )
         data = _read_upload(upload)
         parsed, checked = importing.import_file(
             user, report, upload.name or "", data, expected_version=_version(request)
         )
+    except LimitReached as error:
+        context["problems"] = [str(error)]
+        return _render(request, "measures/import/import.html", context, status=429)
     except importing.ImportRefused as refused:
         context["problems"] = refused.problems
         return _render(request, "measures/import/import.html", context, status=400)

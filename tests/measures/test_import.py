@@ -329,3 +329,20 @@ def test_the_import_page_shows_the_downloads_and_form(draft, client_for, django_
         page = client.get(URL)
     assert page.status_code == 200
     assert b'for="id_file"' in page.content and b"template.xlsx" in page.content
+
+
+def test_imports_are_rate_limited_per_reporter(draft, client_for, quarter, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from measures import views_import
+
+    cache.clear()
+    monkeypatch.setattr(views_import, "IMPORTS_PER_HOUR", 2)
+    coordinator, report = draft
+    client = client_for(coordinator)
+    for _ in range(2):
+        assert _post(client, _csv([("nope", "", "1", "")])).status_code == 400
+    refused = _post(client, _csv(_full(quarter)))
+    assert refused.status_code == 429 and "imports this hour" in refused.context["problems"][0]
+    assert _typed(report)["arrests"] == "4"
+    cache.clear()
