@@ -76,3 +76,13 @@ def can_see_trends(user, task_force_id) -> bool:
 def can_see_totals(user) -> bool:
     """Totals over every task force, by region and quarter, and their CSV: TTA staff only."""
     return is_staff(user)
+
+
+def can_import(user, task_force_id) -> bool:
+    """Import a spreadsheet into the report: the same people who fill it in."""
+    return is_reporter(user, task_force_id)
+
+
+def can_download_template(user) -> bool:
+    """The blank template holds only the measure set's codes and names: anyone in the section."""
+    return can_see_measures(user)

@@ -1,4 +1,4 @@
-"""App configuration for measures."""
+"""App configuration for measures: registers its scheduler jobs when the app is ready."""
 
 from django.apps import AppConfig
 
@@ -7,3 +7,6 @@ class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = "Performance measures"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from measures import jobs  # noqa: F401

@@ -173,3 +173,28 @@ class DataReporter(models.Model):
 
     def __str__(self):
         return f"data reporter {self.user_id} for task force {self.task_force_id}"
+
+
+class ReportReminder(models.Model):
+    """Written before a reporting reminder is emailed (``measures.reminders``): the unique key lets
+    one scheduler process claim it, so each reporter gets each kind at most once a quarter."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "7 days before the due date"
+        AFTER = "after", "1 day after the due date"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    task_force = models.ForeignKey(
+        "members.TaskForce", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "period", "kind"], name="measures_one_reminder_a_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} reminder for user {self.user_id}, period {self.period_id}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, NotPermitted, ServiceError
 from forum.privacy import kinds_found
-from measures import access
+from measures import access, signals_out
 from measures.checks import Checked, check, parse
 from measures.models import DataReporter, Figure, Measure, Report, ReportEvent, ReportingPeriod, ReportStatus
 from members import audit
@@ -200,6 +200,7 @@ def _decide(user, report, expected_version, status, action, comment):
         locked.version += 1
         locked.save()
         _history(locked, action, user, comment)
+        signals_out.decided(locked)
     return locked
 
 

@@ -25,3 +25,11 @@ urlpatterns = [
     path("staff/totals.csv", views_figures.staff_totals_csv, name="staff_totals_csv"),
     path("staff/signals/", views_figures.staff_signals, name="staff_signals"),
 ]
+
+# Spreadsheet import (measures.views_import), appended.
+from measures import views_import  # noqa: E402
+
+urlpatterns += [
+    path("<int:year>/q<int:quarter>/import/", views_import.import_report, name="import"),
+    path("<int:year>/q<int:quarter>/template.<str:kind>", views_import.template, name="import_template"),
+]

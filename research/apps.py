@@ -26,8 +26,9 @@ class ResearchConfig(AppConfig):
     name = "research"
 
     def ready(self):
-        from research import brief_media, execution, jobs  # noqa: F401 - registers the papermill engine and the job
+        from research import brief_media, execution, jobs, performance_measures  # noqa: F401 - engine, job
 
         brief_media.connect()
+        performance_measures.connect()  # each accepted quarter queues a new dataset version
 
         ensure_rq_timeout(getattr(settings, "RQ_QUEUES", None))

@@ -5,7 +5,8 @@ columns of its schema in ``research.schemas``, stored as a new version only if
 it differs from the last one (so an unchanged site keeps the run cache true).
 No names, emails or post text ever appear: authors are reduced to their role
 and task forces to a code (TF-0012).
-Read-only use of the tta, forum and trainings models (trainings: ``research.training_evaluations``).
+Read-only use of the tta, forum, trainings and measures models (trainings: ``research.training_evaluations``;
+measures: ``research.performance_measures``).
 """
 
 import csv
@@ -17,9 +18,17 @@ from django.db import transaction
 from members import roles
 from research import datasets, spreadsheet
 from research.models import Dataset
+from research.performance_measures import performance_measures_rows
 from research.training_evaluations import training_evaluations_rows
 
-EXPORTS = ("tta_needs", "tta_requests", "forum_topics", "forum_posts", "training_evaluations")
+EXPORTS = (
+    "tta_needs",
+    "tta_requests",
+    "forum_topics",
+    "forum_posts",
+    "training_evaluations",
+    "performance_measures",
+)
 CLOSED_STATUSES = {"delivered", "closed", "declined"}
 # The role an author is counted under: the first of their groups in this order.
 ROLE_ORDER = [
@@ -197,6 +206,7 @@ BUILDERS = {
     "forum_topics": forum_topics_rows,
     "forum_posts": forum_posts_rows,
     "training_evaluations": training_evaluations_rows,
+    "performance_measures": performance_measures_rows,
 }
 
 

@@ -299,8 +299,55 @@ TRAINING_EVALUATIONS = Schema(
     ),
 )
 
+PERFORMANCE_MEASURES = Schema(
+    name="performance_measures",
+    title="Task force quarterly performance measures",
+    description=(
+        "One row per figure of an accepted quarterly report: the task force as a keyed pseudonym (TF-...), "
+        "its federal region only where at least 5 task forces of that region reported, the quarter, the "
+        "measure-set version, the measure's code, the total it breaks down and the breakdown, the value "
+        "(an aggregate count) and the report's revision. Never a task force's name."
+    ),
+    columns=(
+        Column(
+            "task_force", "str", help="Keyed pseudonym of the task force (TF-...): the same in every row."
+        ),
+        Column(
+            "region",
+            "int",
+            required=False,
+            help="Federal region 1 to 10; blank where withheld.",
+            minimum=1,
+            maximum=10,
+        ),
+        Column("quarter", "str", help="The reporting quarter, YYYY-Qn."),
+        Column(
+            "measure_set", "int", help="Version of the measure set the quarter was reported on.", minimum=1
+        ),
+        Column("measure", "str", help="Measure code, such as investigations or victims-labor."),
+        Column(
+            "parent",
+            "str",
+            required=False,
+            help="Code of the total this measure breaks down; blank for a total.",
+        ),
+        Column("breakdown", "str", required=False, help="type, age, nationality, court...; blank if none."),
+        Column("value", "int", help="The accepted figure: a whole number, zero or more.", minimum=0),
+        Column("revision", "int", help="Revision of the report (2 or more after a correction).", minimum=1),
+    ),
+)
+
 SCHEMAS: dict[str, Schema] = {
-    s.name: s for s in (CTDC, TTA_NEEDS, TTA_REQUESTS, FORUM_TOPICS, FORUM_POSTS, TRAINING_EVALUATIONS)
+    s.name: s
+    for s in (
+        CTDC,
+        TTA_NEEDS,
+        TTA_REQUESTS,
+        FORUM_TOPICS,
+        FORUM_POSTS,
+        TRAINING_EVALUATIONS,
+        PERFORMANCE_MEASURES,
+    )
 }
 
 

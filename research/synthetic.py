@@ -368,3 +368,60 @@ def training_evaluations_frame(people: int = 150, seed: int = 0):
                      "correct_before": before, "correct_after": after}
                 )  # fmt: skip
     return _text_frame(rows, [c.name for c in TRAINING_EVALUATIONS.columns])
+
+
+# (code, parent, breakdown, share of the parent or, for a total, a typical quarter's figure)
+_PERFORMANCE = [
+    ("investigations", "", "", 9),
+    ("investigations-sex", "investigations", "type", 0.75),
+    ("investigations-labor", "investigations", "type", 0.2),
+    ("victims", "", "", 12),
+    ("victims-sex", "victims", "type", 0.7),
+    ("victims-labor", "victims", "type", 0.25),
+    ("victims-minor", "victims", "age", 0.35),
+    ("victims-adult", "victims", "age", 0.6),
+    ("referrals", "", "", 10),
+    ("arrests", "", "", 5),
+    ("charges", "", "", 3),
+    ("convictions", "", "", 1),
+    ("trainings", "", "", 2),
+    ("people-trained", "", "", 45),
+]
+
+
+def performance_measures_frame(task_forces: int = 24, quarters: int = 8, seed: int = 0):
+    """SYNTHETIC accepted quarterly figures in the export layout (research.performance_measures).
+
+    Made-up effects: each task force has its own size, figures drift up about 3% a quarter, and
+    labor trafficking investigations are rare (a third of task forces report none). Nothing here
+    is a finding.
+    """
+    import hashlib
+
+    from research.schemas import PERFORMANCE_MEASURES
+
+    rng = random.Random(seed)
+    rows = []
+    for n in range(task_forces):
+        name = "TF-" + hashlib.sha256(f"synthetic-tf-{seed}-{n}".encode()).hexdigest()[:12]
+        region = 1 + n % max(1, task_forces // 5)  # every region has 5 or more task forces
+        size = rng.uniform(0.4, 2.5)
+        no_labor = rng.random() < 0.33
+        for q in range(quarters):
+            year, quarter = 2024 + q // 4, 1 + q % 4
+            trend = 1.03**q
+            totals = {}
+            for code, parent, breakdown, typical in _PERFORMANCE:
+                if not parent:
+                    value = max(0, round(rng.gauss(typical * size * trend, typical * size * 0.3)))
+                elif code == "investigations-labor" and no_labor:
+                    value = 0
+                else:
+                    value = min(totals[parent], round(totals[parent] * typical * rng.uniform(0.8, 1.0)))
+                totals[code] = value
+                rows.append(
+                    {"task_force": name, "region": region if task_forces >= 5 else "",
+                     "quarter": f"{year}-Q{quarter}", "measure_set": 1, "measure": code, "parent": parent,
+                     "breakdown": breakdown, "value": value, "revision": 1}
+                )  # fmt: skip
+    return _text_frame(rows, [c.name for c in PERFORMANCE_MEASURES.columns])

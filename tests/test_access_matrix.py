@@ -13,6 +13,7 @@ from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
 from tests.measures import access_rules as measures_rules
 from tests.measures import figure_access_rules as measures_figure_rules
+from tests.measures.factories import period as measures_period
 from tests.trainings import access_rules as trainings_rules
 from tests.trainings import module_access_rules as module_rules
 from tests.trainings.access_rules import event_url as training_url
@@ -250,6 +251,27 @@ ROUTES = [
     ),
     # Measures figures (tests/measures/figure_access_rules.py): trends, totals, CSV, signals.
     *measures_figure_rules.ROUTES,
+    # Measures: the spreadsheet import (reporters only) and its template (anyone in the section).
+    (
+        "measures import page",
+        lambda users: measures_period(2030, 1) and "/measures/2030/q1/import/",
+        {**dict.fromkeys(ROLES, 403), "anonymous": 302, "pending": 302, "coordinator": 200},
+    ),
+    (
+        "measures CSV template",
+        lambda users: measures_period(2030, 1) and "/measures/2030/q1/template.csv",
+        rules.MEMBERS,
+    ),
+    (
+        "measures Excel template",
+        lambda users: measures_period(2030, 1) and "/measures/2030/q1/template.xlsx",
+        rules.MEMBERS,
+    ),
+    (
+        "measures template of another kind",
+        lambda users: measures_period(2030, 1) and "/measures/2030/q1/template.pdf",
+        {**rules.MEMBERS, **dict.fromkeys(ROLES[2:], 404)},
+    ),
     # Roll-call modules (tests/trainings/module_access_rules.py): members only, drafts for TTA staff.
     *module_rules.ROUTES,
     # Trainings: check-in, the training record, certificates and their public verification.

@@ -22,6 +22,7 @@ NEEDS_ROW = "2025,Metro TF,OH,5,coordination,Coordination,practice area,2,5\n"
 def test_every_contract_schema_exists_with_its_export_columns():
     assert set(SCHEMAS) == {
         "ctdc", "tta_needs", "tta_requests", "forum_topics", "forum_posts", "training_evaluations",
+        "performance_measures",
     }  # fmt: skip
     names = {key: [c.name for c in s.columns] for key, s in SCHEMAS.items()}
     assert names["tta_needs"] == [
