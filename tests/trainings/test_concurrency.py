@@ -49,6 +49,9 @@ def shared_database(tmp_path):
     target = sqlite3.connect(path)
     connection.ensure_connection()
     connection.connection.backup(target)
+    # WAL now, while no one else has the file open: two threads switching it as they connect (the
+    # settings' init_command) can find it locked and fail at once, before any busy timeout.
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     settings = connections.settings["default"]
     saved = settings["NAME"]
