@@ -5,6 +5,7 @@ page scrolls sideways. With MODULE_SHOTS=/tmp/module-shots, full-page screenshot
 (never into git) for a person to look at."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,16 @@ def _shot(page, name):
         page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
+def _wait_until(page, expression, timeout_s=15.0):
+    """Poll ``expression`` through page.evaluate: Playwright's wait_for_function re-evaluates a
+    string inside the page, which the site's CSP (no 'unsafe-eval') refuses once it has to poll."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(100)
+
+
 def test_a_member_completes_a_roll_call_module_on_a_phone(phone, role_user, migration_data):
     member = role_user("member")
     module = _demo_module()
@@ -61,10 +72,10 @@ def test_a_member_completes_a_roll_call_module_on_a_phone(phone, role_user, migr
     expect(phone.get_by_role("heading", level=1)).to_have_text(module.title)
 
     # The video loads from the members-only view, with its captions track showing.
-    phone.wait_for_function("document.querySelector('video').readyState >= 1")
+    _wait_until(phone, "document.querySelector('video').readyState >= 1")
     assert phone.evaluate("document.querySelector('video').duration") > 5
-    phone.wait_for_function("document.querySelector('video').textTracks[0].mode === 'showing'")
-    phone.wait_for_function("document.querySelector('track').readyState === 2")
+    _wait_until(phone, "document.querySelector('video').textTracks[0].mode === 'showing'")
+    _wait_until(phone, "document.querySelector('track').readyState === 2")
     assert phone.evaluate("document.querySelector('video').getBoundingClientRect().right") <= 390
     expect(phone.get_by_role("link", name="Read the transcript")).to_be_visible()
     _shot(phone, "module-phone.png")
