@@ -24,7 +24,7 @@ from research.schemas import PERFORMANCE_MEASURES, SCHEMAS
 from research.suppression import COMPLEMENTARY, PRIMARY
 from tests.factories import TaskForceFactory, make_role
 from tests.measures.factories import accepted_report, period, submitted_report
-from tests.research.test_notebooks import NOTEBOOKS, execute, numbers, printed, table
+from tests.research.test_notebooks import NOTEBOOKS, execute, numbers, printed, succeeded_run, table
 
 NOTEBOOK = "quarterly_performance_trends"
 HIDDEN = (PRIMARY, COMPLEMENTARY)
@@ -270,22 +270,14 @@ def test_a_run_becomes_a_brief_draft_in_review_and_the_illustrative_brief_stays_
 
     from cms.models.briefs import EvidenceBriefPage
     from research import publishing
-    from research.models import Run
-    from research.storage import research_storage
     from tests.cms import factories as cms
 
     cms.index_pages()
     results, _ = execute(NOTEBOOK, tmp_path, performance_measures_csv=str(measures_file))
-    run = Run.objects.create(
-        notebook_path=f"notebooks/{NOTEBOOK}.ipynb", notebook_title="Quarterly performance trends",
-        notebook_sha256="a" * 64, parameters={}, parameters_json="{}", parameters_sha256="b" * 64,
-        provenance_sha256="c" * 64, status=Run.Status.SUCCEEDED, results=results, kernel_name="python3",
-        data_versions={"performance_measures": {"dataset": "performance-measures", "version": 1,
-                                                "version_id": 1, "sha256": "d" * 64}},
+    run = succeeded_run(
+        NOTEBOOK, "Quarterly performance trends", results, tmp_path,
+        ("performance_measures", "performance-measures"),
     )  # fmt: skip
-    for figure in results["figures"]:
-        with open(tmp_path / "results" / figure["file"], "rb") as handle:
-            research_storage().save(run.figure_path(figure["name"]), handle)
     page = publishing.create_brief_draft(run, role_user("researcher"))
     draft = EvidenceBriefPage.objects.get(slug="quarterly-performance-trends").get_latest_revision_as_object()
     assert not page.live and draft.title == "Quarterly performance trends"

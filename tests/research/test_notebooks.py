@@ -352,6 +352,25 @@ def test_training_evaluations_refuses_a_bad_month_with_a_clear_message(training_
     assert "since_month must be a month written YYYY-MM" in str(raised.value)
 
 
+def succeeded_run(notebook: str, title: str, results: dict, folder: Path, dataset: tuple[str, str]):
+    """A succeeded run of ``notebook`` as the runner would leave it: its results, its figures in the
+    research store and the dataset version it read (``dataset``: the parameter's key and the slug)."""
+    from research.models import Run
+    from research.storage import research_storage
+
+    key, slug = dataset
+    run = Run.objects.create(
+        notebook_path=f"notebooks/{notebook}.ipynb", notebook_title=title,
+        notebook_sha256="a" * 64, parameters={}, parameters_json="{}", parameters_sha256="b" * 64,
+        provenance_sha256="c" * 64, status=Run.Status.SUCCEEDED, results=results, kernel_name="python3",
+        data_versions={key: {"dataset": slug, "version": 1, "version_id": 1, "sha256": "d" * 64}},
+    )  # fmt: skip
+    for figure in results["figures"]:
+        with open(folder / "results" / figure["file"], "rb") as handle:
+            research_storage().save(run.figure_path(figure["name"]), handle)
+    return run
+
+
 @pytest.mark.django_db
 def test_a_training_evaluations_run_becomes_a_brief_draft_in_review(training_file, tmp_path, role_user):
     """The existing review path: a succeeded run of the notebook, its figure stored, becomes a draft."""
@@ -359,23 +378,14 @@ def test_a_training_evaluations_run_becomes_a_brief_draft_in_review(training_fil
 
     from cms.models.briefs import EvidenceBriefPage
     from research import publishing
-    from research.models import Run
-    from research.storage import research_storage
     from tests.cms import factories as cms
 
     cms.index_pages()
     results, _ = execute("training_evaluations", tmp_path, training_evaluations_csv=str(training_file))
-    run = Run.objects.create(
-        notebook_path="notebooks/training_evaluations.ipynb",
-        notebook_title="Which trainings change knowledge",
-        notebook_sha256="a" * 64, parameters={}, parameters_json="{}", parameters_sha256="b" * 64,
-        provenance_sha256="c" * 64, status=Run.Status.SUCCEEDED, results=results, kernel_name="python3",
-        data_versions={"training_evaluations": {"dataset": "training-evaluations", "version": 1,
-                                                "version_id": 1, "sha256": "d" * 64}},
+    run = succeeded_run(
+        "training_evaluations", "Which trainings change knowledge", results, tmp_path,
+        ("training_evaluations", "training-evaluations"),
     )  # fmt: skip
-    for figure in results["figures"]:
-        with open(tmp_path / "results" / figure["file"], "rb") as handle:
-            research_storage().save(run.figure_path(figure["name"]), handle)
     page = publishing.create_brief_draft(run, role_user("researcher"))
     draft = EvidenceBriefPage.objects.get(slug="training-evaluations").get_latest_revision_as_object()
     assert not page.live and draft.title == "Which trainings change knowledge"
