@@ -8,12 +8,14 @@ ALLOWED_HOSTS, EMAIL_URL, TASKS_BACKEND, MEDIA_ROOT and SITE_URL.
 
 import base64
 import hashlib
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -28,6 +30,17 @@ def env_bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_json_object(name):
+    """An environment variable holding a JSON object ({} when unset); a clear error if it is not one."""
+    try:
+        value = json.loads(os.environ.get(name) or "{}")
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {type(value).__name__}")
+    return value
 
 
 def env_list(name, default=""):
@@ -349,9 +362,13 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Files only views that check access may send (see config.storage). By
-    # default under PROTECTED_MEDIA_ROOT; a deployment may set another BACKEND
-    # and OPTIONS (each app's subfolder is joined to OPTIONS["location"]).
-    "protected": {"BACKEND": "config.storage.ProtectedStorage", "OPTIONS": {}},
+    # default under PROTECTED_MEDIA_ROOT; a deployment may name another BACKEND
+    # and its OPTIONS (JSON) in the environment, e.g. django-storages' S3 backend
+    # for several app nodes (each app's subfolder is joined to OPTIONS["location"]).
+    "protected": {
+        "BACKEND": env("PROTECTED_STORAGE_BACKEND", "config.storage.ProtectedStorage"),
+        "OPTIONS": env_json_object("PROTECTED_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
