@@ -3,12 +3,10 @@ drops as a topic is read; an accepted answer's author hears of it; a member writ
 name, with JavaScript and without; a new member learns their post waits for a moderator, who sees
 the number waiting; tags are picked with the keyboard; and the forum home fits a phone.
 
-With FORUM_SHOTS=/tmp/forum-ux-shots, screenshots of the pages changed go there (never into git).
+With SCREENSHOTS=/tmp/forum-ux-shots, screenshots of the pages changed go there (never into git).
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,6 +15,7 @@ from playwright.sync_api import expect
 from forum import services
 from forum.models import POSTS_PER_PAGE, Conversation, Notification, Topic
 from tests.browser import journeys
+from tests.browser.journeys import fits, shot
 from tests.forum.factories import CategoryFactory, a_tag, reply, start_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -31,19 +30,8 @@ def signed_in(browser, live_server, user, **options):
     return journeys.signed_in(browser, live_server, user, **(options or DESKTOP))
 
 
-def shot(page, name):
-    """A full-page screenshot into the folder FORUM_SHOTS names (e.g. /tmp/forum-ux-shots), if set."""
-    if folder := os.environ.get("FORUM_SHOTS"):
-        Path(folder).mkdir(exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
 def header_count(page):
     return page.get_by_role("navigation", name="Main").get_by_role("link", name="unread forum notifications")
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_reading_a_topic_clears_its_count_in_the_header(browser, live_server, role_user, migration_data):

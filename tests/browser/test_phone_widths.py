@@ -3,13 +3,11 @@ screen (a failure names the page and the element sticking out), and the navigati
 content takes at most two rows, with JavaScript and without.
 
 The data is deliberately awkward: long names, unbroken addresses and hashes, wide tables.
-With PHONE_SHOTS=/tmp/shots/phones, full-page screenshots of each page go there (never into git).
+With SCREENSHOTS=/tmp/shots/phones, full-page screenshots of each page go there (never into git).
 """
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,7 +17,7 @@ from forum import services
 from forum.conversations import services as conversations
 from members.roles import MEMBER
 from taxonomy.models import Term
-from tests.browser.journeys import sign_in, totp_secret
+from tests.browser.journeys import shot, sign_in, totp_secret
 from tests.cms import factories as cms
 from tests.factories import PASSWORD, TaskForceFactory, UserFactory, make_role
 from tests.forum.factories import CategoryFactory, reply, start_topic
@@ -108,13 +106,6 @@ def phone_context(browser, live_server, user=None, javascript=True):
         sign_in(page, user.email, secret=totp_secret(user))
         page.wait_for_url(lambda url: "/accounts/" not in url)
     return context, page
-
-
-def shot(page, name):
-    """A full-page screenshot into the folder PHONE_SHOTS names, if set."""
-    if folder := os.environ.get("PHONE_SHOTS"):
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def too_wide(page, urls, prefix):

@@ -1,12 +1,10 @@
 """Research in the browser: a researcher runs a tiny notebook, sees it succeed and creates a brief draft."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from research.models import Run
-from tests.browser.journeys import sign_in, totp_secret
+from tests.browser.journeys import shot, sign_in, totp_secret
 from tests.cms import factories as cms
 from tests.research import conftest as research_fixtures
 
@@ -22,17 +20,6 @@ RECORD = (
     "'display': str(n), 'unit': 'cases', 'sentence': 'Cases counted.', 'suppressed': False}], "
     "'tables': [], 'figures': []}, open(os.path.join(results_dir, 'results.json'), 'w'))"
 )
-
-
-def shoot(page, name):
-    """Screenshots for reviewing the pages by eye, when RESEARCH_SCREENSHOTS names a folder."""
-    folder = os.environ.get("RESEARCH_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-        width = page.viewport_size
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=f"{folder}/{name}-phone.png", full_page=True)
-        page.set_viewport_size(width)
 
 
 def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, request, migration_data):
@@ -52,14 +39,14 @@ def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, reques
     page.goto("/research/")
     page.get_by_role("link", name="Journey analysis").click()
     expect(page.get_by_text("How many cases")).to_be_visible()
-    shoot(page, "notebook")
+    shot(page, "notebook", also_phone=True)
     page.get_by_label("n", exact=True).fill("42")
     page.get_by_role("button", name="Queue the run").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Journey analysis")
     expect(page.locator(".run-summary")).to_contain_text("Succeeded", timeout=60_000)
     expect(page.get_by_text("Cases counted.")).to_be_visible()
-    shoot(page, "run")
+    shot(page, "run", also_phone=True)
     run = Run.objects.get()
     assert run.parameters == {"n": 42}
 
@@ -68,7 +55,7 @@ def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, reques
 
     page.get_by_role("link", name="View the executed notebook").click()
     expect(page.get_by_text("How many cases?")).to_be_visible()
-    shoot(page, "executed-notebook")
+    shot(page, "executed-notebook", also_phone=True)
 
     from research import datasets
     from research.models import Dataset
@@ -83,12 +70,12 @@ def test_researcher_runs_a_notebook_and_drafts_its_brief(page, role_user, reques
     page.get_by_role("link", name="needs-2025").first.click()
     expect(page.get_by_text(version.sha256)).to_be_visible()
     expect(page.get_by_text("2 rows", exact=False)).to_be_visible()
-    shoot(page, "dataset")
+    shot(page, "dataset", also_phone=True)
 
     paths = ("/research/", "/research/runs/", "/research/datasets/", "/research/datasets/upload/")
     for path in paths:
         page.goto(path)
-        shoot(page, path.strip("/").replace("/", "-"))
+        shot(page, path.strip("/").replace("/", "-"), also_phone=True)
     from cms.models.briefs import EvidenceBriefPage
 
     brief = EvidenceBriefPage.objects.get(slug="journey-brief")

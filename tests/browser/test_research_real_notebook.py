@@ -2,7 +2,7 @@
 
 A researcher with no CTDC file yet runs the shipped notebook; the run page must
 say the data are synthetic, show the tables and charts with their alt text,
-and name the CTDC columns the file lacked. With RESEARCH_SCREENSHOTS set, the
+and name the CTDC columns the file lacked. With SCREENSHOTS set, the
 pages are also saved for review by eye (desktop and phone width).
 """
 
@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from research.models import Run
-from tests.browser.journeys import sign_in, totp_secret
-from tests.browser.test_research_journey import shoot
+from tests.browser.journeys import shot, sign_in, totp_secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -62,9 +61,9 @@ def test_researcher_runs_the_case_characteristics_analysis_on_synthetic_data(pag
     )
     expect(page.locator("table.research-table caption").first).to_be_visible()
     expect(page.locator(".research-notes")).to_contain_text("SYNTHETIC DATA.")
-    shoot(page, "real-run")
+    shot(page, "real-run", also_phone=True)
 
     page.get_by_role("link", name="View the executed notebook").click()
     expect(page.get_by_role("heading", name="Limitations")).to_be_visible()
     expect(page.locator(".executed-notebook .input_area").first).to_be_visible()
-    shoot(page, "real-executed-notebook")
+    shot(page, "real-executed-notebook", also_phone=True)

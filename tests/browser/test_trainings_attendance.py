@@ -3,7 +3,6 @@ an attendee checks in on a phone with the code, and once the event has ended dow
 certificate, finds it in their training record and anyone can verify it. No page scrolls
 sideways at 390 px."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,23 +10,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import fits, screenshots_folder, shot, signed_in
 from tests.trainings.factories import public_event, registered
 from trainings.models import Event, Registration
 from trainings.records.models import Certificate, CheckInCode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-SHOTS = os.environ.get("TFC_SCREENSHOTS")  # a folder: save a screenshot of each page there
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def test_staff_mark_attendance_and_the_attendee_downloads_the_certificate(
@@ -131,7 +119,7 @@ def test_staff_mark_attendance_and_the_attendee_downloads_the_certificate(
     public.get_by_role("button", name="Check the code").click()
     expect(public.get_by_role("heading", name="Not found")).to_be_visible()
 
-    if SHOTS:
+    if screenshots_folder():
         desk.goto("/trainings/record/")  # staff have no record: the empty page
         shot(desk, "record-empty-desktop")
         public.set_viewport_size({"width": 1280, "height": 900})

@@ -1,17 +1,15 @@
 """The attendee completing the evaluation, on a 390 px phone: from the invitation email to the thank-you,
 once only; then staff reading the aggregated results (chart and table, no names) at desktop width."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.journeys import sign_in_as, signed_in
+from tests.browser.journeys import fits, shot, sign_in_as, signed_in
 from tests.trainings.factories import EventFactory, registered
 from trainings.evaluations import invitations, services
 from trainings.evaluations.models import EvaluationResponse
@@ -23,17 +21,6 @@ QUESTIONS = (
     "* The employer holds the workers' identity documents\n"
     "- Workers are paid in cash\n- Workers share housing"
 )
-
-
-def shot(page, name):
-    """A full-page screenshot for a person to look at, when TFC_SCREENSHOTS names a folder."""
-    folder = os.environ.get("TFC_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_the_attendee_completes_the_evaluation_and_staff_see_only_totals(

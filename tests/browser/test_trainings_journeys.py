@@ -11,15 +11,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from taxonomy.models import Facet, Term
-from tests.browser.journeys import sign_in, totp_secret
+from tests.browser.journeys import fits, sign_in, totp_secret
 from tests.trainings.factories import EventFactory
 from trainings.models import Registration, RegistrationStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_a_member_finds_an_event_registers_and_adds_it_to_a_calendar_on_a_phone(

@@ -1,27 +1,22 @@
 """A member completing a roll-call module on a 390 px phone: the captioned video plays its
 demo clip with the captions track on, a wrong answer is marked and kept, the retry passes and
 links the training record; the facilitator's view prints without the site's chrome; and no
-page scrolls sideways. With MODULE_SHOTS=/tmp/module-shots, full-page screenshots go there
+page scrolls sideways. With SCREENSHOTS=/tmp/module-shots, full-page screenshots go there
 (never into git) for a person to look at."""
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journeys import sign_in_as, signed_in
+from tests.browser.journeys import fits, shot, sign_in_as, signed_in
 from tests.trainings.module_factories import make_module
 from trainings.modules.models import ModuleCompletion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 DEMO = Path(__file__).resolve().parents[2] / "trainings" / "demo_media"
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def _demo_module():
@@ -41,13 +36,6 @@ def _demo_module():
     with module.video.storage.open(module.video.name, "wb") as video:
         video.write((DEMO / "roll-call-1-indicators.webm").read_bytes())
     return module
-
-
-def _shot(page, name):
-    folder = os.environ.get("MODULE_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
 def _wait_until(page, expression, timeout_s=15.0):
@@ -78,7 +66,7 @@ def test_a_member_completes_a_roll_call_module_on_a_phone(phone, role_user, migr
     _wait_until(phone, "document.querySelector('track').readyState === 2")
     assert phone.evaluate("document.querySelector('video').getBoundingClientRect().right") <= 390
     expect(phone.get_by_role("link", name="Read the transcript")).to_be_visible()
-    _shot(phone, "module-phone.png")
+    shot(phone, "module-phone")
     assert fits(phone)
 
     # One wrong answer: marked, the answers kept, nothing recorded.
@@ -90,7 +78,7 @@ def test_a_member_completes_a_roll_call_module_on_a_phone(phone, role_user, migr
     expect(phone.get_by_label("A qualified interpreter")).to_be_checked()
     expect(phone.get_by_label("A full interview")).to_be_checked()
     assert not ModuleCompletion.objects.exists()
-    _shot(phone, "module-phone-failed.png")
+    shot(phone, "module-phone-failed")
     assert fits(phone)
 
     # The retry passes and points at the training record.
@@ -99,7 +87,7 @@ def test_a_member_completes_a_roll_call_module_on_a_phone(phone, role_user, migr
     expect(phone.get_by_role("status")).to_contain_text("You passed with 100%")
     expect(phone.get_by_text("You completed this module on")).to_be_visible()
     assert ModuleCompletion.objects.filter(module=module, member=member).count() == 1
-    _shot(phone, "module-phone-passed.png")
+    shot(phone, "module-phone-passed")
     assert fits(phone)
     phone.get_by_role("link", name="My training record").click()
     phone.wait_for_url(lambda url: "/trainings/modules/" not in url)
@@ -111,7 +99,7 @@ def test_a_member_completes_a_roll_call_module_on_a_phone(phone, role_user, migr
     phone.goto(f"/trainings/modules/{module.pk}/facilitator/")
     expect(phone.get_by_role("heading", name="Discussion questions")).to_be_visible()
     assert fits(phone)
-    _shot(phone, "module-facilitator-phone.png")
+    shot(phone, "module-facilitator-phone")
     phone.emulate_media(media="print")
     expect(phone.locator(".site-header")).to_be_hidden()
     expect(phone.get_by_role("heading", name="Quiz")).to_be_visible()
@@ -121,17 +109,17 @@ def test_the_module_pages_at_desktop_width(page, role_user, migration_data):
     module = _demo_module()
     sign_in_as(page, role_user("member"))
     for path, name in (
-        ("/trainings/modules/", "modules-desktop.png"),
-        (f"/trainings/modules/{module.pk}/", "module-desktop.png"),
-        (f"/trainings/modules/{module.pk}/facilitator/", "module-facilitator-desktop.png"),
+        ("/trainings/modules/", "modules-desktop"),
+        (f"/trainings/modules/{module.pk}/", "module-desktop"),
+        (f"/trainings/modules/{module.pk}/facilitator/", "module-facilitator-desktop"),
     ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert fits(page)
-        _shot(page, name)
+        shot(page, name)
     page.goto(f"/trainings/modules/{module.pk}/facilitator/")
     page.emulate_media(media="print")
-    _shot(page, "module-facilitator-print.png")
+    shot(page, "module-facilitator-print")
     expect(page.locator(".site-footer")).to_be_hidden()
 
 

@@ -3,37 +3,23 @@ the waitlist; A cancels; B is promoted, sees it on the event page and on My trai
 link they were not shown before, and gets the promotion email with the .ics. No page scrolls
 sideways at 390 px.
 
-With TRAININGS_SHOTS=/tmp/trainings-shots, full-page screenshots go there (never into git).
+With SCREENSHOTS=/tmp/trainings-shots, full-page screenshots go there (never into git).
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import fits, shot, signed_in
 from tests.trainings.factories import EventFactory
 from trainings.models import Event, Registration, RegistrationStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 JOIN = "https://meet.example.org/secret-room-42"
-
-
-def shot(page, name):
-    """A full-page screenshot into the folder TRAININGS_SHOTS names, if set."""
-    folder = os.environ.get("TRAININGS_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_the_first_on_the_waitlist_is_promoted_when_a_seat_is_given_up(
