@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.csp.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: a hit skips only the view; the user, session and gate have run (cms.public_cache).
+    "cms.public_cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
