@@ -164,13 +164,16 @@ def _from_entry(entry):
     return response
 
 
-def _answer(request, response):
-    return get_conditional_response(
+def _answer(request, response, how):
+    """The copy, or a 304 if the visitor's own copy still matches it."""
+    answer = get_conditional_response(
         request,
         etag=response.get("ETag"),
         last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
         response=response,
     )
+    answer[STATUS_HEADER] = how
+    return answer
 
 
 def _read(key):
@@ -194,11 +197,10 @@ class PublicPageCacheMiddleware:
             version, entry = _read(key)
             if entry is not None:
                 response = _from_entry(entry)
-                response[STATUS_HEADER] = "hit"
                 # The request monitor labels latency by view; a hit never resolved one.
                 with contextlib.suppress(Resolver404):
                     request.resolver_match = resolve(request.path_info)
-                return _answer(request, response)
+                return _answer(request, response, "hit")
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -208,6 +210,5 @@ class PublicPageCacheMiddleware:
         if key is not None and _may_store(request, response):
             _mark_public(response)
             cache.set(key, _entry(version, response), TTL)
-            response[STATUS_HEADER] = "miss"
-            return _answer(request, response)
+            return _answer(request, response, "miss")
         return response
