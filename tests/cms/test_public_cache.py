@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.utils.http import http_date
-from wagtail.models import BaseViewRestriction
+from wagtail.models import BaseViewRestriction, Site
 
 from cms import freshness, public_cache
 from tests.cms import factories
@@ -270,6 +270,12 @@ def test_concurrent_first_visitors_all_get_the_page(live_server, indexes):
     )
     import urllib.request
 
+    from cms.models import SiteSettings
+
+    # The site's settings row exists on a set-up site; created here by the first requests, the
+    # race between them is Wagtail's get_or_create's, not the cache's (reported separately).
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+
     url = live_server.url + practice.url
     bodies, errors = [], []
 
@@ -360,7 +366,9 @@ def test_moving_a_page_sends_its_old_url_on_and_serves_the_new_one(client, index
     moved = client.get(old_url)
     # Wagtail leaves a redirect behind a moved page: the old copy is not served.
     assert moved.status_code == 301 and moved["Location"] == practice.url
-    assert practice.title not in text(client.get("/practices/"))
+    # The practices index lists every practice by type, wherever it sits: its card links to the new URL.
+    listing = text(client.get("/practices/"))
+    assert f'href="{practice.url}"' in listing and f'href="{old_url}"' not in listing
     assert practice.title in text(client.get(practice.url))
 
 
