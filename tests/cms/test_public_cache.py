@@ -263,7 +263,8 @@ def test_a_miss_costs_what_the_page_costs(client, practice, django_assert_max_nu
         assert client.get(practice.url)[HIT] == "miss"
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: its flush must not re-create content types (see tests/forum/test_bench_smoke.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_first_visitors_all_get_the_page(live_server, indexes):
     practice = factories.practice(
         indexes["practices"], title="Deconfliction before raids", slug="deconfliction"
