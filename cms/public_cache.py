@@ -41,6 +41,10 @@ an ``ETag`` and ``Last-Modified``; a conditional request that matches gets a
 pages also carry Wagtail's ``no-store``, and so do the redirects that
 replace them for anyone else), with ``Vary: Cookie``.
 
+``PUBLIC_PAGE_CACHE = False`` (setting or environment) turns it off; tests
+that count the queries of rendering do. If the cache cannot be reached, pages
+are rendered as without it.
+
 The middleware sits last in ``MIDDLEWARE``: by then the session, user,
 session timeout and membership gate have run, so a hit costs no database
 query for a visitor without a session, and the middlewares above it still
@@ -49,8 +53,10 @@ add their headers (CSP, frame options, request id) to every copy served.
 
 import contextlib
 import hashlib
+import logging
 import time
 
+from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
@@ -69,6 +75,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from wagtail import hooks
 
 from cms import access, freshness
+
+logger = logging.getLogger(__name__)
 
 MAX_AGE = 60  # seconds a browser may keep a public page without asking again
 TTL = 600  # seconds a copy stays in the shared cache at most (the version drops it sooner)
@@ -107,6 +115,8 @@ def _is_anonymous_without_messages(request):
 
 def cache_key(request):
     """The entry's key for this request, or None if this request may not be served from the cache."""
+    if not settings.PUBLIC_PAGE_CACHE:
+        return None
     if request.method not in ("GET", "HEAD") or not _is_anonymous_without_messages(request):
         return None
     query = request.META.get("QUERY_STRING", "")
@@ -177,12 +187,24 @@ def _answer(request, response, how):
 
 
 def _read(key):
-    found = cache.get_many([freshness.VERSION_KEY, key])
-    version = found.get(freshness.VERSION_KEY)
-    if version is None:
-        version = freshness.content_version()  # evicted or never set: starts it again at the clock
+    """The content version and this key's copy of it, in one round trip; (None, None) if the cache is down."""
+    try:
+        found = cache.get_many([freshness.VERSION_KEY, key])
+        version = found.get(freshness.VERSION_KEY)
+        if version is None:
+            version = freshness.content_version()  # evicted or never set: starts it again at the clock
+    except Exception:  # any cache failure: render the page, as without this cache
+        logger.warning("public page cache unreachable; rendering", exc_info=True)
+        return None, None
     entry = found.get(key)
     return version, (entry if entry is not None and entry[0] == version else None)
+
+
+def _store(key, version, response):
+    try:
+        cache.set(key, _entry(version, response), TTL)
+    except Exception:  # a copy not stored is only a miss next time
+        logger.warning("public page cache unreachable; not stored", exc_info=True)
 
 
 class PublicPageCacheMiddleware:
@@ -207,8 +229,8 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
             return response
-        if key is not None and _may_store(request, response):
+        if key is not None and version is not None and _may_store(request, response):
             _mark_public(response)
-            cache.set(key, _entry(version, response), TTL)
+            _store(key, version, response)
             return _answer(request, response, "miss")
         return response

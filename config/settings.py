@@ -199,6 +199,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Anonymous visitors' copies of public pages in the cache above (cms.public_cache).
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS_BACKEND = env("TASKS_BACKEND", "database")

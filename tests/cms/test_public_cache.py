@@ -404,3 +404,24 @@ def test_a_lost_version_number_is_a_miss_not_an_old_copy(client, practice):
     cache.delete(freshness.VERSION_KEY)
     assert client.get(practice.url)[HIT] == "miss"
     assert client.get(practice.url)[HIT] == "hit"
+
+
+def test_pages_are_rendered_as_usual_when_the_cache_cannot_be_reached(client, practice, monkeypatch):
+    class Down:
+        def get_many(self, *args, **kwargs):
+            raise ConnectionError("Redis is restarting")
+
+        set = get_many
+
+    # Only the page cache's own reads and writes fail here; the rest of the site keeps its cache.
+    monkeypatch.setattr(public_cache, "cache", Down())
+    for _ in range(2):
+        response = client.get(practice.url)
+        assert response.status_code == 200 and practice.title in text(response)
+        assert HIT not in response
+
+
+def test_the_setting_turns_the_cache_off(client, practice, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    client.get(practice.url)
+    assert HIT not in client.get(practice.url)
