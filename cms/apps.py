@@ -8,7 +8,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from cms import freshness, hotpath, jobs, review, search_provider  # noqa: F401
+        from cms import freshness, hotpath, jobs, public_cache, review, search_provider  # noqa: F401
 
         search_provider.register()
         review.connect()

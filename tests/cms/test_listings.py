@@ -13,6 +13,12 @@ from tests.cms import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_request(settings):
+    # These tests count and inspect the rendering path; cms.public_cache would answer from its copy.
+    settings.PUBLIC_PAGE_CACHE = False
+
+
 @pytest.fixture
 def practices(indexes):
     index = indexes["practices"]
