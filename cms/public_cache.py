@@ -13,7 +13,8 @@ messages waiting, or asks with a query string longer than
 ``MAX_QUERY_STRING`` (filter links are short; a long one is a bot filling the
 cache, and is rendered as usual).
 
-The key is a hash of the scheme, host, path, query string and language, so it
+The key is a hash of the release (config.release), the scheme, host, path, query string and
+language, so a deploy never serves a copy an older template made, and the key
 has one length whatever was asked. The knowledge base's **content version**
 (cms.freshness) is stored inside each entry and read in the same round trip
 (``get_many``); an entry of an older version is a miss.
@@ -75,6 +76,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from wagtail import hooks
 
 from cms import access, freshness
+from config import release
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +128,8 @@ def cache_key(request):
         host = request.get_host()
     except DisallowedHost:
         return None
-    asked = (request.scheme, host, request.path, query, translation.get_language())
+    # The release too: a deploy that changes a template never serves a copy the release before made.
+    asked = (release.code_version(), request.scheme, host, request.path, query, translation.get_language())
     return KEY_PREFIX + hashlib.sha256(repr(asked).encode()).hexdigest()
 
 

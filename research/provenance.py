@@ -7,19 +7,14 @@ an upload, which keeps that promise for notebooks fed by the live site.
 
 import hashlib
 import json
-import os
 import platform
-import shutil
-import subprocess
 from functools import lru_cache
 from importlib import metadata
 
-from django.conf import settings
-
+from config.release import CODE_VERSION_ENV, code_version  # noqa: F401 - part of this module's API
 from research import suppression
 
 # Set at image build time where the deployed tree has no .git folder.
-CODE_VERSION_ENV = "TFC_CODE_VERSION"
 
 
 def canonical_json(value) -> str:
@@ -40,25 +35,6 @@ def sha256_file(path_or_file, chunk=1024 * 1024) -> str:
         for block in iter(lambda: handle.read(chunk), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The git commit of the running code, else the build-time variable, else "unknown"."""
-    git = shutil.which("git")
-    if git and (settings.BASE_DIR / ".git").exists():
-        try:
-            out = subprocess.run(  # noqa: S603 - fixed arguments, no user input
-                [git, "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"],
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=True,
-            )
-            return out.stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            pass
-    return os.environ.get(CODE_VERSION_ENV, "unknown")
 
 
 @lru_cache(maxsize=1)

@@ -425,3 +425,14 @@ def test_the_setting_turns_the_cache_off(client, practice, settings):
     settings.PUBLIC_PAGE_CACHE = False
     client.get(practice.url)
     assert HIT not in client.get(practice.url)
+
+
+def test_a_deploy_never_serves_a_copy_the_release_before_rendered(client, practice, monkeypatch):
+    """A new release may change any template: copies made by the old one are not its copies."""
+    from config import release
+
+    cached_twice(client, practice.url)
+    assert client.get(practice.url)[HIT] == "hit"
+    monkeypatch.setattr(release, "code_version", lambda: "the-next-release")
+    assert client.get(practice.url)[HIT] == "miss"
+    assert client.get(practice.url)[HIT] == "hit"
