@@ -90,27 +90,35 @@ def inject(stack, t0, seconds, faults, stop, *, start_run, run_state):
         target=_fault, args=(faults, "kill notebooks worker mid-run", t0, notebook), daemon=True
     )
     worker_fault.start()
+    threads = [worker_fault]
     for name, share in SCHEDULE:
         _wait_until(seconds * share, t0, stop)
         if stop.is_set():
             return killed
         if name == "kill app node":
-            pid = None
-
-            def kill():
-                nonlocal pid
-                pid = stack.kill_node(0)
-                return f"(gunicorn master {pid})"
-
-            _fault(faults, "kill -9 app node 1", t0, kill)
-            _wait_until(seconds * (share + 0.1), t0, stop)
-            _fault(faults, "start app node 1 again", t0, lambda: stack.start_node(0))
+            # Beside the others too: the orphaned workers take a while to finish and exit.
+            node_fault = threading.Thread(target=_node_fault, args=(stack, t0, seconds, share, faults, stop))
+            node_fault.start()
+            threads.append(node_fault)
         elif name == "restart Redis":
             _fault(faults, "restart Redis", t0, stack.restart_redis)
         else:
             _fault(faults, "restart PostgreSQL", t0, stack.restart_postgres)
-    worker_fault.join(timeout=90)
+    for thread in threads:
+        thread.join(timeout=120)
     return killed
+
+
+def _node_fault(stack, t0, seconds, share, faults, stop):
+    _fault(faults, "kill -9 app node 1", t0, lambda: f"(gunicorn master {stack.kill_node(0)})")
+    _wait_until(seconds * (share + 0.1), t0, stop)
+
+    def start_again():
+        killed = stack.wait_for_orphans(0)
+        stack.start_node(0)
+        return f"(orphaned workers killed: {killed})"
+
+    _fault(faults, "start app node 1 again", t0, start_again)
 
 
 def pg_windows(faults) -> list[tuple[float, float]]:

@@ -53,7 +53,6 @@ def render(*, header: list[str], load: list[str], faults: list[dict], checks: li
     failed = [c for c in checks if not c.ok]
     lines += [
         "",
-        f"Result: {'FAIL' if failed else 'PASS'} "
-        f"({len(checks) - len(failed)}/{len(checks)} checks passed)",
+        f"Result: {'FAIL' if failed else 'PASS'} ({len(checks) - len(failed)}/{len(checks)} checks passed)",
     ]
     return "\n".join(lines) + "\n"

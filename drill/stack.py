@@ -39,6 +39,8 @@ def _pg_bin(name: str) -> str:
 
 def port_free(port: int) -> bool:
     with socket.socket() as sock:
+        # As servers bind: a closed connection's TIME_WAIT does not make the port busy.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -78,6 +80,7 @@ class Stack:
         self._lock = threading.Lock()
         self._supervisor = None
         self.pg_started = False
+        self.orphans: dict[int, list] = {}
 
     # --- environment ---------------------------------------------------------
 
@@ -279,12 +282,18 @@ class Stack:
             workers = psutil.Process(process.pid).children()
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        # gunicorn's workers notice their master is gone after the request in hand and exit;
-        # the port is free only then, so the restart can bind it.
-        _gone, alive = psutil.wait_procs(workers, timeout=30)
+        self.orphans[index] = workers
+        return process.pid
+
+    def wait_for_orphans(self, index: int, timeout: float = 40) -> int:
+        """gunicorn's workers notice their master is gone after the request in hand and exit; the
+        port is free only then, so a restart can bind it. Returns how many had to be killed."""
+        import psutil
+
+        _gone, alive = psutil.wait_procs(self.orphans.pop(index, []), timeout=timeout)
         for worker in alive:
             worker.kill()
-        return process.pid
+        return len(alive)
 
     def start_nginx(self, static_root: Path):
         run_dir = self.var_dir / "nginx"
@@ -392,6 +401,10 @@ class Stack:
             except subprocess.CalledProcessError:
                 self._pg_ctl("stop", "-m", "immediate")
             self.pg_started = False
+        for workers in self.orphans.values():  # a node killed and not restarted (a failed drill)
+            for worker in workers:
+                with contextlib.suppress(Exception):
+                    worker.kill()
         shutil.rmtree(self.pg_dir, ignore_errors=True)
 
     def leftovers(self) -> list[str]:
