@@ -52,7 +52,8 @@ def sql_hashes(port: int) -> dict:
             where = ""
             if table == "members_auditevent":
                 where = f" WHERE t.action NOT IN {OPERATIONS_ACTIONS!r}"
-            query = f"SELECT md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), '')) FROM \"{table}\" t{where}"
+            rows = "coalesce(string_agg(t::text, chr(10) ORDER BY t::text), '')"
+            query = f'SELECT md5({rows}) FROM "{table}" t{where}'
             hashes[f"sql.{table}.md5"] = conn.execute(query).fetchone()[0]
     return hashes
 
