@@ -299,6 +299,7 @@ class Stack:
         run_dir = self.var_dir / "nginx"
         run_dir.mkdir(exist_ok=True)
         conf = run_dir / "nginx.conf"
+        (run_dir / "commons-proxy.conf").write_text(nginx.proxy_settings())
         conf.write_text(
             nginx.render(
                 self.settings, run_dir=run_dir, static_root=static_root, protected_root=self.protected

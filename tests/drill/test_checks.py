@@ -276,5 +276,15 @@ def test_the_nginx_configuration_balances_both_nodes_and_keeps_protected_files_i
     assert "server 127.0.0.1:18001 max_fails=3" in text and "server 127.0.0.1:18002 max_fails=3" in text
     assert "listen 127.0.0.1:18080;" in text
     assert f"location /_protected/ {{\n            internal;\n            alias {tmp_path / 'p'}/;" in text
-    assert "deploy/nginx/commons-proxy.conf;" in text
-    assert "add_header Retry-After 30 always;" in text
+    assert f"include {tmp_path}/commons-proxy.conf;" in text
+    assert "error_page 502 504 =503 /50x.html;" in text and "add_header Retry-After 30 always;" in text
+
+
+def test_the_proxy_settings_are_the_deployed_ones_without_retrying_the_apps_503():
+    deployed = (nginx.PROJECT_DIR / "deploy" / "nginx" / "commons-proxy.conf").read_text()
+    drilled = nginx.proxy_settings()
+    assert "proxy_next_upstream error timeout http_502;" in drilled and "http_503" not in drilled
+    assert (
+        "proxy_next_upstream_tries 2;" in drilled and "proxy_set_header X-Request-ID $request_id;" in drilled
+    )
+    assert len(drilled.splitlines()) == len(deployed.splitlines())
