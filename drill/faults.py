@@ -110,7 +110,12 @@ def inject(stack, t0, seconds, faults, stop, *, start_run, run_state):
 
 
 def _node_fault(stack, t0, seconds, share, faults, stop):
-    _fault(faults, "kill -9 app node 1", t0, lambda: f"(gunicorn master {stack.kill_node(0)})")
+    _fault(
+        faults,
+        "kill -9 app node 1",
+        t0,
+        lambda: f"(gunicorn master {stack.kill_node(0)}; its workers TERMed)",
+    )
     _wait_until(seconds * (share + 0.1), t0, stop)
 
     def start_again():

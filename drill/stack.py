@@ -272,7 +272,14 @@ class Stack:
         raise RuntimeError(f"the app on port {port} is not healthy")
 
     def kill_node(self, index: int) -> int:
-        """kill -9 the node's gunicorn master; wait until its orphaned workers are gone. Returns the pid."""
+        """kill -9 the node's gunicorn master, then TERM its orphaned workers. Returns the master's pid.
+
+        Orphaned sync workers do not stop by themselves under load: they look for their master
+        only when no connection is waiting, so they kept serving until killed -9 and the requests
+        in their hands were lost (the first full drill). systemd stops what is left of a unit
+        whose main process died; TERM, as KillMode=control-group sends it, lets each worker
+        finish the request in hand and exit.
+        """
         import psutil
 
         name = f"node{index + 1}"
@@ -282,12 +289,15 @@ class Stack:
             workers = psutil.Process(process.pid).children()
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        for worker in workers:
+            with contextlib.suppress(psutil.Error):
+                worker.terminate()
         self.orphans[index] = workers
         return process.pid
 
     def wait_for_orphans(self, index: int, timeout: float = 40) -> int:
-        """gunicorn's workers notice their master is gone after the request in hand and exit; the
-        port is free only then, so a restart can bind it. Returns how many had to be killed."""
+        """The orphaned workers exit after the request in hand (kill_node sent them TERM); the port is
+        free only then, so a restart can bind it. Returns how many had to be killed."""
         import psutil
 
         _gone, alive = psutil.wait_procs(self.orphans.pop(index, []), timeout=timeout)
