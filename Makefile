@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint format lab bench bench-smoke migrate seed install clean-var audit
+.PHONY: help run test test-fast lint format lab bench bench-smoke migrate seed install clean-var audit drill
 
 help: ## Show the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -107,3 +107,15 @@ audit: $(STAMP) ## Lighthouse scores of home, practices, an article, search and 
 
 clean-var: ## Delete the embedded database, media and mail outbox
 	rm -rf var
+
+# The load and fault drill (issue 18; drill/, deploy/README.md "The drill"): its own PostgreSQL,
+# Redis, two gunicorn nodes behind nginx, RQ workers and the scheduler on loopback; report in
+# var/drill/report.txt. DRILL_SCALE=small is CI's shorter run; DRILL_SECONDS sets the load's length.
+DRILL_SCALE ?= full
+drill: $(STAMP) ## Load and fault drill on a production-like loopback stack (DRILL_SCALE=small for CI)
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's nginx-light for the drill"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) \
+			|| echo "WARNING: nginx could not be installed; the drill will be skipped" >&2; \
+	fi
+	DRILL_SCALE=$(DRILL_SCALE) $(PY) -m drill

@@ -200,12 +200,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+
+
+def _redis_retry():
+    """A Redis restart takes a moment (the drill's is under a second): a command that meets a refused or
+    reset connection is retried for about 2 s before the request fails (with a 503: config.unavailable)."""
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from redis.retry import Retry
+
+    return {
+        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 6),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+    }
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "tfc"),
+            "OPTIONS": _redis_retry(),
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"

@@ -42,3 +42,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),
 ]
+
+# A database or Redis that cannot be reached gives a 503 with Retry-After, not a 500 (issue 18).
+handler500 = "config.unavailable.server_error"
