@@ -29,7 +29,9 @@ def _queue():
 
         # The Redis the default queue is on (RQ_QUEUES), with timeouts so a hung
         # server fails the probe instead of hanging it, closed after each probe.
-        url = settings.RQ_QUEUES["default"]["URL"]
+        from config.rq_queues import address
+
+        url = address(settings.RQ_QUEUES["default"])
         with Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) as redis:
             redis.ping()
     elif backend.endswith("DatabaseBackend"):

@@ -248,7 +248,12 @@ TASKS = {
 }
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
+    from config.rq_queues import queue_settings
+
+    # By the address's parts, so the queues' client retries through a Redis restart as the cache does.
+    RQ_QUEUES = {
+        name: queue_settings(REDIS_URL or "redis://127.0.0.1:6379/0", _redis_retry()) for name in TASK_QUEUES
+    }
 # The scheduler (manage.py run_scheduler) looks for due periodic jobs this
 # often; each job runs once per period however many schedulers run. Finished
 # runs are kept this long (and always at least two periods) for the status page.

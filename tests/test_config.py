@@ -178,6 +178,7 @@ def test_development_may_run_tasks_immediately_with_a_local_cache():
 SETTINGS_SNAPSHOT = """
 import json, django
 django.setup()
+from config.rq_queues import address
 from django.conf import settings as s
 db = s.DATABASES["default"]
 print(json.dumps({
@@ -185,7 +186,9 @@ print(json.dumps({
     "db": [db["ENGINE"], str(db["NAME"]), db.get("HOST", ""), db.get("PORT", ""), db.get("USER", "")],
     "cache": [s.CACHES["default"]["BACKEND"], s.CACHES["default"].get("LOCATION", "")],
     "SESSION_ENGINE": s.SESSION_ENGINE, "tasks": s.TASKS["default"]["BACKEND"],
-    "rq": {name: queue["URL"] for name, queue in getattr(s, "RQ_QUEUES", {}).items()},
+    "rq": {name: address(queue) for name, queue in getattr(s, "RQ_QUEUES", {}).items()},
+    "rq_retries": sorted({type(queue.get("REDIS_CLIENT_KWARGS", {}).get("retry")).__name__
+                          for queue in getattr(s, "RQ_QUEUES", {}).values()}),
     "MEDIA_ROOT": str(s.MEDIA_ROOT), "EMAIL_BACKEND": s.EMAIL_DELIVERY_BACKEND,
     "EMAIL_WRAPPER": s.EMAIL_BACKEND,
     "EMAIL_FILE_PATH": str(getattr(s, "EMAIL_FILE_PATH", "")),
@@ -237,6 +240,8 @@ def test_production_reads_every_setting_from_the_environment(tmp_path):
         "default": "redis://cache.internal:6380/2",
         "notebooks": "redis://cache.internal:6380/2",
     }
+    # Their client retries through a Redis restart, as the cache's does.
+    assert got["rq_retries"] == ["Retry"]
     assert got["MEDIA_ROOT"] == str(tmp_path / "uploads")
     assert got["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert got["email"] == ["smtp.example.org", 587, "mailer", "app password", True, False]
