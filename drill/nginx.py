@@ -6,33 +6,23 @@ proxy settings (read from deploy/nginx/commons-proxy.conf), protected files thro
 Left out: TLS, the log-in rate limit (the drill signs in a handful of times from one address)
 and /metrics.
 
-Changed, from what the first drill showed: `http_503` is taken out of `proxy_next_upstream`, and
-the 50x page is answered as a 503. The app's 503 means the shared database is unreachable, so
-another node cannot do better; counted as a node failure, three of them marked both nodes down
-for fail_timeout (10 s) and every request in that time became nginx's 502. PROXY_CHANGES lists
-these, and the report repeats them for deploy/nginx.
+The proxy settings are deploy/nginx/commons-proxy.conf as it is. The first drills changed
+them, and deploy/ has since taken the changes (deploy/README.md, "What the drill found"): no
+retry on the app's 503, which means the shared database is down and, counted as node failures,
+marked every node down; POSTs resent to the other node when a killed node leaves them unread;
+no node answering is a 503 with Retry-After.
 """
 
 from pathlib import Path
 
 from drill.settings import PROJECT_DIR, DrillSettings
 
-PROXY_CHANGES = [
-    "proxy_next_upstream without http_503 (the app's 503 is the shared database, not the node)",
-    "error_page 502 504 =503 /50x.html (no node answering is a 503 with Retry-After)",
-]
-
 ACCESS_FORMAT = "$msec $status $request_method $uri $upstream_addr $upstream_status $request_time"
 
 
 def proxy_settings() -> str:
-    """deploy/nginx/commons-proxy.conf, with http_503 taken out of proxy_next_upstream."""
-    lines = []
-    for line in (PROJECT_DIR / "deploy" / "nginx" / "commons-proxy.conf").read_text().splitlines():
-        if line.strip().startswith("proxy_next_upstream ") and "http_503" in line:
-            line = line.replace(" http_503", "")
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    """deploy/nginx/commons-proxy.conf, as deployed."""
+    return (PROJECT_DIR / "deploy" / "nginx" / "commons-proxy.conf").read_text()
 
 
 def render(settings: DrillSettings, *, run_dir: Path, static_root: Path, protected_root: Path) -> str:
