@@ -8,6 +8,7 @@ them, and they are not the site's content. The drill and tests/operations use it
 """
 
 import hashlib
+import json
 
 from django.apps import apps
 from django.db import connections
@@ -38,14 +39,22 @@ def table_fingerprint(sample: int = 100) -> dict[str, dict]:
         rows = model._base_manager.all()
         if model is AuditEvent:
             rows = rows.exclude(action__in=OPERATIONS_ACTIONS)
-        fields = [field.attname for field in model._meta.concrete_fields]
+        concrete = model._meta.concrete_fields
+        fields = [field.attname for field in concrete]
         first = list(rows.order_by("pk").values_list(*fields)[:sample])
         last = list(rows.order_by("-pk").values_list(*fields)[:sample])
-        result[table] = {
-            "rows": rows.count(),
-            "sample_sha256": hashlib.sha256(repr(first + last).encode()).hexdigest(),
-        }
+        result[table] = {"rows": rows.count(), "sample_sha256": _rows_sha256(concrete, first + last)}
     return result
+
+
+def _rows_sha256(fields, rows) -> str:
+    """A hash of rows as the database stores them: each value through its field's get_prep_value.
+
+    Not their Python repr: a StreamField's value is an object whose repr names where it lives in
+    memory, so two reads of the same rows hashed differently.
+    """
+    stored = [[field.get_prep_value(value) for field, value in zip(fields, row, strict=True)] for row in rows]
+    return hashlib.sha256(json.dumps(stored, default=str, sort_keys=True).encode()).hexdigest()
 
 
 def file_fingerprint(sample: int = 100) -> dict[str, dict]:
