@@ -9,6 +9,7 @@ then the worker), fail it and run it again, run it twice, and post twice at once
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from threading import Barrier
+from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
@@ -30,7 +31,10 @@ DATABASE_TASKS = {
 
 
 def _run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "default")
+    """The database worker, in batch mode, in this test's transaction: it must not close the
+    connection between tasks, as it does in its own process (on PostgreSQL that ends the test's)."""
+    with patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "default")
 
 
 def _indexed(post):
