@@ -343,8 +343,9 @@ def _enrol(user):
     TOTP.activate(user, generate_totp_secret())  # the MFA gate only asks that an authenticator exists
 
 
-def generate(smoke: bool, seed: int = 20261127) -> ForumData:
-    sizes = SMOKE if smoke else FULL
+def generate(smoke: bool, seed: int = 20261127, sizes: dict | None = None) -> ForumData:
+    # ``sizes``: another scale (bench.posting_bench builds a tenth of FULL).
+    sizes = sizes or (SMOKE if smoke else FULL)
     rng = random.Random(seed)
     bodies = _body_pool(sizes["bodies"], rng)
     with transaction.atomic():

@@ -67,8 +67,25 @@ def _cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def load(host, port, path, *, cookie, seconds, threads, expect=200, server_pid=None):
-    """Request ``path`` from ``threads`` threads for ``seconds``; count answers that are not ``expect``."""
+def load(
+    host,
+    port,
+    path,
+    *,
+    cookie,
+    seconds,
+    threads,
+    expect=200,
+    server_pid=None,
+    make_request=None,
+    answered=None,
+):
+    """Request ``path`` from ``threads`` threads for ``seconds``; count answers that are not ``expect``.
+
+    ``make_request(thread_number)``, when given, chooses each request instead: it returns
+    (method, path, body, headers, tag), and ``answered(tag, response)`` hears each answer (bench.posting_bench
+    posts replies this way). An answer that never came (a timeout, a reset) is answered with None.
+    """
     deadline = time.monotonic() + seconds
     statuses = Counter()
     samples = []
@@ -76,23 +93,33 @@ def load(host, port, path, *, cookie, seconds, threads, expect=200, server_pid=N
     lock = threading.Lock()
     headers = {"Cookie": cookie} if cookie else {}
 
-    def worker():
+    def next_request(number):
+        if make_request is None:
+            return "GET", path, None, headers, None
+        return make_request(number)
+
+    def worker(number):
         conn = http.client.HTTPConnection(host, port, timeout=30)
         mine, my_samples, my_errors = Counter(), [], 0
         while time.monotonic() < deadline:
+            method, url, body, request_headers, tag = next_request(number)
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request(method, url, body=body, headers=request_headers)
                 response = conn.getresponse()
                 response.read()
                 mine[response.status] += 1
                 if response.status != expect:
                     my_errors += 1
+                if answered is not None:
+                    answered(tag, response)
                 if response.will_close:
                     conn.close()
             except (OSError, http.client.HTTPException) as error:
                 mine[type(error).__name__] += 1
                 my_errors += 1
+                if answered is not None:
+                    answered(tag, None)
                 conn.close()
                 conn = http.client.HTTPConnection(host, port, timeout=30)
             my_samples.append((time.perf_counter() - started) * 1000)
@@ -106,7 +133,7 @@ def load(host, port, path, *, cookie, seconds, threads, expect=200, server_pid=N
     server_cpu_before = _tree_cpu(server) if server else None
     cpu_before = _cpu_seconds()
     started = time.monotonic()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    pool = [threading.Thread(target=worker, args=(number,)) for number in range(threads)]
     for thread in pool:
         thread.start()
     for thread in pool:

@@ -9,10 +9,11 @@ concurrent writers lose nothing and number posts without gaps or clashes.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
-from django.db.models.functions import Greatest
+from django.db.models import F, Max, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,11 +207,17 @@ def reply(
     if quote_of is not None and quote_of.topic_id != topic.pk:
         raise ForumError("A quote must come from the same topic.")
     name = display_name(by)
+    # Rendered before the transaction: it is pure CPU, and inside it the topic's row (PostgreSQL)
+    # or the whole database (SQLite's write lock) would wait for it.
+    body_html = render_markdown(body)
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
         refusal = access.reply_refusal(by, locked)
         if refusal:
             raise NotAllowed(refusal) if not access.can_read_topic(by, locked) else ForumError(refusal)
+        twin = _same_reply_just_posted(locked, by, body)
+        if twin is not None:
+            return twin
         now = timezone.now()
         post = Post.objects.create(
             topic=locked,
@@ -218,7 +225,7 @@ def reply(
             author=by,
             author_name=name,
             body_markdown=body,
-            body_html=render_markdown(body),
+            body_html=body_html,
             quoted_post=quote_of,
             created_at=now,
         )
@@ -229,16 +236,48 @@ def reply(
             last_post_at=now,
             last_poster_name=name,
         )
+        # Replies to other topics of the category run at once: one that took its time after an
+        # earlier clock reading may commit last, so the category keeps the latest time, not the last written.
         Category.objects.filter(pk=locked.category_id).update(
-            post_count=F("post_count") + 1, last_post_at=now
+            post_count=F("post_count") + 1, last_post_at=_latest(F("last_post_at"), now)
         )
         hold_if_new_member(post, before=locked)
         _watch(by.pk, locked.pk, read_up_to=post.number)
         Draft.objects.filter(user=by, topic=locked).delete()
         _log_confirmation(post, by, flagged)
-        search_provider.index_post(post, locked)
+        # The search index and the notifications wait for the worker (forum.tasks.notify_post),
+        # queued in this transaction: the post is never committed without them, nor they without it.
         tasks.defer_notify(post.pk)
     return post
+
+
+# A double click, or a browser re-sending the form, posts the same text twice within seconds.
+DOUBLE_POST_SECONDS = 30
+
+
+def _same_reply_just_posted(topic: Topic, by, body: str) -> Post | None:
+    """The member's reply with this very text posted moments ago, at the end of this (locked) topic.
+
+    The second request of a double click waits on the topic's lock, then finds the first's
+    reply here and answers with it instead of writing it again. Only the last few numbers are
+    looked at, so it is one index range whatever the topic's length.
+    """
+    recent = Post.objects.filter(
+        topic=topic,
+        number__gt=topic.last_post_number - 10,
+        author=by,
+        created_at__gte=timezone.now() - timedelta(seconds=DOUBLE_POST_SECONDS),
+        is_deleted=False,
+    )
+    twin = recent.filter(body_markdown=body).order_by("-number").first()
+    if twin is not None:
+        twin.already_posted = True
+    return twin
+
+
+def _latest(column, when):
+    """The later of a nullable datetime column and ``when`` (SQLite's MAX() with a NULL is NULL)."""
+    return Greatest(Coalesce(column, Value(when)), Value(when))
 
 
 def edit_post(

@@ -1,5 +1,5 @@
 """Background work for the forum: read positions recorded after the page that moved them was served,
-the notification fan-out for each new post, and the immediate emails it leads to.
+the search index entry and the notification fan-out of each new post, and the immediate emails.
 
 Reading a topic must not write in the request (under load on SQLite that is
 what made Spirit fail with "database is locked"). The topic view only enqueues
@@ -12,6 +12,7 @@ the database.
 from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from forum.notifications import services as notifications
 
@@ -47,12 +48,50 @@ def defer_read(user_id: int, topic_id: int, number: int) -> None:
 
 @task()
 def notify_post(post_id: int) -> int:
-    return notifications.fan_out(post_id)
+    """A new (or newly approved) post, after its request: into the search index, then the fan-out.
+
+    Both steps may run again (a retry, a task queued twice): the index entry is an upsert of the
+    post as it now is, and a member has at most one notification per post (the table's constraint).
+    """
+    # The fan-out first: the index entry, written last, says both are done (forum.jobs catches up
+    # on a post without one, whichever step failed).
+    notified = notifications.fan_out(post_id)
+    index_post(post_id)
+    return notified
+
+
+def index_post(post_id: int) -> None:
+    """Put a post in the search index as it is now, or take it out if it may no longer be found.
+
+    The post's and its topic's rows are locked while the entry is written, as the moderation
+    actions that hide or delete them lock them: a post hidden while this runs is indexed as hidden.
+    """
+    # Imported here: forum.search_provider imports the models, which import this module's callers.
+    from forum import search_provider
+    from forum.models import Post
+
+    with transaction.atomic():
+        post = (
+            Post.objects.select_for_update(of=("self", "topic"))
+            .select_related("topic")
+            .filter(pk=post_id)
+            .first()
+        )
+        if post is not None:
+            search_provider.sync_post(post, post.topic)
 
 
 def defer_notify(post_id: int) -> None:
-    """Queue the fan-out once the post is committed, so posting never waits for it."""
-    transaction.on_commit(lambda: notify_post.enqueue(post_id))
+    """Queue notify_post for a post being written, so posting waits for neither the index nor the fan-out.
+
+    With the database backend the task's row goes in the post's own transaction: both are
+    committed, or neither, and no second write follows the commit. Another backend (RQ) is
+    asked only once the post is committed, so its worker never looks for a post not yet there.
+    """
+    if isinstance(notify_post.get_backend(), DatabaseBackend):
+        notify_post.enqueue(post_id)
+    else:
+        transaction.on_commit(lambda: notify_post.enqueue(post_id))
 
 
 @task()

@@ -438,7 +438,9 @@ def reply(request, pk):
             except ServiceError as error:
                 findings = _refused(form, error)
             else:
-                _attach(request, post, checked)
+                # A double click's second request gets the first's reply, whose files are already on it.
+                if not getattr(post, "already_posted", False):
+                    _attach(request, post, checked)
                 if post.awaiting_approval:
                     messages.info(request, HELD_FOR_APPROVAL)
                 return redirect("forum:post", pk=found.pk, number=post.number)

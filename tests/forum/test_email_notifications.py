@@ -149,6 +149,8 @@ def test_immediate_email_is_checked_when_sent_not_when_queued(
     with django_capture_on_commit_callbacks() as email_task:
         for callback in fan_out:
             callback()
+    # Beside the email task: the search index's cache version, bumped at commit (the reply's index entry).
+    email_task = [callback for callback in email_task if "_queue_immediate_emails" in callback.__qualname__]
     assert len(email_task) == 1 and mailoutbox == []
     User.objects.filter(pk=member.pk).update(is_active=False)
     email_task[0]()

@@ -9,9 +9,12 @@ from tests.forum.factories import a_tag, reply, start_topic
 pytestmark = pytest.mark.django_db
 
 
-def test_search_finds_topics_and_replies_with_highlights(client_for, member, peer, open_category):
+def test_search_finds_topics_and_replies_with_highlights(
+    client_for, member, peer, open_category, django_capture_on_commit_callbacks
+):
     topic = start_topic(member, open_category, title="Interpreter scheduling for interviews")
-    reply(topic, peer, "We keep a roster of certified interpreters.")
+    with django_capture_on_commit_callbacks(execute=True):  # a reply is indexed by its task (forum.tasks)
+        reply(topic, peer, "We keep a roster of certified interpreters.")
     html = client_for(member).get("/forum/search/?q=interpreters").content.decode()
     assert f'href="/forum/t/{topic.pk}/"' in html
     assert f'href="/forum/t/{topic.pk}/p/2/"' in html

@@ -110,7 +110,8 @@ def test_a_permission_change_puts_the_categorys_scope_back_on_stray_entries(
     member, peer, open_category, prosecutors, run_tasks
 ):
     topic = start_topic(member, open_category, title="Interpreters for depositions")
-    post = reply(topic, peer, "We use the court's list of interpreters.")
+    with run_tasks():  # a reply is indexed by its task (forum.tasks)
+        post = reply(topic, peer, "We use the court's list of interpreters.")
     # An entry left with another category's scope (say, a move that forgot to reindex).
     IndexEntry.objects.filter(kind__in=[TOPIC_KIND, POST_KIND]).update(scope=scope_for(prosecutors.pk))
     with run_tasks():
