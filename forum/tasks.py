@@ -91,7 +91,9 @@ def defer_notify(post_id: int) -> None:
     if isinstance(notify_post.get_backend(), DatabaseBackend):
         notify_post.enqueue(post_id)
     else:
-        transaction.on_commit(lambda: notify_post.enqueue(post_id))
+        # robust: a queue that cannot be reached (Redis down past its retries) must not turn a reply
+        # already committed into an error page; forum.catch_up_new_posts runs the task later.
+        transaction.on_commit(lambda: notify_post.enqueue(post_id), robust=True)
 
 
 @task()

@@ -9,7 +9,7 @@ then the worker), fail it and run it again, run it twice, and post twice at once
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from threading import Barrier
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 import pytest
 from django.core.management import call_command
@@ -233,3 +233,24 @@ def test_a_double_post_at_the_same_moment_makes_one_reply(role_user):
     topic.refresh_from_db()
     assert (topic.reply_count, topic.last_post_number) == (1, 2)
     assert Topic.objects.get(pk=topic.pk).last_post_id == results[0]
+
+
+def test_a_queue_that_cannot_be_reached_never_turns_a_stored_reply_into_an_error(
+    client, watched_topic, role_user, django_capture_on_commit_callbacks
+):
+    """With RQ the task is queued once the reply commits; Redis down past its retries is logged, the
+    reply answers as posted, and the catch-up job queues the task later."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    topic, _author, _watcher = watched_topic
+    client.force_login(role_user("researcher"))
+    queue = Mock(name="notify_post")  # as RQ's backend: not the database's, so queued on commit
+    queue.enqueue.side_effect = RedisConnectionError("Connection refused")
+    with (
+        patch.object(tasks, "notify_post", queue),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        response = client.post(f"/forum/t/{topic.pk}/reply/", {"body": "Posted while Redis restarts."})
+    assert response.status_code == 302 and response["Location"] == f"/forum/t/{topic.pk}/p/2/"
+    assert callbacks and queue.enqueue.called, "the task was to be queued after the commit"
+    assert Post.objects.get(topic=topic, number=2).body_markdown == "Posted while Redis restarts."
