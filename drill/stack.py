@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,22 @@ def wait_for_port(port: int, timeout: float, *, process=None) -> bool:
                 return True
         time.sleep(0.2)
     return False
+
+
+def passable(folder: Path) -> None:
+    """Let other accounts pass through every folder above ``folder`` inside the project (not list it).
+
+    nginx's workers (www-data) send the protected files and the notebook kernels run as "nobody",
+    both from under var/drill/run. A notebook run of the site itself (make run, the tests) takes
+    the "other" bits off var/ (research.kernel_isolation), which would leave them outside; each
+    entry of var/ keeps its own, closed, permissions.
+    """
+    for path in [folder, *folder.parents]:
+        if path == PROJECT_DIR or PROJECT_DIR not in path.parents:
+            break
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if not mode & 0o001:
+            path.chmod(mode | 0o001)
 
 
 class Stack:
@@ -163,6 +180,7 @@ class Stack:
             shutil.rmtree(self.var_dir)
         for folder in (self.logs, self.site_var, self.media, self.protected, self.backups, self.redis_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        passable(self.var_dir)
         signal.signal(signal.SIGTERM, self._on_term)
 
     def _on_term(self, signum, frame):

@@ -289,3 +289,19 @@ def test_the_proxy_settings_are_the_deployed_ones_resending_unread_posts_but_not
     assert (
         "proxy_next_upstream_tries 2;" in drilled and "proxy_set_header X-Request-ID $request_id;" in drilled
     )
+
+
+def test_the_run_folder_is_made_passable_for_nginx_and_kernels_without_opening_var(tmp_path, monkeypatch):
+    """A notebook run of the site takes the "other" bits off var/: the drill gives back only the
+    right to pass through, up to the project and no further, and lists nothing."""
+    from drill import stack
+
+    project = tmp_path / "project"
+    run = project / "var" / "drill" / "run"
+    run.mkdir(parents=True)
+    (project / "var").chmod(0o750)
+    tmp_path.chmod(0o700)
+    monkeypatch.setattr(stack, "PROJECT_DIR", project)
+    stack.passable(run)
+    assert (project / "var").stat().st_mode & 0o777 == 0o751
+    assert tmp_path.stat().st_mode & 0o777 == 0o700, "nothing above the project is touched"
