@@ -199,6 +199,8 @@ class AuditEvent(models.Model):
         BACKUP = "backup", "Backup taken"
         BACKUP_FAILED = "backup_failed", "Backup failed"
         RESTORED = "restored", "Backup restored"
+        ATTENDANCE = "attendance", "Training attendance recorded"
+        CERTIFICATE = "certificate", "Training certificate issued"
 
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import NotPermitted, ServiceError
+from members import audit
+from members.models import AuditEvent
 from trainings import access
 from trainings.models import Event, Registration, RegistrationStatus
 
@@ -28,4 +30,14 @@ def mark_attendance(event: Event, present_ids: set[int], *, by, now=None) -> int
         marked = {"attendance_marked_at": now, "attendance_marked_by": by}
         rows.filter(pk__in=present_ids).update(attended=True, **marked)
         rows.exclude(pk__in=present_ids).update(attended=False, **marked)
+        # Attendance earns hours on a certificate: who recorded it, and for how many, is kept.
+        audit.record(
+            AuditEvent.Action.ATTENDANCE,
+            actor=by,
+            subject=by,
+            what="attendance marked by staff",
+            event=event.pk,
+            present=len(present_ids),
+            absent=len(registered_ids - present_ids),
+        )
     return len(present_ids)

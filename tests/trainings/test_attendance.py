@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from config.errors import NotPermitted, ServiceError
+from members.models import AuditEvent
 from tests.trainings.factories import EventFactory, public_event, registered
 from trainings import attendance
 from trainings.models import Registration, RegistrationStatus
@@ -33,6 +34,11 @@ def test_staff_tick_who_came_and_the_rest_are_recorded_absent(started, role_user
     assert Registration.objects.get(pk=away.pk).attended is False
     assert Registration.objects.get(pk=waiting.pk).attended is None
     assert Registration.objects.get(pk=here.pk).attendance_marked_by == staff
+    # Attendance earns certificate hours: the audit log says who recorded it, for how many.
+    (logged,) = AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE)
+    assert logged.actor == staff and logged.detail == {
+        "what": "attendance marked by staff", "event": started.pk, "present": 1, "absent": 1
+    }  # fmt: skip
     export = client.get(f"/trainings/{started.pk}/roster.csv").content.decode()
     assert ",yes" in export and ",no" in export
 
@@ -47,6 +53,7 @@ def test_a_waitlisted_or_foreign_registration_cannot_be_marked_present(started, 
     body = client_for(staff).post(f"/trainings/{started.pk}/attendance/", {"present": ["x"]}, follow=True)
     assert "Only registered attendees" in body.content.decode()
     assert not Registration.objects.filter(attended__isnull=False).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE).exists()
 
 
 def test_attendance_waits_for_the_start(role_user):

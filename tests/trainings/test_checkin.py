@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from members.models import AuditEvent
 from tests.trainings.factories import EventFactory, public_event, registered
 from trainings.models import Registration, RegistrationStatus
 from trainings.records import checkin
@@ -165,6 +166,8 @@ def test_the_attendee_checks_in_once_however_the_code_is_typed_and_a_double_post
     assert first.attended is True and first.attendance_marked_by == row.member
     assert "You were already checked in." in _post(client, running, code).content.decode()
     assert Registration.objects.get(pk=row.pk).attendance_marked_at == first.attendance_marked_at
+    (logged,) = AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE)  # once, not per POST
+    assert logged.actor == row.member and logged.detail == {"what": "checked in", "event": running.pk}
     # Staff see it on the roster and the check-in screen.
     staff = client_for(role_user("tta_staff"))
     assert (

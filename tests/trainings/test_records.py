@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from members.models import AuditEvent
 from tests.trainings.factories import EventFactory, public_event, registered
 from trainings import record_entries
 from trainings.models import Event, RegistrationStatus
@@ -260,6 +261,19 @@ def test_two_downloads_at_once_issue_one_certificate(role_user, monkeypatch):
     first = certificates.certificate_for(row.member, key)
     assert Certificate.objects.filter(member=row.member).count() == 1
     assert first == Certificate.objects.get(member=row.member, key=key)
+    # The losing request issued nothing, so it logged nothing (the winner logs its own).
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CERTIFICATE).exists()
+
+
+def test_issuing_a_certificate_is_audited_once_and_a_second_download_issues_nothing(role_user):
+    row = attended(ended_event(), role_user("member"))
+    key = f"event:{row.event_id}"
+    certificate = certificates.certificate_for(row.member, key)
+    assert certificates.certificate_for(row.member, key) == certificate
+    (logged,) = AuditEvent.objects.filter(action=AuditEvent.Action.CERTIFICATE)
+    assert logged.actor == row.member and logged.subject == row.member
+    assert logged.detail["key"] == key and logged.detail["certificate"] == certificate.pk
+    assert certificate.code not in str(logged.detail), "the verification code stays off the audit log"
 
 
 def test_hostile_and_non_latin_text_is_drawn_as_text(role_user):

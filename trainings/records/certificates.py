@@ -18,6 +18,8 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from config.errors import NotPermitted
+from members import audit
+from members.models import AuditEvent
 from trainings import access
 from trainings.record_entries import entry_for
 from trainings.records.models import ALPHABET, CERTIFICATE_CODE_LENGTH, Certificate
@@ -53,7 +55,7 @@ def certificate_for(member, key: str) -> Certificate:
         raise NotPermitted(NOT_COMPLETED)
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate.objects.create(
                 member=member,
                 key=entry.key,
                 title=entry.title[:300],
@@ -62,6 +64,16 @@ def certificate_for(member, key: str) -> Certificate:
                 holder_name=holder_name(member)[:150],
                 issued_at=timezone.now(),
             )
+            audit.record(
+                AuditEvent.Action.CERTIFICATE,
+                actor=member,
+                subject=member,
+                what="certificate issued",
+                certificate=certificate.pk,
+                key=certificate.key,
+                hours=str(certificate.hours),
+            )
+            return certificate
     except IntegrityError:
         # A second request (a double click) issued it meanwhile: hand out that one.
         return Certificate.objects.get(member=member, key=key)

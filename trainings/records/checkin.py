@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from config import ratelimit
 from config.errors import NotPermitted, ServiceError
+from members import audit
+from members.models import AuditEvent
 from trainings import access
 from trainings.models import Event, Registration, RegistrationStatus
 from trainings.records.models import ALPHABET, CHECKIN_CODE_LENGTH, CheckInCode
@@ -82,4 +84,8 @@ def check_in(event: Event, user, typed_code: str, *, now=None) -> bool:
     with transaction.atomic():
         marked = Registration.objects.filter(pk=registration.pk).exclude(attended=True)
         changed = marked.update(attended=True, attendance_marked_at=now, attendance_marked_by=user)
+        if changed:
+            audit.record(
+                AuditEvent.Action.ATTENDANCE, actor=user, subject=user, what="checked in", event=event.pk
+            )
     return bool(changed)
