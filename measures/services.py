@@ -254,7 +254,9 @@ def designate_reporter(user, member) -> DataReporter:
     return reporter
 
 
-def remove_reporter(user, member) -> None:
+def remove_reporter(user, member) -> bool:
+    """True when the member was one of the task force's data reporters and no longer is."""
     if not access.can_designate_reporters(user, user.task_force_id):
         raise NotPermitted("Only the task force's coordinator designates data reporters.")
-    DataReporter.objects.filter(user=member, task_force_id=user.task_force_id).delete()
+    removed, _ = DataReporter.objects.filter(user=member, task_force_id=user.task_force_id).delete()
+    return bool(removed)
