@@ -103,19 +103,22 @@ def _reports(task_forces, periods, measures, rng):
             Report(
                 task_force=tf,
                 period=period,
-                status=statuses[n % len(statuses)] if period == latest else ReportStatus.ACCEPTED,
+                status=status,
+                accepted_revision=1 if status == ReportStatus.ACCEPTED else None,
             )
             for n, tf in enumerate(task_forces)
             for period in periods
+            for status in [statuses[n % len(statuses)] if period == latest else ReportStatus.ACCEPTED]
         ),
         batch_size=2000,
     )
     by_parent = {m.pk: m for m in measures}
     sizes = {tf.pk: rng.uniform(0.5, 3) for tf in task_forces}
     created = 0
-    reports = Report.objects.filter(task_force__in=task_forces).values_list("pk", "task_force_id")
+    reports = Report.objects.filter(task_force__in=task_forces).values_list("pk", "task_force_id", "status")
     batch = []
-    for report_pk, tf_pk in reports.iterator(chunk_size=2000):
+    for report_pk, tf_pk, status in reports.iterator(chunk_size=2000):
+        accepted = status == ReportStatus.ACCEPTED
         values = {}
         for measure in measures:
             if measure.parent_id in by_parent:
@@ -124,7 +127,15 @@ def _reports(task_forces, periods, measures, rng):
             else:
                 value = max(0, round(rng.gauss(12 * sizes[tf_pk], 3)))
             values[measure.pk] = value
-            batch.append(Figure(report_id=report_pk, measure_id=measure.pk, raw=str(value), value=value))
+            batch.append(
+                Figure(
+                    report_id=report_pk,
+                    measure_id=measure.pk,
+                    raw=str(value),
+                    value=value,
+                    accepted_value=value if accepted else None,
+                )
+            )
         if len(batch) >= 10_000:
             Figure.objects.bulk_create(batch, batch_size=5000)
             created += len(batch)
