@@ -24,6 +24,14 @@ FACTOR_ERRORS = {
 }
 
 
+class _Form(forms.Form):
+    """Labels without Django's trailing colon, as the site's other forms read."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -48,7 +56,7 @@ def _due():
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(_Form):
     year = forms.IntegerField(
         min_value=2000,
         max_value=2100,
@@ -70,12 +78,12 @@ class PeriodForm(forms.Form):
         self.fields["change_factor"].initial = Decimal("3.00")
 
 
-class PeriodSettingsForm(forms.Form):
+class PeriodSettingsForm(_Form):
     due_on = _due()
     change_factor = _factor()
 
 
-class CloseForm(forms.Form):
+class CloseForm(_Form):
     confirm = forms.BooleanField(required=False, label="Close it anyway")
 
 
@@ -84,7 +92,7 @@ code_format = RegexValidator(
 )
 
 
-class SetVersionForm(forms.Form):
+class SetVersionForm(_Form):
     """A copy of ``measure_set`` with edits: a definition box and a retire box per measure, and one
     new measure (optional). ``definition-<code>`` and ``retire-<code>`` fields are added per measure."""
 
