@@ -197,6 +197,18 @@ def new_set_version(user, edits: SetEdits) -> MeasureSet:
     title = edits.title.strip()
     if not title:
         raise ServiceError("Give the version a title.", field="title")
+    try:
+        return _copy_with_edits(user, edits, title)
+    except IntegrityError:
+        # Two staff at once: both locked the same latest row, the first made the next version and
+        # the unique version number refuses the second. Say so, as for a stale form.
+        raise Conflict(
+            "Someone else created a new version at the same moment: here is the latest; make your "
+            "changes to it."
+        ) from None
+
+
+def _copy_with_edits(user, edits: SetEdits, title: str) -> MeasureSet:
     with transaction.atomic():
         latest = MeasureSet.objects.select_for_update().order_by("-version").first()
         if latest is None or latest.version != edits.based_on:
