@@ -333,3 +333,28 @@ def test_list_and_detail_pages_keep_their_query_counts(role_user, client_for, dj
 def test_the_staff_grid_links_to_periods_and_versions(role_user, client_for):
     body = client_for(role_user("tta_staff")).get("/measures/staff/").content.decode()
     assert 'href="/measures/staff/periods/"' in body and 'href="/measures/staff/sets/"' in body
+
+
+def test_a_hostile_new_measure_is_stored_as_text_and_shown_escaped(role_user, client_for):
+    client = client_for(role_user("tta_staff"))
+    hostile = "<script>alert(1)</script>'; DROP TABLE measures_measure; --"
+    created = client.post(
+        "/measures/staff/sets/new/",
+        _set_form(default_set(), code="tips", name=hostile, definition=hostile, title=hostile),
+    )
+    assert created.status_code == 302
+    assert Measure.objects.get(measure_set__version=2, code="tips").name == hostile
+    for url in ("/measures/staff/sets/2/", "/measures/staff/sets/"):
+        body = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_staff_see_reporting_periods_in_the_section_menu_and_members_do_not(role_user, client_for):
+    assert (
+        'href="/measures/staff/periods/"'
+        in client_for(role_user("tta_staff")).get("/measures/").content.decode()
+    )
+    assert (
+        'href="/measures/staff/periods/"'
+        not in client_for(role_user("member")).get("/measures/").content.decode()
+    )
