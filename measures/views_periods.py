@@ -131,7 +131,10 @@ def period_close(request, pk):
     except Conflict as error:
         # Reports still open: say how many and ask again, with the box to confirm.
         return _period_page(request, period, close_form=CloseForm(), warning=str(error), status=409)
-    messages.success(request, f"{period} is closed: its reports can no longer be changed or submitted.")
+    if period.is_closed:  # closed before this request (a double click, or someone else)
+        messages.info(request, f"{period} was already closed: nothing changed.")
+    else:
+        messages.success(request, f"{period} is closed: its reports can no longer be changed or submitted.")
     return redirect("measures:period_detail", pk=pk)
 
 
@@ -139,8 +142,14 @@ def period_close(request, pk):
 @access.staff_only
 def period_reopen(request, pk):
     period = _get_period(pk)
+    was_closed = period.is_closed
     periods.set_closed(request.user, period, False)
-    messages.success(request, f"{period} is open again: its reporters can change and submit their reports.")
+    if was_closed:
+        messages.success(
+            request, f"{period} is open again: its reporters can change and submit their reports."
+        )
+    else:
+        messages.info(request, f"{period} was already open: nothing changed.")
     return redirect("measures:period_detail", pk=pk)
 
 

@@ -187,7 +187,8 @@ def test_closing_over_unfinished_reports_asks_first_then_reporters_are_stopped(r
     assert quarter.is_closed
     assert _audited("reporting period closed").get().detail["unfinished_reports"] == 1
     # A double click closes nothing twice; a reporter can no longer open a correction or save.
-    assert client.post(f"/measures/staff/periods/{quarter.pk}/close/", {"confirm": "on"}).status_code == 302
+    twice = client.post(f"/measures/staff/periods/{quarter.pk}/close/", {"confirm": "on"}, follow=True)
+    assert "was already closed: nothing changed" in twice.content.decode()
     assert _audited("reporting period closed").count() == 1
     reopened = client.post(f"/measures/staff/periods/{quarter.pk}/reopen/")
     assert reopened.status_code == 302 and _audited("reporting period reopened").count() == 1
