@@ -24,14 +24,18 @@ import datetime
 import random
 import time
 
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from bench.timing import time_page_ms
+from config.compat.allauth import TOTP, generate_totp_secret
 from measures.models import Figure, Measure, MeasureSet, Report, ReportingPeriod, ReportStatus
-from members.models import FederalRegion, TaskForce
+from members.models import FederalRegion, TaskForce, User
+from members.roles import MEMBER, TTA_STAFF
 
 FULL = {"task_forces": 100, "quarters": 40, "measures": 60, "repeats": 40}
 SMOKE = {"task_forces": 5, "quarters": 3, "measures": 20, "repeats": 3}
@@ -99,19 +103,22 @@ def _reports(task_forces, periods, measures, rng):
             Report(
                 task_force=tf,
                 period=period,
-                status=statuses[n % len(statuses)] if period == latest else ReportStatus.ACCEPTED,
+                status=status,
+                accepted_revision=1 if status == ReportStatus.ACCEPTED else None,
             )
             for n, tf in enumerate(task_forces)
             for period in periods
+            for status in [statuses[n % len(statuses)] if period == latest else ReportStatus.ACCEPTED]
         ),
         batch_size=2000,
     )
     by_parent = {m.pk: m for m in measures}
     sizes = {tf.pk: rng.uniform(0.5, 3) for tf in task_forces}
     created = 0
-    reports = Report.objects.filter(task_force__in=task_forces).values_list("pk", "task_force_id")
+    reports = Report.objects.filter(task_force__in=task_forces).values_list("pk", "task_force_id", "status")
     batch = []
-    for report_pk, tf_pk in reports.iterator(chunk_size=2000):
+    for report_pk, tf_pk, status in reports.iterator(chunk_size=2000):
+        accepted = status == ReportStatus.ACCEPTED
         values = {}
         for measure in measures:
             if measure.parent_id in by_parent:
@@ -120,7 +127,15 @@ def _reports(task_forces, periods, measures, rng):
             else:
                 value = max(0, round(rng.gauss(12 * sizes[tf_pk], 3)))
             values[measure.pk] = value
-            batch.append(Figure(report_id=report_pk, measure_id=measure.pk, raw=str(value), value=value))
+            batch.append(
+                Figure(
+                    report_id=report_pk,
+                    measure_id=measure.pk,
+                    raw=str(value),
+                    value=value,
+                    accepted_value=value if accepted else None,
+                )
+            )
         if len(batch) >= 10_000:
             Figure.objects.bulk_create(batch, batch_size=5000)
             created += len(batch)
@@ -134,6 +149,22 @@ def _analyze():
         cursor.execute("ANALYZE")
 
 
+def _person(label, task_force, groups, *, coordinator=False) -> User:
+    """A signed-in reader of the bench's own: approved, in ``groups``, with a second factor (the
+    MFA gate sends anyone without one to set it up). Built here, not from the test factories."""
+    user = User.objects.create(
+        email=f"bench-measures-{label}@example.org",
+        full_name=f"Bench {label.title()}",
+        password=make_password(None),
+        status=User.Status.APPROVED,
+        task_force=task_force,
+        is_coordinator=coordinator,
+    )
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
 def _sign_in(user):
     client = Client()
     client.force_login(user)
@@ -142,7 +173,6 @@ def _sign_in(user):
 
 def run(smoke: bool) -> dict:
     from research import exports
-    from tests.factories import make_role
 
     sizes = SMOKE if smoke else FULL
     rng = random.Random(20261207)
@@ -158,8 +188,9 @@ def run(smoke: bool) -> dict:
     figures["setup (s)"] = time.perf_counter() - started
     _analyze()
 
-    staff = make_role("tta_staff", task_force=task_forces[-1])
-    coordinator = make_role("coordinator", task_force=task_forces[0])  # its latest report is a draft
+    staff = _person("staff", task_forces[-1], [MEMBER, TTA_STAFF])
+    # The first task force's latest report is a draft: its coordinator gets the form.
+    coordinator = _person("coordinator", task_forces[0], [MEMBER], coordinator=True)
     latest = periods[0]
     pages = {
         "staff grid": (_sign_in(staff), reverse("measures:staff_grid")),

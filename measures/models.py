@@ -101,6 +101,10 @@ class Report(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The revision whose figures were last accepted (each figure's ``accepted_value``), kept while a
+    # correction is in progress so trends, totals and the research dataset do not jump; None until
+    # the report is first accepted.
+    accepted_revision = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period__year", "-period__quarter", "task_force__name"]
@@ -112,8 +116,19 @@ class Report(models.Model):
         return f"{self.task_force} {self.period}"
 
     @property
+    def is_correcting(self):
+        """Reopened after acceptance and not yet accepted again: the accepted revision still counts."""
+        return self.accepted_revision is not None and self.status != ReportStatus.ACCEPTED
+
+    @property
     def is_editable(self):
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and not self.period.is_closed
+
+
+def accepted_figures():
+    """Figures as last accepted, whatever their report's status now (a correction in progress keeps
+    its accepted revision's figures here): read ``accepted_value``, never ``value``."""
+    return Figure.objects.filter(report__accepted_revision__isnull=False, accepted_value__isnull=False)
 
 
 class Figure(models.Model):
@@ -122,6 +137,9 @@ class Figure(models.Model):
     raw = models.CharField(max_length=40, blank=True)  # exactly what was typed
     value = models.PositiveIntegerField(null=True, blank=True)  # set only when ``raw`` is a whole number
     explanation = models.CharField(max_length=500, blank=True)
+    # ``value`` as of the report's last acceptance: what every reader of accepted figures uses,
+    # untouched by a correction until that correction is itself accepted.
+    accepted_value = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

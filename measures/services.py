@@ -7,13 +7,23 @@ kept in the report's history and in the audit log.
 """
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from config.errors import Conflict, NotPermitted, ServiceError
 from forum.privacy import kinds_found
 from measures import access, signals_out
 from measures.checks import Checked, check, parse
-from measures.models import DataReporter, Figure, Measure, Report, ReportEvent, ReportingPeriod, ReportStatus
+from measures.models import (
+    DataReporter,
+    Figure,
+    Measure,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    accepted_figures,
+)
 from members import audit
 from members.models import AuditEvent
 
@@ -36,12 +46,11 @@ def previous_values(report: Report) -> dict[str, int]:
     before = report.period.previous()
     if before is None or report.task_force_id is None:
         return {}
-    rows = Figure.objects.filter(
-        report__task_force_id=report.task_force_id,
-        report__period=before,
-        report__status=ReportStatus.ACCEPTED,
-        value__isnull=False,
-    ).values_list("measure__code", "value")
+    rows = (
+        accepted_figures()
+        .filter(report__task_force_id=report.task_force_id, report__period=before)
+        .values_list("measure__code", "accepted_value")
+    )
     return {code: value for code, value in rows if value is not None}
 
 
@@ -198,6 +207,10 @@ def _decide(user, report, expected_version, status, action, comment):
         locked.staff_comment = comment
         locked.decided_at, locked.decided_by = timezone.now(), user
         locked.version += 1
+        if status == ReportStatus.ACCEPTED:
+            # This revision's figures become the accepted ones (a correction's replace the last).
+            locked.figures.update(accepted_value=F("value"))
+            locked.accepted_revision = locked.revision
         locked.save()
         _history(locked, action, user, comment)
         signals_out.decided(locked)
@@ -254,7 +267,9 @@ def designate_reporter(user, member) -> DataReporter:
     return reporter
 
 
-def remove_reporter(user, member) -> None:
+def remove_reporter(user, member) -> bool:
+    """True when the member was one of the task force's data reporters and no longer is."""
     if not access.can_designate_reporters(user, user.task_force_id):
         raise NotPermitted("Only the task force's coordinator designates data reporters.")
-    DataReporter.objects.filter(user=member, task_force_id=user.task_force_id).delete()
+    removed, _ = DataReporter.objects.filter(user=member, task_force_id=user.task_force_id).delete()
+    return bool(removed)

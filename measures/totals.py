@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from config.csv_cells import safe_cell
-from measures.models import Figure, Report, ReportStatus
+from measures.models import Report, accepted_figures
 from measures.trends import measures_for
 from members.models import FederalRegion
 
@@ -31,9 +31,7 @@ class Totals:
 
 
 def _accepted(periods):
-    return Figure.objects.filter(
-        report__status=ReportStatus.ACCEPTED, report__period__in=periods, value__isnull=False
-    )
+    return accepted_figures().filter(report__period__in=periods)
 
 
 def totals(periods, code: str | None) -> Totals:
@@ -45,10 +43,10 @@ def totals(periods, code: str | None) -> Totals:
         (row["report__period_id"], row["measure__code"]): row["total"]
         for row in _accepted(periods)
         .values("report__period_id", "measure__code")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum("accepted_value"))
     }
     counted = dict(
-        Report.objects.filter(status=ReportStatus.ACCEPTED, period__in=periods)
+        Report.objects.filter(accepted_revision__isnull=False, period__in=periods)
         .values("period_id")
         .annotate(n=Count("pk"))
         .values_list("period_id", "n")
@@ -60,7 +58,7 @@ def totals(periods, code: str | None) -> Totals:
             _accepted(periods)
             .filter(measure__code=chosen.code)
             .values("report__period_id", "report__task_force__region")
-            .annotate(total=Sum("value"))
+            .annotate(total=Sum("accepted_value"))
         )
         for row in rows:
             by_region[row["report__task_force__region"]][row["report__period_id"]] = row["total"]
@@ -82,7 +80,7 @@ def totals(periods, code: str | None) -> Totals:
 def as_csv() -> str:
     """Every accepted figure summed by quarter, region and measure, newest quarter first (one query)."""
     rows = (
-        Figure.objects.filter(report__status=ReportStatus.ACCEPTED, value__isnull=False)
+        accepted_figures()
         .values(
             "report__period__year",
             "report__period__quarter",
@@ -91,7 +89,7 @@ def as_csv() -> str:
             "measure__name",
             "measure__position",
         )
-        .annotate(total=Sum("value"), task_forces=Count("report__task_force", distinct=True))
+        .annotate(total=Sum("accepted_value"), task_forces=Count("report__task_force", distinct=True))
         .order_by(
             "-report__period__year",
             "-report__period__quarter",

@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from config.charts import bar_chart
-from measures.models import Figure, Measure, ReportingPeriod, ReportStatus
+from measures import models as measures_models
+from measures.models import Measure, ReportingPeriod
 
 TREND_QUARTERS = 8
 PEERS_AT_LEAST = 5
@@ -85,14 +86,12 @@ def recent_periods(count: int = TREND_QUARTERS) -> list[ReportingPeriod]:
 
 def accepted_figures(periods, *, task_force_id=None, codes=None):
     """(task force, period, code, value) of accepted reports' figures, in one query."""
-    rows = Figure.objects.filter(
-        report__status=ReportStatus.ACCEPTED, report__period__in=periods, value__isnull=False
-    )
+    rows = measures_models.accepted_figures().filter(report__period__in=periods)
     if task_force_id is not None:
         rows = rows.filter(report__task_force_id=task_force_id)
     if codes is not None:
         rows = rows.filter(measure__code__in=codes)
-    return rows.values_list("report__task_force_id", "report__period_id", "measure__code", "value")
+    return rows.values_list("report__task_force_id", "report__period_id", "measure__code", "accepted_value")
 
 
 def peer_medians(periods, task_force_id, codes) -> dict[tuple[int, str], float]:

@@ -33,3 +33,18 @@ urlpatterns += [
     path("<int:year>/q<int:quarter>/import/", views_import.import_report, name="import"),
     path("<int:year>/q<int:quarter>/template.<str:kind>", views_import.template, name="import_template"),
 ]
+
+# Staff screens for reporting periods and measure-set versions (measures.views_periods), appended.
+from measures import views_periods  # noqa: E402
+
+urlpatterns += [
+    path("staff/periods/", views_periods.period_list, name="period_list"),
+    path("staff/periods/new/", views_periods.period_create, name="period_create"),
+    path("staff/periods/<int:pk>/", views_periods.period_detail, name="period_detail"),
+    path("staff/periods/<int:pk>/settings/", views_periods.period_settings, name="period_settings"),
+    path("staff/periods/<int:pk>/close/", views_periods.period_close, name="period_close"),
+    path("staff/periods/<int:pk>/reopen/", views_periods.period_reopen, name="period_reopen"),
+    path("staff/sets/", views_periods.set_list, name="set_list"),
+    path("staff/sets/new/", views_periods.set_new, name="set_new"),
+    path("staff/sets/<int:version>/", views_periods.set_detail, name="set_detail"),
+]

@@ -36,6 +36,10 @@ def _url(report_or_period) -> str:
 @access.measures_members_only
 def index(request):
     user = request.user
+    # Each rule is asked once: is_reporter queries, and the page needs it in several places.
+    is_reporter = access.is_reporter(user, user.task_force_id)
+    can_designate = access.can_designate_reporters(user, user.task_force_id)
+    is_staff = access.is_staff(user)
     periods = list(ReportingPeriod.objects.all()[: GRID_QUARTERS * 2])
     reports = {}
     if user.task_force_id:
@@ -45,18 +49,17 @@ def index(request):
         }
     rows = [(period, reports.get(period.pk)) for period in periods]
     reporters = []
-    if access.can_designate_reporters(user, user.task_force_id):
+    if can_designate:
         reporters = list(DataReporter.objects.filter(task_force_id=user.task_force_id).select_related("user"))
     context = {
         "rows": rows,
         "task_force": user.task_force,
-        "is_reporter": access.is_reporter(user, user.task_force_id),
-        "can_designate": access.can_designate_reporters(user, user.task_force_id),
+        "is_reporter": is_reporter,
+        "can_designate": can_designate,
         "reporters": reporters,
-        "colleagues": _colleagues(user, reporters)
-        if access.can_designate_reporters(user, user.task_force_id)
-        else [],
-        "is_staff": access.is_staff(user),
+        "colleagues": _colleagues(user, reporters) if can_designate else [],
+        "is_staff": is_staff,
+        "is_measures_staff": is_staff,
     }
     return _render(request, "measures/index.html", context)
 
@@ -158,8 +161,14 @@ def _save(request, year, quarter, *, then_submit):
     try:
         checked = services.save(user, found, *posted, comment, expected_version=_version(request))
     except Conflict as error:
-        messages.error(request, str(error))
-        return redirect(_url(period))
+        # Someone else changed the report: show it as it stands now, but with what this person
+        # typed still in the fields (and the new version, so saving again is a deliberate choice).
+        found.refresh_from_db()
+        found.period = period
+        context = _report_context(request, found, posted=posted)
+        context["error"] = str(error)
+        context["comment"] = comment
+        return _render(request, "measures/report.html", context, status=409)
     except ServiceError as error:
         context = _report_context(request, found, posted=posted)
         context["error"] = str(error)
@@ -217,8 +226,12 @@ def add_reporter(request):
 @access.measures_members_only
 def remove_reporter(request, pk):
     member = get_object_or_404(User, pk=pk)
-    services.remove_reporter(request.user, member)
-    messages.success(request, f"{member.full_name} is no longer a data reporter.")
+    if services.remove_reporter(request.user, member):
+        messages.success(request, f"{member.full_name} is no longer a data reporter.")
+    else:
+        messages.info(
+            request, f"{member.full_name} was not a data reporter of your task force: nothing changed."
+        )
     return redirect("measures:index")
 
 

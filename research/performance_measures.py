@@ -2,7 +2,8 @@
 
 One row per figure of an accepted report (``measures``): which task force (a keyed pseudonym),
 which quarter and measure-set version, which measure (its code, the total it breaks down and
-the breakdown), the value, and the report's revision. Nothing else about a task force:
+the breakdown), the value, and the report's revision. A report under correction keeps its last
+accepted revision's figures here until the correction is accepted. Nothing else about a task force:
 
 - a task force is a keyed pseudonym (HMAC-SHA256 of its primary key under the research pseudonym
   key, ``research.training_evaluations._key``): stable across versions, so a researcher can
@@ -51,14 +52,14 @@ def pseudonym(task_force_pk: int) -> str:
 
 
 def performance_measures_rows():
-    from measures.models import Figure, Measure, Report, ReportStatus
+    from measures.models import Measure, Report, accepted_figures
 
     # Reports and measures are few (thousands); figures are many (a quarter of a million at the
     # bench's scale): join them here from two small lookups, not in the figures' query.
     reports = {
         pk: (tf, region, f"{year}-Q{quarter}", version, revision)
         for pk, tf, region, year, quarter, version, revision in Report.objects.filter(
-            status=ReportStatus.ACCEPTED
+            accepted_revision__isnull=False
         ).values_list(
             "pk",
             "task_force_id",
@@ -66,7 +67,7 @@ def performance_measures_rows():
             "period__year",
             "period__quarter",
             "period__measure_set__version",
-            "revision",
+            "accepted_revision",
         )
     }
     measures = {
@@ -81,9 +82,9 @@ def performance_measures_rows():
         in_region[region].add(tf)
     shown = {region for region, members in in_region.items() if len(members) >= REGION_THRESHOLD}
     figures = (
-        Figure.objects.filter(report__status=ReportStatus.ACCEPTED, value__isnull=False)
+        accepted_figures()
         .order_by()
-        .values_list("report_id", "measure_id", "value")
+        .values_list("report_id", "measure_id", "accepted_value")
         .iterator(chunk_size=10_000)
     )
     rows = []

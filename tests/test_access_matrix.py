@@ -13,6 +13,7 @@ from tests.forum import access_rules as forum_rules
 from tests.forum.factories import matrix_url as forum_url
 from tests.measures import access_rules as measures_rules
 from tests.measures import figure_access_rules as measures_figure_rules
+from tests.measures import period_access_rules as measures_period_rules
 from tests.measures.factories import period as measures_period
 from tests.trainings import access_rules as trainings_rules
 from tests.trainings import module_access_rules as module_rules
@@ -251,6 +252,8 @@ ROUTES = [
     ),
     # Measures figures (tests/measures/figure_access_rules.py): trends, totals, CSV, signals.
     *measures_figure_rules.ROUTES,
+    # Measures staff screens for periods and measure-set versions (tests/measures/period_access_rules.py).
+    *measures_period_rules.ROUTES,
     # Measures: the spreadsheet import (reporters only) and its template (anyone in the section).
     (
         "measures import page",

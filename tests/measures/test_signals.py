@@ -2,6 +2,7 @@
 shown to the task force (never another) and to staff, as a suggestion with its reason, never a score."""
 
 import pytest
+from django.db.models import F
 
 from measures import signals
 from measures.models import ReportStatus
@@ -65,8 +66,9 @@ def test_only_accepted_reports_count(task_force):
         accepted(task_force, period(2026, quarter), investigations_labor=0, trainings=1)
     draft = accepted(task_force, period(2026, 4), status=ReportStatus.SUBMITTED, investigations_labor=0)
     assert signals.for_task_force(task_force.pk) == []
-    draft.status = ReportStatus.ACCEPTED
+    draft.status, draft.accepted_revision = ReportStatus.ACCEPTED, draft.revision
     draft.save()
+    draft.figures.update(accepted_value=F("value"))
     assert slugs(signals.for_task_force(task_force.pk)) == ["labor-trafficking"]
 
 

@@ -17,10 +17,19 @@ pytestmark = pytest.mark.django_db
 
 def accepted(task_force, period_, status=ReportStatus.ACCEPTED, **values):
     """A report in ``status`` with the given figures (by code, underscores for hyphens), straight in."""
-    report = Report.objects.create(task_force=task_force, period=period_, status=status)
+    is_accepted = status == ReportStatus.ACCEPTED
+    report = Report.objects.create(
+        task_force=task_force, period=period_, status=status, accepted_revision=1 if is_accepted else None
+    )
     measures = {m.code: m for m in Measure.objects.filter(measure_set=period_.measure_set)}
     Figure.objects.bulk_create(
-        Figure(report=report, measure=measures[code.replace("_", "-")], raw=str(v), value=v)
+        Figure(
+            report=report,
+            measure=measures[code.replace("_", "-")],
+            raw=str(v),
+            value=v,
+            accepted_value=v if is_accepted else None,
+        )
         for code, v in values.items()
     )
     return report
@@ -59,13 +68,14 @@ def test_a_member_sees_only_their_own_accepted_figures(role_user, client_for, ta
     assert "<td>777</td>" in other and "<td>41</td>" not in other and task_force.name not in other
 
 
-def test_a_report_under_correction_drops_out_until_accepted_again(role_user, client_for, task_force):
+def test_a_report_under_correction_keeps_its_accepted_figures(role_user, client_for, task_force):
     q = period(2026, 1)
     report = accepted(task_force, q, arrests=41)
     report.status, report.revision = ReportStatus.DRAFT, 2
     report.save()
+    report.figures.update(raw="4", value=4)  # the correction, half typed
     body = client_for(role_user("member")).get("/measures/trends/").content.decode()
-    assert "<td>41</td>" not in body
+    assert "<td>41</td>" in body and "<td>4</td>" not in body
 
 
 def test_the_peer_median_needs_five_peers_and_excludes_us(task_force):
