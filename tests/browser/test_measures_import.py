@@ -1,26 +1,14 @@
 """Importing a quarter from a spreadsheet in the browser, on a phone: a bad file is refused with its
 rows named and the typed draft kept; the fixed file fills the draft, which is not submitted."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from measures.models import Report, ReportStatus
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import fits, shot, signed_in
 from tests.measures.factories import period, plausible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
-def shoot(page, name):
-    folder = os.environ.get("MEASURES_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def _file(rows):
@@ -40,7 +28,7 @@ def test_a_reporter_imports_a_spreadsheet_after_fixing_the_rows_it_names(
     phone.goto("/measures/2026/q3/import/")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Import the 2026 Q3 report from a spreadsheet")
     assert fits(phone)
-    shoot(phone, "import-phone")
+    shot(phone, "import-phone")
 
     bad = [("investigations", "ten"), ("murders", "1"), ("referrals", "=A1*2")]
     phone.get_by_label("Spreadsheet").set_input_files(_file(bad))
@@ -51,7 +39,7 @@ def test_a_reporter_imports_a_spreadsheet_after_fixing_the_rows_it_names(
     expect(alert).to_contain_text("Row 3")
     expect(alert).to_contain_text("Row 4")
     assert fits(phone)
-    shoot(phone, "import-refused-phone")
+    shot(phone, "import-refused-phone")
 
     good = [(code, value) for code, value in plausible(quarter).items() if code != "arrests"]
     phone.get_by_label("Spreadsheet").set_input_files(_file(good))
@@ -64,5 +52,5 @@ def test_a_reporter_imports_a_spreadsheet_after_fixing_the_rows_it_names(
     # The same person at a desk (a second sign-in would reuse the same one-time code).
     phone.set_viewport_size({"width": 1280, "height": 900})
     phone.goto("/measures/2026/q3/import/")
-    shoot(phone, "import-desktop")
+    shot(phone, "import-desktop")
     context.close()

@@ -2,26 +2,14 @@
 that does not add up next to its field with what they typed kept, fixes it and submits; staff
 return the report with a comment, the reporter sees it and submits again, and staff accept it."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from measures.models import Report, ReportStatus
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import fits, shot, signed_in
 from tests.measures.factories import period, plausible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
-def shoot(page, name):
-    folder = os.environ.get("MEASURES_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def test_a_reporter_submits_a_quarter_and_staff_return_then_accept_it(
@@ -42,7 +30,7 @@ def test_a_reporter_submits_a_quarter_and_staff_return_then_accept_it(
     expect(phone.locator("#figure-investigations-sex")).to_have_value("9")
     expect(phone.locator("#figure-arrests")).to_have_value("5")  # nothing typed is lost
     assert fits(phone)
-    shoot(phone, "report-flagged-phone")
+    shot(phone, "report-flagged-phone")
     phone.locator("#figure-investigations-sex").fill("7")
     phone.get_by_role("button", name="Save and submit").click()
     expect(phone.get_by_role("status").first).to_contain_text("Submitted")
@@ -50,7 +38,7 @@ def test_a_reporter_submits_a_quarter_and_staff_return_then_accept_it(
 
     staff_context, desk = signed_in(browser, live_server, staff)
     desk.goto("/measures/staff/")
-    shoot(desk, "staff-grid")
+    shot(desk, "staff-grid")
     desk.get_by_role("link", name="Submitted").click()
     desk.get_by_label("What needs to change").fill(
         "Arrests look doubled: please check with the sheriff's office."
@@ -67,7 +55,7 @@ def test_a_reporter_submits_a_quarter_and_staff_return_then_accept_it(
     desk.reload()
     desk.get_by_role("button", name="Accept").click()
     expect(desk.get_by_text("Accepted").first).to_be_visible()
-    shoot(desk, "staff-report")
+    shot(desk, "staff-report")
     report = Report.objects.get()
     assert report.status == ReportStatus.ACCEPTED
     assert report.figures.get(measure__code="arrests").value == 3

@@ -4,14 +4,12 @@ the field, the rest kept), set the change factor, and create a new measure-set v
 desk and on a 390 px phone, where nothing may be wider than the screen."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from measures.models import MeasureSet, ReportingPeriod
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import shot, signed_in
 from tests.measures.factories import period
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -37,26 +35,15 @@ def _overflowing(page) -> list[str]:
     )
 
 
-def _screenshot(page, folder: Path, name: str) -> None:
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("MEASURES_STAFF_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @pytest.mark.parametrize("viewport,label", [(DESK, "desktop"), (PHONE, "phone")])
 def test_staff_open_a_period_set_its_due_date_and_factor_and_create_a_version(
-    browser, live_server, role_user, migration_data, shots, viewport, label
+    browser, live_server, role_user, migration_data, viewport, label
 ):
     period(2026, 4)
     staff = role_user("tta_staff")
     context, page = signed_in(browser, live_server, staff, viewport=viewport)
     page.goto("/measures/staff/")
-    page.get_by_role("link", name="Reporting periods").click()
+    page.locator("#main").get_by_role("link", name="Reporting periods").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reporting periods")
 
     page.get_by_label("Year", exact=True).fill("2027")
@@ -68,7 +55,7 @@ def test_staff_open_a_period_set_its_due_date_and_factor_and_create_a_version(
     expect(page.get_by_label("Year", exact=True)).to_have_value("2027")
     expect(page.get_by_label("Change factor", exact=True)).to_have_value("2.5")
     assert _overflowing(page) == []
-    _screenshot(page, shots, f"periods-refused-{label}")
+    shot(page, f"periods-refused-{label}")
 
     page.get_by_label("Due date", exact=True).fill("2027-04-30")
     page.get_by_role("button", name="Open the quarter").click()
@@ -83,7 +70,7 @@ def test_staff_open_a_period_set_its_due_date_and_factor_and_create_a_version(
     created.refresh_from_db()
     assert (created.due_on, str(created.change_factor)) == (datetime.date(2027, 5, 15), "4.00")
     assert _overflowing(page) == []
-    _screenshot(page, shots, f"period-{label}")
+    shot(page, f"period-{label}")
 
     page.get_by_role("link", name="version 1", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 1")
@@ -96,7 +83,7 @@ def test_staff_open_a_period_set_its_due_date_and_factor_and_create_a_version(
         "Tips from the national hotline the task force followed up."
     )
     assert _overflowing(page) == []
-    _screenshot(page, shots, f"new-version-{label}")
+    shot(page, f"new-version-{label}")
     page.get_by_role("button", name="Create version 2").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Task force measures, 2027: version 2")
     expect(page.get_by_text("Hotline tips followed up")).to_be_visible()
@@ -105,5 +92,5 @@ def test_staff_open_a_period_set_its_due_date_and_factor_and_create_a_version(
     created.refresh_from_db()
     assert created.measure_set.version == 1  # the quarter keeps the version it was opened with
     assert _overflowing(page) == []
-    _screenshot(page, shots, f"version-{label}")
+    shot(page, f"version-{label}")
     context.close()

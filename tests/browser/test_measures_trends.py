@@ -2,13 +2,11 @@
 it; the member's trend chart and table now show it, beside the peer median (six peers reported),
 with no peer named; the staff totals and suggestions pages fit and read at both widths."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from measures.models import ReportStatus
-from tests.browser.journeys import signed_in
+from tests.browser.journeys import fits, shot, signed_in
 from tests.factories import TaskForceFactory
 from tests.measures.factories import accepted_report, period, submitted_report
 from tests.measures.test_trends import accepted
@@ -16,16 +14,6 @@ from tests.measures.test_trends import accepted
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
-def shoot(page, name):
-    folder = os.environ.get("MEASURES_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def test_the_trend_chart_shows_a_quarter_once_staff_accept_it(
@@ -58,7 +46,7 @@ def test_the_trend_chart_shows_a_quarter_once_staff_accept_it(
     expect(arrests.get_by_role("row", name="2026 Q3")).to_contain_text("Not accepted")
     expect(chart.locator("title", has_text="Q3 ’26, Your task force")).to_have_count(0)
     assert fits(phone)
-    shoot(phone, "trends-before-phone")
+    shot(phone, "trends-before-phone")
 
     staff_context, desk = signed_in(browser, live_server, staff)
     desk.goto(f"/measures/staff/reports/{report.pk}/")
@@ -72,17 +60,17 @@ def test_the_trend_chart_shows_a_quarter_once_staff_accept_it(
     expect(chart.locator("title", has_text="Q3 ’26, Median of peer task forces: 8")).to_have_count(1)
     assert "Secret Name" not in phone.content()
     assert fits(phone)
-    shoot(phone, "trends-after-phone")
+    shot(phone, "trends-after-phone")
 
     desk.goto("/measures/trends/")
-    shoot(desk, "trends-desktop")
+    shot(desk, "trends-desktop")
     desk.goto("/measures/staff/totals/?measure=arrests")
     expect(desk.get_by_role("table", name="Arrests, by federal region and quarter")).to_be_visible()
-    shoot(desk, "totals-desktop")
+    shot(desk, "totals-desktop")
     desk.goto("/measures/staff/signals/")
     expect(desk.get_by_role("heading", name="Quiet Valley Task Force")).to_be_visible()
     expect(desk.get_by_text("2025 Q4, 2026 Q1, 2026 Q2 and 2026 Q3").first).to_be_visible()
-    shoot(desk, "signals-desktop")
+    shot(desk, "signals-desktop")
     desk.set_viewport_size(PHONE)
     for url, name in (
         ("/measures/staff/totals/", "totals-phone"),
@@ -90,6 +78,6 @@ def test_the_trend_chart_shows_a_quarter_once_staff_accept_it(
     ):
         desk.goto(url)
         assert fits(desk), url
-        shoot(desk, name)
+        shot(desk, name)
     context.close()
     staff_context.close()
