@@ -119,3 +119,71 @@ def test_allauths_other_internals_used_by_members_keep_their_shape():
     # Tests and benches: enrolling TOTP, and the code step's rate limits.
     assert _parameters(allauth_compat.generate_totp_secret) == ["length"]
     assert _parameters(allauth_compat.parse_rates) == ["rates"]
+
+
+def test_djangos_update_internals_keep_their_shape():
+    # config.compat.django.compile_update does what QuerySet.update does up to running it.
+    from django.db.models import QuerySet
+    from django.db.models.sql import UpdateQuery
+    from django.db.models.sql.compiler import SQLUpdateCompiler
+
+    source = inspect.getsource(QuerySet.update)
+    for step in (
+        "self.query.chain(sql.UpdateQuery)",
+        "query.add_update_values(kwargs)",
+        "clear_select_clause",
+    ):
+        assert step in source
+    assert _parameters(UpdateQuery.add_update_values) == ["self", "values"]
+    assert "related_updates" in inspect.getsource(SQLUpdateCompiler.execute_sql)
+    assert "self.pre_sql_setup()" in inspect.getsource(SQLUpdateCompiler.as_sql)
+
+
+@pytest.mark.django_db
+def test_a_prepared_update_changes_what_the_queryset_update_changes():
+    from datetime import UTC, datetime
+
+    from django.db.models import F
+
+    from config.prepared import PreparedUpdate
+    from tests.factories import UserFactory
+
+    users = [UserFactory(), UserFactory(), UserFactory()]
+    User = type(users[0])
+    rename = PreparedUpdate(
+        lambda key, name, when: (
+            User.objects.filter(pk__gte=key),
+            {"full_name": name, "last_login": when, "is_active": F("is_active")},
+        ),
+        "key",
+        "name",
+        "when",
+        kinds={"name": str, "when": datetime},
+    )
+    moment = datetime(2026, 12, 7, 10, 30, 15, 123456, tzinfo=UTC)
+    hostile = "O'Brien\"; DELETE FROM members_user;--"
+    assert rename.run(key=users[1].pk, name=hostile, when=moment) == 2
+    assert [
+        (u.full_name, u.last_login) for u in User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk")
+    ][1:] == [(hostile, moment), (hostile, moment)]
+    assert User.objects.get(pk=users[0].pk).full_name == users[0].full_name
+    # The kept statement binds new values again, and refuses what it could not bind as the field would.
+    assert rename.run(key=users[2].pk, name="Ana", when=moment) == 1
+    assert User.objects.get(pk=users[2].pk).full_name == "Ana"
+    with pytest.raises(ValueError, match="aware"):
+        rename.run(key=users[2].pk, name="Ana", when=datetime(2026, 1, 1))
+    with pytest.raises(ValueError, match="text"):
+        rename.run(key=users[2].pk, name=5, when=moment)
+
+
+@pytest.mark.django_db
+def test_an_update_of_more_than_one_table_is_not_prepared():
+    from cms.models.home import HomePage
+    from config.prepared import PreparedQuery, PreparedUpdate
+
+    # A page type's own fields and Page's are two tables: QuerySet.update would run two statements.
+    both = PreparedUpdate(lambda key: (HomePage.objects.filter(pk=key), {"title": "x"}), "key")
+    with pytest.raises(ValueError, match="more than one table"):
+        both.run(key=1)
+    with pytest.raises(ValueError, match="int, datetime or str"):
+        PreparedQuery(lambda key: None, "key", kinds={"key": float})

@@ -32,6 +32,7 @@ used here.
 from dataclasses import dataclass, field
 
 from django.db.models.query import get_related_populators
+from django.db.models.sql import UpdateQuery
 
 
 def compile_queryset(queryset, connection):
@@ -41,6 +42,23 @@ def compile_queryset(queryset, connection):
     if compiler.has_extra_select:
         # extra() columns sit between the model's and would shift every position read below.
         raise ValueError("Cannot prepare a query with extra select columns")
+    return compiler, sql, params
+
+
+def compile_update(queryset, values, connection):
+    """The compiler, SQL and parameters of ``queryset.update(**values)``, without running it.
+
+    What QuerySet.update does up to executing, for a plain update: one table, no
+    fields of a parent model (those are further statements, "related updates"),
+    no slice and no ordering by an annotation.
+    """
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    if query.related_updates or query.is_sliced or query.order_by:
+        raise ValueError("Cannot prepare an update of more than one table, a slice or an ordering")
+    query.clear_select_clause()
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
     return compiler, sql, params
 
 
