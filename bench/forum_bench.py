@@ -250,26 +250,10 @@ def _measure_load(m, data, sizes):
     ]
     with server_cm as server:
         for name, path, cookie in runs:
-            forum_load.load(server.host, server.port, path, cookie=cookie, seconds=0.5, threads=2)
-            result = forum_load.load(
-                server.host,
-                server.port,
-                path,
-                cookie=cookie,
-                seconds=sizes["load_seconds"],
-                threads=sizes["load_threads"],
-                server_pid=server.pid,
+            result = forum_load.warm_then_load(
+                server, path, cookie=cookie, seconds=sizes["load_seconds"], threads=sizes["load_threads"]
             )
-            m.figures[f"load {name}: req/s"] = result.per_second
-            m.figures[f"load {name}: requests"] = result.requests
-            m.figures[f"load {name}: errors"] = result.errors
-            m.figures[f"load {name}: latency median ms"] = statistics.median(result.samples_ms)
-            m.figures[f"load {name}: latency p95 ms"] = percentile_95(result.samples_ms)
-            m.figures[f"load {name}: client CPU (share of one core)"] = result.client_cpu_share
-            if result.server_cpu_seconds is not None:
-                m.figures[f"load {name}: server CPU (share of one core)"] = (
-                    result.server_cpu_seconds / result.seconds
-                )
+            m.figures.update(result.figures(f"load {name}"))
             m.errors += result.errors
             if name == "topic page, signed in" and result.per_second < TOPIC_PAGE_PER_SECOND:
                 m.missed.append(f"topic page {result.per_second:.0f} req/s < {TOPIC_PAGE_PER_SECOND}")

@@ -17,6 +17,7 @@ import http.client
 import os
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -29,6 +30,8 @@ from pathlib import Path
 import psutil
 from django.conf import settings
 from django.db import connection, connections
+
+from bench.timing import percentile_95
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -55,6 +58,21 @@ class LoadResult:
         """The client's CPU time as a share of one core over the run (1.0 = a whole core)."""
         return self.client_cpu_seconds / self.seconds if self.seconds else 0.0
 
+    def figures(self, name) -> dict:
+        """The run's figures as the benches report them, each named "<name>: <figure>"."""
+        samples = self.samples_ms
+        found = {
+            f"{name}: req/s": self.per_second,
+            f"{name}: requests": self.requests,
+            f"{name}: errors": self.errors,
+            f"{name}: latency median ms": statistics.median(samples) if samples else 0.0,
+            f"{name}: latency p95 ms": percentile_95(samples) if samples else 0.0,
+            f"{name}: client CPU (share of one core)": self.client_cpu_share,
+        }
+        if self.server_cpu_seconds is not None:
+            found[f"{name}: server CPU (share of one core)"] = self.server_cpu_seconds / self.seconds
+        return found
+
 
 def _free_port():
     with socket.socket() as sock:
@@ -65,6 +83,15 @@ def _free_port():
 def _cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def warm_then_load(server, path, *, cookie, seconds, threads) -> LoadResult:
+    """Half a second from 2 threads first (every worker renders and caches what the path needs, as
+    on a live site), then the measured ``load`` of ``path``."""
+    load(server.host, server.port, path, cookie=cookie, seconds=0.5, threads=2)
+    return load(
+        server.host, server.port, path, cookie=cookie, seconds=seconds, threads=threads, server_pid=server.pid
+    )
 
 
 def load(

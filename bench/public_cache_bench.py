@@ -20,7 +20,6 @@ per second. Every answer must be a 200; a sample of the cached ones must say
 import http.client
 import io
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +28,6 @@ from django.test import override_settings
 from wagtail.models import Page, PageViewRestriction
 
 from bench import cms_bench, forum_load
-from bench.timing import percentile_95
 from cms import demo, public_cache
 from cms.models import PracticePage
 
@@ -87,27 +85,10 @@ def run(smoke: bool) -> dict:
         missed = []
         with server_cm as server:
             for name, path in runs:
-                # Warm-up: every worker renders and stores its copy before the clock starts.
-                forum_load.load(server.host, server.port, path, cookie=None, seconds=0.5, threads=2)
-                result = forum_load.load(
-                    server.host,
-                    server.port,
-                    path,
-                    cookie=None,
-                    seconds=sizes["seconds"],
-                    threads=sizes["threads"],
-                    server_pid=server.pid,
+                result = forum_load.warm_then_load(
+                    server, path, cookie=None, seconds=sizes["seconds"], threads=sizes["threads"]
                 )
-                figures[f"load {name}: req/s"] = result.per_second
-                figures[f"load {name}: requests"] = result.requests
-                figures[f"load {name}: errors"] = result.errors
-                figures[f"load {name}: latency median ms"] = statistics.median(result.samples_ms)
-                figures[f"load {name}: latency p95 ms"] = percentile_95(result.samples_ms)
-                figures[f"load {name}: client CPU (share of one core)"] = result.client_cpu_share
-                if result.server_cpu_seconds is not None:
-                    figures[f"load {name}: server CPU (share of one core)"] = (
-                        result.server_cpu_seconds / result.seconds
-                    )
+                figures.update(result.figures(f"load {name}"))
             hits = [_get(server, path)[1] for path in ("/", article) for _ in range(4)]
             figures["cached pages answered from the cache (of 8 asked)"] = hits.count("hit")
             status, how = _get(server, members_only)
