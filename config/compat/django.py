@@ -25,6 +25,14 @@ About 10 ms of CPU a topic page request. The forum bench's target is 115
 req/s on 2 gunicorn workers, at most about 17 ms of CPU a request; the page
 takes about 6 to 7 ms now (bench/README.md, forum), so without the kept
 statements it would sit at or under the target on PostgreSQL.
+
+A forum reply's statements (forum.reply_statements; PostgreSQL 15, in-process,
+500 runs each inside one transaction, load under 1.2, 2026-12-07 23:40 UTC),
+compiled each time against kept: the locked topic 0.32 / 0.11 ms, the
+double-click check 0.52 / 0.09, the topic's update 0.30 / 0.07, the category's
+0.33 / 0.07, the watch state's 0.42 / 0.06, the draft (a delete, against a
+look-up) 0.27 / 0.07: 1.7 ms of CPU a reply, on a request of about 5 ms.
+
 tests/test_compat.py checks Django's version and every name and signature
 used here.
 """
