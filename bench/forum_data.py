@@ -29,7 +29,7 @@ from django.db.models import NOT_PROVIDED
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.database import analyse_after_seeding
+from bench.database import analyse_after_seeding, checkpoint_after_seeding
 from bench.names import FIRST, LAST
 from config.compat.allauth import TOTP, generate_totp_secret
 from forum import access, privacy
@@ -632,3 +632,4 @@ def _reset_sequences():
 def _analyze():
     optimize_index()
     analyse_after_seeding()
+    checkpoint_after_seeding()

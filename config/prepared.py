@@ -96,12 +96,16 @@ class PreparedQuery:
             positions=positions,
             compiler=compiler,
             reader=self._reader(compiler, connection),
+            converters=self._converters(compiler),
         )
         self._compiled[connection] = compiled
         return compiled
 
     def _reader(self, compiler, connection):
         return django_compat.instance_reader(compiler, connection)
+
+    def _converters(self, compiler):
+        return django_compat.row_converters(compiler)
 
     def _bind(self, name, value, connection):
         """``value`` as the database receives it for this slot."""
@@ -133,7 +137,7 @@ class PreparedQuery:
         compiled, cursor = self._execute(using, values)
         with cursor:
             rows = cursor.fetchall()
-        return compiled, django_compat.converted_rows(compiled.compiler, rows)
+        return compiled, django_compat.converted_rows(compiled.compiler, rows, compiled.converters)
 
     def rows(self, using="default", **values) -> list[tuple]:
         """The rows (with the fields' converters applied) of a prepared ``values_list()`` query."""
@@ -162,6 +166,9 @@ class PreparedUpdate(PreparedQuery):
 
     def _reader(self, compiler, connection):
         return None
+
+    def _converters(self, compiler):
+        return {}
 
     def run(self, using="default", **values) -> int:
         _compiled, cursor = self._execute(using, values)
@@ -194,3 +201,4 @@ class _Compiled:
     positions: dict
     compiler: object
     reader: django_compat.InstanceReader | None
+    converters: dict

@@ -228,7 +228,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Django's database sessions, with their one read compiled once (config.sessions).
+    SESSION_ENGINE = "config.sessions"
 # Anonymous visitors' copies of public pages in the cache above (cms.public_cache).
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
 

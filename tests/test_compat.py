@@ -38,7 +38,10 @@ def test_djangos_compiler_internals_keep_their_shape():
 
     assert _parameters(get_related_populators) == ["klass_info", "select", "db"]
     assert _parameters(RelatedPopulator.populate) == ["self", "row", "from_obj"]
-    assert _parameters(SQLCompiler.results_iter)[:2] == ["self", "results"]
+    assert _parameters(SQLCompiler.get_converters) == ["self", "expressions"]
+    assert _parameters(SQLCompiler.apply_converters) == ["self", "rows", "converters"]
+    assert _parameters(SQLCompiler.has_composite_fields) == ["self", "expressions"]
+    assert "self.get_converters(fields)" in inspect.getsource(SQLCompiler.results_iter)
     assert _parameters(SQLCompiler.as_sql)[0] == "self"
     source = inspect.getsource(SQLCompiler.setup_query)
     for attribute in ("self.select", "self.klass_info", "self.annotation_col_map"):
@@ -187,3 +190,10 @@ def test_an_update_of_more_than_one_table_is_not_prepared():
         both.run(key=1)
     with pytest.raises(ValueError, match="int, datetime or str"):
         PreparedQuery(lambda key: None, "key", kinds={"key": float})
+
+
+def test_djangos_database_session_store_still_reads_through_the_method_config_sessions_overrides():
+    from django.contrib.sessions.backends.db import SessionStore
+
+    assert _parameters(SessionStore._get_session_from_db) == ["self"]
+    assert "self._get_session_from_db()" in inspect.getsource(SessionStore.load)

@@ -4,9 +4,11 @@ config.prepared keeps the SQL of a few fixed-shape reads per database
 connection and runs it again with new values. Building model instances from
 those rows as the queryset would (field converters, ``select_related``
 objects, annotations) needs the ORM's compiler: its ``klass_info``,
-``select`` and ``annotation_col_map``, ``results_iter`` for the converters,
-and ``get_related_populators`` for the joined objects. None of it is
-documented API; all of it is here, and nowhere else.
+``select`` and ``annotation_col_map``, ``get_converters`` and
+``apply_converters`` for the converters, and ``get_related_populators`` for
+the joined objects. config.sessions overrides the database session store's
+``_get_session_from_db``. None of it is documented API; all of it is here or
+named here, and checked in tests/test_compat.py.
 
 Why (measured in-process on SQLite, a forum topic with 25 replies, median of
 300 calls, on the shared 2-core machine at a load of 11 to 19, 2026-12-07;
@@ -105,6 +107,18 @@ def instance_reader(compiler, connection):
     )
 
 
-def converted_rows(compiler, rows):
+def row_converters(compiler):
+    """The field converters of each column of a compiled query, worked out once for the statement.
+
+    QuerySet iteration (SQLCompiler.results_iter) works them out again for every
+    run; for a kept statement, whose columns never change, once is enough.
+    """
+    fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        raise ValueError("Cannot prepare a query that reads a composite primary key")
+    return compiler.get_converters(fields)
+
+
+def converted_rows(compiler, rows, converters):
     """The fetched ``rows`` with each field's database converters applied, as the queryset's are."""
-    return compiler.results_iter([rows])
+    return compiler.apply_converters(rows, converters) if converters else rows
