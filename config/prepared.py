@@ -54,8 +54,11 @@ class PreparedQuery:
     def __init__(self, build, *slots, kinds=None):
         self.build = build
         self.slots = slots
-        self.kinds = {name: (kinds or {}).get(name, int) for name in slots}
-        unknown = {kind for kind in self.kinds.values()} - {int, datetime, str}
+        kinds = kinds or {}
+        if set(kinds) - set(slots):
+            raise ValueError(f"Kinds given for no slot: {sorted(set(kinds) - set(slots))}")
+        self.kinds = {name: kinds.get(name, int) for name in slots}
+        unknown = set(self.kinds.values()) - {int, datetime, str}
         if unknown:
             raise ValueError(f"Slots can hold int, datetime or str, not {unknown}")
         self._compiled = weakref.WeakKeyDictionary()  # by connection (one per thread and alias)
@@ -121,7 +124,7 @@ class PreparedQuery:
         return value.pk if name.endswith("user") else value
 
     def _execute(self, using, values):
-        """Run the statement with ``values``; the cursor is open inside the ``with``."""
+        """Run the statement with ``values``; the caller reads the returned cursor and closes it."""
         connection = connections[using]
         compiled = self._compiled.get(connection) or self._compile(connection)
         params = compiled.params.copy()
@@ -130,7 +133,11 @@ class PreparedQuery:
             for i, kind in indexes:
                 params[i] = value if kind in (int, str) or isinstance(value, kind) else kind(value)
         cursor = connection.cursor()
-        cursor.execute(compiled.sql, params)
+        try:
+            cursor.execute(compiled.sql, params)
+        except BaseException:
+            cursor.close()
+            raise
         return compiled, cursor
 
     def _rows(self, using, values):

@@ -270,10 +270,10 @@ def _same_reply_just_posted(topic: Topic, by, body: str) -> Post | None:
         since=timezone.now() - timedelta(seconds=DOUBLE_POST_SECONDS),
         body=body,
     )
-    twin = found[0] if found else None
-    if twin is not None:
-        twin.already_posted = True
-    return twin
+    if not found:
+        return None
+    found[0].already_posted = True
+    return found[0]
 
 
 def edit_post(

@@ -190,6 +190,9 @@ def test_an_update_of_more_than_one_table_is_not_prepared():
         both.run(key=1)
     with pytest.raises(ValueError, match="int, datetime or str"):
         PreparedQuery(lambda key: None, "key", kinds={"key": float})
+    # A kind for a misspelt slot would leave the real slot bound as a number.
+    with pytest.raises(ValueError, match="no slot"):
+        PreparedQuery(lambda key: None, "key", kinds={"kye": str})
 
 
 def test_djangos_database_session_store_still_reads_through_the_method_config_sessions_overrides():
